@@ -1,0 +1,7 @@
+//! `lwm2m-codegen`: the OMA LwM2M registry as a typed model, and Rust code generation from it.
+//!
+//! The path is: registry XML → [`xml`] (raw elements, 1:1 with the schema) → [`lower`] (the
+//! [`model`] IR, every node with a [`model::Loc`]) → [`validate`] (all diagnostics at once).
+
+pub mod model;
+pub mod range;

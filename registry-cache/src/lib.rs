@@ -1,0 +1,1 @@
+//! `lwm2m-registry`: the OMA registry as pinned data.

@@ -1,0 +1,3 @@
+//! The `lwm2m` command line.
+
+fn main() {}
