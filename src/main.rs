@@ -1,3 +1,46 @@
 //! The `lwm2m` command line.
 
-fn main() {}
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+mod registry_dir;
+
+/// LwM2M toolkit: registry tools, code generation, client and server.
+#[derive(Parser, Debug)]
+#[command(name = "lwm2m", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Work with the OMA object registry.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum RegistryCommand {
+    /// Parse and validate every file of a registry; print a summary.
+    Check(cmd::registry_check::Args),
+    /// Show one object as a table.
+    Show(cmd::registry_show::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Registry(RegistryCommand::Check(a)) => cmd::registry_check::run(a),
+        Command::Registry(RegistryCommand::Show(a)) => cmd::registry_show::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -3,5 +3,14 @@
 //! The path is: registry XML → [`xml`] (raw elements, 1:1 with the schema) → [`lower`] (the
 //! [`model`] IR, every node with a [`model::Loc`]) → [`validate`] (all diagnostics at once).
 
+pub mod diag;
+pub mod error;
+pub mod ident;
+pub mod load;
+pub mod lower;
 pub mod model;
 pub mod range;
+#[cfg(test)]
+mod range_tests;
+pub mod validate;
+pub(crate) mod xml;

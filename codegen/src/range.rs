@@ -88,3 +88,210 @@ pub enum RangeNote {
     /// The text could not be understood.
     Unparsed,
 }
+
+/// The result of parsing a `<RangeEnumeration>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedRange {
+    pub range: Range,
+    /// Variants when the text was an `N: label` enumeration.
+    pub enumeration: Vec<EnumVariant>,
+    pub notes: Vec<RangeNote>,
+}
+
+/// Parses range text. Never fails: unknown text becomes [`Range::Unparsed`].
+pub fn parse_range(text: &str) -> ParsedRange {
+    let mut notes = Vec::new();
+    let t = clean(text);
+    let t = t.trim();
+    let range = if t.is_empty() {
+        Range::Any
+    } else if let Some(vars) = parse_enum_lines(t, EnumSource::Range) {
+        return ParsedRange {
+            range: Range::Enumeration,
+            enumeration: vars,
+            notes,
+        };
+    } else if let Some(r) = parse_lengths(t, &mut notes) {
+        r
+    } else if let Some(r) = parse_numeric(t, &mut notes) {
+        r
+    } else if let Some(list) = parse_strings(t) {
+        Range::Strings(list)
+    } else {
+        notes.push(RangeNote::Unparsed);
+        Range::Unparsed(t.to_owned())
+    };
+    ParsedRange {
+        range,
+        enumeration: Vec::new(),
+        notes,
+    }
+}
+
+/// Finds an `N: label` (also `N = label`, `N - label`) enumeration in description text: at
+/// least two lines of that form with distinct values. Returns an empty list otherwise.
+pub fn parse_description_enumeration(text: &str) -> Vec<EnumVariant> {
+    parse_enum_lines(&clean(text), EnumSource::Description).unwrap_or_default()
+}
+
+fn clean(text: &str) -> String {
+    text.replace('\u{a0}', " ")
+}
+
+fn parse_enum_lines(text: &str, source: EnumSource) -> Option<Vec<EnumVariant>> {
+    let mut out: Vec<EnumVariant> = Vec::new();
+    for line in text.lines().flat_map(|l| l.split(';')) {
+        let line = line.trim();
+        let digits = line.bytes().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 || digits > 18 {
+            continue;
+        }
+        let rest = line[digits..].trim_start();
+        let Some(label) = rest.strip_prefix([':', '=', '-']) else {
+            continue;
+        };
+        let label = short_label(label);
+        if label.is_empty() {
+            continue;
+        }
+        let value: i64 = line[..digits].parse().ok()?;
+        if out.iter().any(|v| v.value == value) {
+            continue;
+        }
+        out.push(EnumVariant {
+            value,
+            label,
+            source,
+        });
+    }
+    (out.len() >= 2).then_some(out)
+}
+
+/// The first clause of a label: up to a sentence end, a parenthesis or a comma, at most ~48
+/// characters cut at a word boundary.
+fn short_label(s: &str) -> String {
+    let s = s.trim().trim_start_matches(['-', ' ']);
+    let end = s
+        .find(". ")
+        .into_iter()
+        .chain(s.find(" ("))
+        .chain(s.find(", "))
+        .chain(s.find(';'))
+        .min()
+        .unwrap_or(s.len());
+    let mut out = s[..end].trim().trim_end_matches(['.', ',', ':']).to_owned();
+    if out.chars().count() > 48 {
+        let cut: String = out.chars().take(48).collect();
+        out = match cut.rfind(' ') {
+            Some(i) if i > 8 => cut[..i].to_owned(),
+            _ => cut,
+        };
+    }
+    out
+}
+
+fn number(s: &str) -> Option<Bound> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Ok(i) = s.parse::<i128>() {
+        return Some(Bound::Int(i));
+    }
+    let ok = s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+        && s.bytes().any(|b| b.is_ascii_digit());
+    ok.then(|| s.parse::<f64>().ok().map(Bound::Float))
+        .flatten()
+}
+
+/// `A..B`, `A...B`, `[A:B]`, `A-B` (both non-negative), or a single number.
+fn span(s: &str, notes: &mut Vec<RangeNote>) -> Option<RangeItem> {
+    let s = s.trim();
+    if let Some((a, b)) = s.split_once("...") {
+        notes.push(RangeNote::NonStandardSyntax("A...B"));
+        return Some(RangeItem::Span(number(a)?, number(b)?));
+    }
+    if let Some((a, b)) = s.split_once("..") {
+        return Some(RangeItem::Span(number(a)?, number(b)?));
+    }
+    if let Some(inner) = s.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        let (a, b) = inner.split_once(':')?;
+        notes.push(RangeNote::NonStandardSyntax("[A:B]"));
+        return Some(RangeItem::Span(number(a)?, number(b)?));
+    }
+    if let Some(n) = number(s) {
+        return Some(RangeItem::Value(n));
+    }
+    // `A-B` only when both sides are unsigned numbers, so `-5` or `-3-5` are never split.
+    let (a, b) = s.split_once('-')?;
+    let unsigned =
+        |x: &str| !x.trim().is_empty() && x.trim().bytes().all(|c| c.is_ascii_digit() || c == b'.');
+    if unsigned(a) && unsigned(b) {
+        notes.push(RangeNote::NonStandardSyntax("A-B"));
+        return Some(RangeItem::Span(number(a)?, number(b)?));
+    }
+    None
+}
+
+fn parse_numeric(t: &str, notes: &mut Vec<RangeNote>) -> Option<Range> {
+    let mut local = Vec::new();
+    let parts: Vec<&str> = t
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let items = parts
+        .iter()
+        .map(|p| span(p, &mut local))
+        .collect::<Option<Vec<_>>>()?;
+    notes.extend(local);
+    Some(match items.as_slice() {
+        [RangeItem::Span(min, max)] => Range::Span {
+            min: *min,
+            max: *max,
+        },
+        _ => Range::Set(items),
+    })
+}
+
+/// `N bytes`, `A..B bytes`, `10 or 26 Bytes`, `16-32-48 bytes`.
+fn parse_lengths(t: &str, notes: &mut Vec<RangeNote>) -> Option<Range> {
+    let lower = t.to_ascii_lowercase();
+    let body = lower
+        .strip_suffix("bytes")
+        .or_else(|| lower.strip_suffix("byte"))?
+        .trim();
+    let as_u64 = |b: Bound| match b {
+        Bound::Int(i) => u64::try_from(i).ok(),
+        Bound::Float(_) => None,
+    };
+    if body.contains(" or ") || body.matches('-').count() > 1 || body.contains(',') {
+        let vals = body
+            .split(['-', ','])
+            .flat_map(|p| p.split(" or "))
+            .map(|p| p.trim().parse::<u64>().ok())
+            .collect::<Option<Vec<_>>>()?;
+        return Some(Range::Lengths(vals));
+    }
+    match span(body, notes)? {
+        RangeItem::Value(v) => {
+            let n = as_u64(v)?;
+            Some(Range::Length { min: n, max: n })
+        }
+        RangeItem::Span(a, b) => Some(Range::Length {
+            min: as_u64(a)?,
+            max: as_u64(b)?,
+        }),
+    }
+}
+
+/// `ON;OFF`: a list of at least two identifiers.
+fn parse_strings(t: &str) -> Option<Vec<String>> {
+    let parts: Vec<&str> = t.split([';', ',']).map(str::trim).collect();
+    let word =
+        |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    (parts.len() >= 2 && parts.iter().all(word))
+        .then(|| parts.iter().map(|p| (*p).to_owned()).collect())
+}

@@ -1,0 +1,171 @@
+//! All naming in one place: registry names to Rust identifiers.
+//!
+//! Rules, in order: non-breaking spaces fold to spaces; `+` and a `-` that is not inside a
+//! word (`power-`, `(-A)`) are signs and become `plus` / `minus`; `&` becomes `and`, `%`
+//! `percent`, `#` `number`; everything else that is not ASCII alphanumeric separates words.
+//! heck then applies the case. A leading digit gets a `_` prefix (`5QI` → `_5qi`), Rust
+//! keywords become raw identifiers (`type` → `r#type`) except those that cannot be raw
+//! (`self`, `super`, `crate`, `Self`), which get a `_` suffix. An empty result is `_` + a
+//! fallback the caller gives (the resource id).
+//!
+//! Two names that map to the same identifier are a collision: [`unique_snake`] resolves it
+//! deterministically by suffixing `_<id>` to every name after the first and reports it.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
+];
+const NOT_RAW: &[&str] = &["self", "super", "crate", "Self"];
+
+/// Splits a registry name into ASCII words, spelling out signs.
+pub fn words(name: &str) -> String {
+    let chars: Vec<char> = name
+        .chars()
+        .map(|c| if c == '\u{a0}' { ' ' } else { c })
+        .collect();
+    let mut out = String::with_capacity(name.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        match c {
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            '+' => out.push_str(" plus "),
+            '-' if prev.is_some_and(|p| p.is_ascii_alphanumeric())
+                && next.is_some_and(|n| n.is_ascii_alphanumeric()) =>
+            {
+                out.push(' ')
+            }
+            '-' => out.push_str(" minus "),
+            '&' => out.push_str(" and "),
+            '%' => out.push_str(" percent "),
+            '#' => out.push_str(" number "),
+            _ => out.push(' '),
+        }
+    }
+    out
+}
+
+fn finish(mut s: String, fallback: u16) -> String {
+    if s.is_empty() {
+        s = format!("_{fallback}");
+    } else if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    if NOT_RAW.contains(&s.as_str()) {
+        s.push('_');
+    } else if KEYWORDS.contains(&s.as_str()) {
+        s.insert_str(0, "r#");
+    }
+    s
+}
+
+/// `snake_case` identifier for a field, method or module.
+pub fn snake(name: &str, fallback: u16) -> String {
+    finish(words(name).to_snake_case(), fallback)
+}
+
+/// `UpperCamelCase` identifier for a type or enum variant.
+pub fn camel(name: &str, fallback: u16) -> String {
+    finish(words(name).to_upper_camel_case(), fallback)
+}
+
+/// A name that collided after mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collision {
+    /// Index (in input order) of the item whose identifier was changed.
+    pub index: usize,
+    /// The identifier both mapped to.
+    pub ident: String,
+    /// The identifier given instead.
+    pub resolved: String,
+}
+
+/// Snake-case identifiers for a list of `(name, id)`, unique: on a collision every later
+/// name gets `_<id>` appended. Deterministic for a given input order.
+pub fn unique_snake(items: &[(&str, u16)]) -> (Vec<String>, Vec<Collision>) {
+    let mut seen = std::collections::HashSet::new();
+    let mut collisions = Vec::new();
+    let idents = items
+        .iter()
+        .enumerate()
+        .map(|(index, (name, id))| {
+            let base = snake(name, *id);
+            if seen.insert(base.clone()) {
+                return base;
+            }
+            let mut resolved = format!("{}_{id}", base.trim_start_matches("r#"));
+            while !seen.insert(resolved.clone()) {
+                resolved.push('_');
+            }
+            collisions.push(Collision {
+                index,
+                ident: base,
+                resolved: resolved.clone(),
+            });
+            resolved
+        })
+        .collect();
+    (idents, collisions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_names() {
+        assert_eq!(snake("Sensor Value", 5700), "sensor_value");
+        assert_eq!(camel("Light Control", 3311), "LightControl");
+        assert_eq!(
+            snake("APN Retry Back-Off Period", 1),
+            "apn_retry_back_off_period"
+        );
+    }
+
+    #[test]
+    fn signs_carry_meaning() {
+        assert_eq!(
+            snake("Active power+ (QI+QIV)", 1),
+            "active_power_plus_qi_plus_qiv"
+        );
+        assert_eq!(
+            snake("Active power- (QII+QIII)", 1),
+            "active_power_minus_qii_plus_qiii"
+        );
+        assert_eq!(
+            snake("Active energy export (-A) Un", 1),
+            "active_energy_export_minus_a_un"
+        );
+        assert_ne!(snake("X (+export)", 1), snake("X (-export)", 1));
+    }
+
+    #[test]
+    fn leading_digits_keywords_and_empty() {
+        assert_eq!(snake("5QI", 1), "_5qi");
+        assert_eq!(camel("3-Phase Power Meter", 1), "_3PhasePowerMeter");
+        assert_eq!(snake("Type", 1), "r#type");
+        assert_eq!(snake("Self", 1), "self_");
+        assert_eq!(snake("°", 42), "_42");
+        assert_eq!(snake("Name\u{a0}With NBSP ", 1), "name_with_nbsp");
+    }
+
+    #[test]
+    fn collisions_are_resolved_deterministically() {
+        let (ids, col) = unique_snake(&[("Value", 1), ("value", 2), ("VALUE", 3), ("Other", 4)]);
+        assert_eq!(ids, vec!["value", "value_2", "value_3", "other"]);
+        assert_eq!(col.len(), 2);
+        assert_eq!(
+            col[0],
+            Collision {
+                index: 1,
+                ident: "value".into(),
+                resolved: "value_2".into()
+            }
+        );
+    }
+}

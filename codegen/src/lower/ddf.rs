@@ -1,0 +1,37 @@
+//! `DDF.xml` rows to [`IndexEntry`]s.
+
+use super::Ctx;
+use super::fields;
+use crate::diag::DiagnosticKind;
+use crate::model::{IndexEntry, Version};
+use crate::xml::ddf;
+use crate::xml::tree::Element;
+
+pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<IndexEntry> {
+    let mut out = Vec::new();
+    for item in ddf::items(root) {
+        let Some(object_id) = item
+            .object_id
+            .as_ref()
+            .and_then(|f| f.text.trim().parse::<u16>().ok())
+        else {
+            ctx.diag(
+                DiagnosticKind::InvalidValue,
+                None,
+                item.pos,
+                "index row without a valid <ObjectID>".into(),
+            );
+            continue;
+        };
+        out.push(IndexEntry {
+            object_id,
+            urn: fields::text(item.urn.as_ref()),
+            name: fields::text(item.name.as_ref()),
+            owner: fields::text(item.owner.as_ref()),
+            version: item.ver.as_ref().and_then(|f| Version::parse(&f.text)),
+            ddf: fields::text(item.ddf.as_ref()),
+            loc: ctx.loc(item.pos),
+        });
+    }
+    out
+}

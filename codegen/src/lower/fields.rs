@@ -1,0 +1,234 @@
+//! Lowering of leaf values, shared by objects, common resources and the index.
+
+use super::Ctx;
+use crate::diag::DiagnosticKind;
+use crate::model::{Operations, ResourceType, Version};
+use crate::xml::{ChildName, Field};
+
+/// A name: non-breaking spaces folded, whitespace runs collapsed, trimmed. Reports the
+/// oddities it repaired.
+pub(crate) fn name(ctx: &mut Ctx<'_, '_>, f: &Field<'_>, path: &str) -> String {
+    let raw = &*f.text;
+    let clean = raw
+        .replace('\u{a0}', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if clean != raw {
+        let what = if raw.contains('\u{a0}') {
+            "non-breaking space"
+        } else {
+            "stray whitespace"
+        };
+        ctx.diag(
+            DiagnosticKind::StrayWhitespace,
+            Some(path.to_owned()),
+            f.pos,
+            format!("{what} in name {raw:?}"),
+        );
+    }
+    clean
+}
+
+/// Free text (descriptions): trimmed.
+pub(crate) fn text(f: Option<&Field<'_>>) -> String {
+    f.map(|f| f.text.trim().to_owned()).unwrap_or_default()
+}
+
+pub(crate) fn required<'f, 'a>(
+    ctx: &mut Ctx<'_, '_>,
+    f: Option<&'f Field<'a>>,
+    element: &str,
+    path: &str,
+    parent_pos: usize,
+) -> Option<&'f Field<'a>> {
+    if f.is_none() {
+        ctx.diag(
+            DiagnosticKind::MissingElement,
+            Some(path.to_owned()),
+            parent_pos,
+            format!("<{element}> is missing"),
+        );
+    }
+    f
+}
+
+/// `Multiple`/`Single` → true/false; `Mandatory`/`Optional` likewise (`yes`/`no` pairs given).
+pub(crate) fn flag(
+    ctx: &mut Ctx<'_, '_>,
+    f: Option<&Field<'_>>,
+    yes: &str,
+    no: &str,
+    element: &str,
+    path: &str,
+    parent: usize,
+) -> bool {
+    let Some(f) = required(ctx, f, element, path, parent) else {
+        return false;
+    };
+    let v = f.text.trim();
+    if v.eq_ignore_ascii_case(yes) {
+        if v != yes {
+            ctx.diag(
+                DiagnosticKind::InvalidValue,
+                Some(path.to_owned()),
+                f.pos,
+                format!("<{element}> {v:?} should be spelled {yes:?}"),
+            );
+        }
+        true
+    } else if v.eq_ignore_ascii_case(no) {
+        if v != no {
+            ctx.diag(
+                DiagnosticKind::InvalidValue,
+                Some(path.to_owned()),
+                f.pos,
+                format!("<{element}> {v:?} should be spelled {no:?}"),
+            );
+        }
+        false
+    } else {
+        ctx.diag(
+            DiagnosticKind::InvalidValue,
+            Some(path.to_owned()),
+            f.pos,
+            format!("<{element}> is {v:?}; expected {yes} or {no} (taken as {no})"),
+        );
+        false
+    }
+}
+
+/// A version element; absent means 1.0 (the 1.0 schema has neither version element).
+pub(crate) fn version(
+    ctx: &mut Ctx<'_, '_>,
+    f: Option<&Field<'_>>,
+    element: &str,
+    path: &str,
+) -> Version {
+    let Some(f) = f else { return Version::V1_0 };
+    let t = f.text.trim();
+    if t.is_empty() {
+        return Version::V1_0;
+    }
+    Version::parse(t).unwrap_or_else(|| {
+        ctx.diag(
+            DiagnosticKind::InvalidValue,
+            Some(path.to_owned()),
+            f.pos,
+            format!("<{element}> {t:?} is not a version (taken as 1.0)"),
+        );
+        Version::V1_0
+    })
+}
+
+pub(crate) fn operations(
+    ctx: &mut Ctx<'_, '_>,
+    f: Option<&Field<'_>>,
+    path: &str,
+    parent: usize,
+) -> Operations {
+    let Some(f) = required(ctx, f, "Operations", path, parent) else {
+        return Operations::None;
+    };
+    match f.text.trim().to_ascii_uppercase().as_str() {
+        "" => Operations::None,
+        "R" => Operations::R,
+        "W" => Operations::W,
+        "RW" | "WR" => Operations::RW,
+        "E" => Operations::E,
+        other => {
+            ctx.diag(
+                DiagnosticKind::InvalidValue,
+                Some(path.to_owned()),
+                f.pos,
+                format!("<Operations> {other:?} is not R, W, RW, E or empty"),
+            );
+            Operations::None
+        }
+    }
+}
+
+pub(crate) fn resource_type(
+    ctx: &mut Ctx<'_, '_>,
+    f: Option<&Field<'_>>,
+    path: &str,
+    parent: usize,
+) -> ResourceType {
+    let Some(f) = required(ctx, f, "Type", path, parent) else {
+        return ResourceType::None;
+    };
+    let t = f.text.trim();
+    let folded: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let kind = match folded.as_str() {
+        "" | "none" => ResourceType::None,
+        "string" => ResourceType::String,
+        "integer" => ResourceType::Integer,
+        "unsignedinteger" => ResourceType::UnsignedInteger,
+        "float" => ResourceType::Float,
+        "boolean" => ResourceType::Boolean,
+        "opaque" => ResourceType::Opaque,
+        "time" => ResourceType::Time,
+        "objlnk" => ResourceType::Objlnk,
+        "corelnk" => ResourceType::Corelnk,
+        _ => {
+            ctx.diag(
+                DiagnosticKind::InvalidValue,
+                Some(path.to_owned()),
+                f.pos,
+                format!("<Type> {t:?} is not an LwM2M data type (taken as none)"),
+            );
+            return ResourceType::None;
+        }
+    };
+    if !t.is_empty() && t != kind.as_str() {
+        ctx.diag(
+            DiagnosticKind::InvalidValue,
+            Some(path.to_owned()),
+            f.pos,
+            format!("<Type> {t:?} should be spelled {:?}", kind.as_str()),
+        );
+    }
+    kind
+}
+
+/// Reports unknown child elements and the first element out of schema order.
+pub(crate) fn check_children(
+    ctx: &mut Ctx<'_, '_>,
+    order: &[ChildName],
+    unknown: &[ChildName],
+    schema: &[&str],
+    path: &str,
+) {
+    for u in unknown {
+        ctx.diag(
+            DiagnosticKind::UnknownElement,
+            Some(path.to_owned()),
+            u.pos,
+            format!("<{}> is not in the schema", u.name),
+        );
+    }
+    let mut last = 0;
+    for c in order {
+        let Some(i) = schema.iter().position(|s| *s == c.name) else {
+            continue;
+        };
+        if i < last {
+            let msg = format!(
+                "<{}> comes after <{}>; the schema puts it before",
+                c.name, schema[last]
+            );
+            ctx.diag(
+                DiagnosticKind::ElementOrder,
+                Some(path.to_owned()),
+                c.pos,
+                msg,
+            );
+            return;
+        }
+        last = i;
+    }
+}

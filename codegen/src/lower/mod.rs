@@ -1,0 +1,179 @@
+//! Lowering: raw elements to the model, with every soft problem as a diagnostic.
+//!
+//! This is the only module that knows both the raw layer and the model.
+
+mod common;
+mod ddf;
+mod fields;
+mod object;
+
+use std::sync::Arc;
+
+use crate::diag::{DiagnosticKind, Diagnostics};
+use crate::error::ParseError;
+use crate::model::{CommonResource, IndexEntry, Loc, ObjectDef};
+use crate::xml::source::SourceText;
+use crate::xml::tree::{self, Document};
+
+/// One file's text and its position mapping, shared by the lowering functions.
+pub(crate) struct Ctx<'s, 'd> {
+    pub(crate) file: Arc<str>,
+    pub(crate) src: &'s SourceText<'s>,
+    pub(crate) diags: &'d mut Diagnostics,
+}
+
+impl Ctx<'_, '_> {
+    pub(crate) fn loc(&self, pos: usize) -> Loc {
+        let (line, col) = self.src.line_col(pos);
+        Loc::new(self.file.clone(), line, col)
+    }
+
+    pub(crate) fn diag(
+        &mut self,
+        kind: DiagnosticKind,
+        path: Option<String>,
+        pos: usize,
+        msg: String,
+    ) {
+        let loc = self.loc(pos);
+        self.diags.push(kind, path, loc, msg);
+    }
+}
+
+/// Decodes and parses one file, reporting byte-level facts.
+fn open<'s>(
+    file: &Arc<str>,
+    src: &'s SourceText<'s>,
+    diags: &mut Diagnostics,
+) -> Result<Document<'s>, ParseError> {
+    let doc = tree::parse(src.text).map_err(|e| {
+        let (line, col) = src.line_col(e.pos);
+        ParseError::Xml {
+            file: file.to_string(),
+            line,
+            col,
+            message: e.message,
+        }
+    })?;
+    let mut ctx = Ctx {
+        file: file.clone(),
+        src,
+        diags,
+    };
+    if src.bom {
+        ctx.diag(
+            DiagnosticKind::ByteOrderMark,
+            None,
+            0,
+            "file starts with a UTF-8 byte order mark".into(),
+        );
+    }
+    if !doc.has_declaration {
+        ctx.diag(
+            DiagnosticKind::MissingXmlDeclaration,
+            None,
+            0,
+            "no <?xml …?> declaration".into(),
+        );
+    }
+    if src.crlf {
+        ctx.diag(
+            DiagnosticKind::CrlfLineEnds,
+            None,
+            0,
+            "CRLF line ends".into(),
+        );
+    }
+    for (pos, msg) in &doc.bad_escapes {
+        ctx.diag(
+            DiagnosticKind::BadEscape,
+            None,
+            *pos,
+            format!("kept as written: {msg}"),
+        );
+    }
+    if let Some(pos) = mojibake(src.text) {
+        ctx.diag(
+            DiagnosticKind::Mojibake,
+            None,
+            pos,
+            "text looks like UTF-8 that was decoded as Latin-1 and encoded again".into(),
+        );
+    }
+    Ok(doc)
+}
+
+fn decode<'b>(file: &Arc<str>, bytes: &'b [u8]) -> Result<SourceText<'b>, ParseError> {
+    SourceText::new(bytes).map_err(|e| ParseError::NotUtf8 {
+        file: file.to_string(),
+        line: e.line,
+        col: e.col,
+        byte: e.byte,
+    })
+}
+
+/// The byte offset of the first double-encoded sequence (`Ã` or `â€` followed by a
+/// continuation-range character), if any.
+fn mojibake(text: &str) -> Option<usize> {
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if matches!(c, 'Ã' | 'â' | 'Â') {
+            if let Some((_, n)) = it.peek() {
+                if ('\u{80}'..='\u{bf}').contains(n)
+                    || matches!(n, '€' | '™' | '©' | '¢' | '¤' | '¶')
+                {
+                    return Some(i);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Parses and lowers an object definition file (one or more `<Object>`s).
+pub fn object_file(
+    file: Arc<str>,
+    bytes: &[u8],
+    diags: &mut Diagnostics,
+) -> Result<Vec<ObjectDef>, ParseError> {
+    let src = decode(&file, bytes)?;
+    let doc = open(&file, &src, diags)?;
+    let mut ctx = Ctx {
+        file,
+        src: &src,
+        diags,
+    };
+    object::lower_document(&mut ctx, doc.root)
+}
+
+/// Parses and lowers `Common.xml`.
+pub fn common_file(
+    file: Arc<str>,
+    bytes: &[u8],
+    diags: &mut Diagnostics,
+) -> Result<Vec<CommonResource>, ParseError> {
+    let src = decode(&file, bytes)?;
+    let doc = open(&file, &src, diags)?;
+    let mut ctx = Ctx {
+        file,
+        src: &src,
+        diags,
+    };
+    Ok(common::lower(&mut ctx, doc.root))
+}
+
+/// Parses and lowers `DDF.xml`.
+pub fn index_file(
+    file: Arc<str>,
+    bytes: &[u8],
+    diags: &mut Diagnostics,
+) -> Result<Vec<IndexEntry>, ParseError> {
+    let src = decode(&file, bytes)?;
+    let doc = open(&file, &src, diags)?;
+    let mut ctx = Ctx {
+        file,
+        src: &src,
+        diags,
+    };
+    Ok(ddf::lower(&mut ctx, doc.root))
+}

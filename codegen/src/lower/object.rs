@@ -1,0 +1,287 @@
+//! `<Object>` and its `<Item>`s to [`ObjectDef`] and [`ResourceDef`].
+
+use super::Ctx;
+use super::fields::{self, check_children, flag, required};
+use crate::diag::DiagnosticKind;
+use crate::error::ParseError;
+use crate::model::{ObjectDef, ResourceDef, ResourceType, Schema, Version};
+use crate::range::{RangeNote, parse_description_enumeration, parse_range};
+use crate::xml::object::{ITEM_ORDER, OBJECT_ORDER, RawItem, RawLwm2m, RawObject};
+use crate::xml::tree::Element;
+
+pub(super) fn lower_document(
+    ctx: &mut Ctx<'_, '_>,
+    root: Element<'_>,
+) -> Result<Vec<ObjectDef>, ParseError> {
+    let root_pos = root.pos;
+    let raw = RawLwm2m::from_element(root);
+    if raw.root_name != "LWM2M" {
+        ctx.diag(
+            DiagnosticKind::UnknownElement,
+            None,
+            root_pos,
+            format!("root element is <{}>, expected <LWM2M>", raw.root_name),
+        );
+    }
+    let schema = schema_of(raw.schema_location.as_deref());
+    if schema == Schema::Unknown {
+        let what = raw
+            .schema_location
+            .as_deref()
+            .unwrap_or("no schema location");
+        ctx.diag(
+            DiagnosticKind::SchemaMismatch,
+            None,
+            root_pos,
+            format!("unknown schema: {what}"),
+        );
+    }
+    check_children(ctx, &[], &raw.unknown, &[], "");
+    if raw.objects.is_empty() {
+        let (line, col) = ctx.src.line_col(root_pos);
+        return Err(ParseError::Unusable {
+            file: ctx.file.to_string(),
+            line,
+            col,
+            message: "no <Object> element".into(),
+        });
+    }
+    let mut out = Vec::with_capacity(raw.objects.len());
+    for o in raw.objects {
+        out.push(lower_object(ctx, o, schema)?);
+    }
+    Ok(out)
+}
+
+fn schema_of(location: Option<&str>) -> Schema {
+    let file = location.map(|l| l.rsplit('/').next().unwrap_or(l).trim());
+    match file {
+        Some("LWM2M.xsd") => Schema::Lwm2m10,
+        Some("LWM2M-v1_1.xsd") => Schema::Lwm2m11,
+        Some("LWM2M-v1_2.xsd") => Schema::Lwm2m12,
+        _ => Schema::Unknown,
+    }
+}
+
+fn lower_object(
+    ctx: &mut Ctx<'_, '_>,
+    o: RawObject<'_>,
+    schema: Schema,
+) -> Result<ObjectDef, ParseError> {
+    let unusable = |ctx: &Ctx<'_, '_>, pos: usize, message: String| {
+        let (line, col) = ctx.src.line_col(pos);
+        ParseError::Unusable {
+            file: ctx.file.to_string(),
+            line,
+            col,
+            message,
+        }
+    };
+    let id_field = o
+        .object_id
+        .as_ref()
+        .ok_or_else(|| unusable(ctx, o.pos, "<ObjectID> is missing".into()))?;
+    let id: u16 = id_field.text.trim().parse().map_err(|_| {
+        unusable(
+            ctx,
+            id_field.pos,
+            format!(
+                "<ObjectID> {:?} is not a number from 0 to 65535",
+                id_field.text.trim()
+            ),
+        )
+    })?;
+    let path = format!("/{id}");
+    check_children(ctx, &o.order, &o.unknown, OBJECT_ORDER, &path);
+    if let Some(t) = o.object_type.as_deref().filter(|t| *t != "MODefinition") {
+        ctx.diag(
+            DiagnosticKind::InvalidValue,
+            Some(path.clone()),
+            o.pos,
+            format!("ObjectType {t:?}; expected \"MODefinition\""),
+        );
+    }
+    let name = match required(ctx, o.name.as_ref(), "Name", &path, o.pos) {
+        Some(f) => fields::name(ctx, f, &path),
+        None => format!("Object {id}"),
+    };
+    let urn = required(ctx, o.object_urn.as_ref(), "ObjectURN", &path, o.pos)
+        .map(|f| f.text.trim().to_owned())
+        .unwrap_or_default();
+    required(ctx, o.description1.as_ref(), "Description1", &path, o.pos);
+    let mut description = fields::text(o.description1.as_ref());
+    let d2 = fields::text(o.description2.as_ref());
+    if !d2.is_empty() {
+        description.push_str("\n\n");
+        description.push_str(&d2);
+    }
+    let lwm2m_version = fields::version(ctx, o.lwm2m_version.as_ref(), "LWM2MVersion", &path);
+    let object_version = fields::version(ctx, o.object_version.as_ref(), "ObjectVersion", &path);
+    check_schema(ctx, schema, lwm2m_version, &o, &path);
+    let multiple = flag(
+        ctx,
+        o.multiple_instances.as_ref(),
+        "Multiple",
+        "Single",
+        "MultipleInstances",
+        &path,
+        o.pos,
+    );
+    let mandatory = flag(
+        ctx,
+        o.mandatory.as_ref(),
+        "Mandatory",
+        "Optional",
+        "Mandatory",
+        &path,
+        o.pos,
+    );
+    let resources = match o.resources {
+        Some(r) => {
+            check_children(ctx, &[], &r.unknown, &[], &path);
+            r.items
+                .into_iter()
+                .filter_map(|it| lower_item(ctx, it, id))
+                .collect()
+        }
+        None => {
+            ctx.diag(
+                DiagnosticKind::MissingElement,
+                Some(path.clone()),
+                o.pos,
+                "<Resources> is missing".into(),
+            );
+            Vec::new()
+        }
+    };
+    Ok(ObjectDef {
+        id,
+        name,
+        description,
+        urn,
+        object_version,
+        lwm2m_version,
+        multiple,
+        mandatory,
+        resources,
+        schema,
+        loc: ctx.loc(o.pos),
+    })
+}
+
+/// The 1.0 schema has no `LWM2MVersion`; a 1.0 schema with a 1.1 object (or the reverse)
+/// is a mismatch.
+fn check_schema(
+    ctx: &mut Ctx<'_, '_>,
+    schema: Schema,
+    lwm2m: Version,
+    o: &RawObject<'_>,
+    path: &str,
+) {
+    let pos = o.lwm2m_version.as_ref().map_or(o.pos, |f| f.pos);
+    let declared = match schema {
+        Schema::Lwm2m10 => Version::V1_0,
+        Schema::Lwm2m11 => Version::V1_1,
+        Schema::Lwm2m12 => Version::V1_2,
+        Schema::Unknown => return,
+    };
+    if lwm2m > declared {
+        let msg = format!("declares the LwM2M {declared} schema but uses LWM2MVersion {lwm2m}");
+        ctx.diag(
+            DiagnosticKind::SchemaMismatch,
+            Some(path.to_owned()),
+            pos,
+            msg,
+        );
+    }
+}
+
+fn lower_item(ctx: &mut Ctx<'_, '_>, it: RawItem<'_>, object: u16) -> Option<ResourceDef> {
+    let Some(id) = it.id.as_deref().and_then(|s| s.trim().parse::<u16>().ok()) else {
+        let msg = format!(
+            "<Item> has no valid ID attribute ({:?}); resource skipped",
+            it.id
+        );
+        ctx.diag(
+            DiagnosticKind::InvalidValue,
+            Some(format!("/{object}")),
+            it.pos,
+            msg,
+        );
+        return None;
+    };
+    let path = format!("/{object}/{id}");
+    check_children(ctx, &it.order, &it.unknown, ITEM_ORDER, &path);
+    let name = match required(ctx, it.name.as_ref(), "Name", &path, it.pos) {
+        Some(f) => fields::name(ctx, f, &path),
+        None => format!("Resource {id}"),
+    };
+    let operations = fields::operations(ctx, it.operations.as_ref(), &path, it.pos);
+    let multiple = flag(
+        ctx,
+        it.multiple_instances.as_ref(),
+        "Multiple",
+        "Single",
+        "MultipleInstances",
+        &path,
+        it.pos,
+    );
+    let mandatory = flag(
+        ctx,
+        it.mandatory.as_ref(),
+        "Mandatory",
+        "Optional",
+        "Mandatory",
+        &path,
+        it.pos,
+    );
+    let kind = fields::resource_type(ctx, it.kind.as_ref(), &path, it.pos);
+    let description = fields::text(it.description.as_ref());
+    let range_field = required(
+        ctx,
+        it.range_enumeration.as_ref(),
+        "RangeEnumeration",
+        &path,
+        it.pos,
+    );
+    let range_pos = range_field.map_or(it.pos, |f| f.pos);
+    let parsed = parse_range(range_field.map_or("", |f| &f.text));
+    for note in &parsed.notes {
+        let (kind, msg) = match note {
+            RangeNote::NonStandardSyntax(form) => (
+                DiagnosticKind::NonStandardRange,
+                format!("range written as {form}"),
+            ),
+            RangeNote::Unparsed => (
+                DiagnosticKind::UnparsedRange,
+                format!(
+                    "range {:?} kept as text",
+                    range_field.map_or("", |f| f.text.trim())
+                ),
+            ),
+        };
+        ctx.diag(kind, Some(path.clone()), range_pos, msg);
+    }
+    let mut enumeration = parsed.enumeration;
+    if enumeration.is_empty()
+        && matches!(kind, ResourceType::Integer | ResourceType::UnsignedInteger)
+    {
+        enumeration = parse_description_enumeration(&description);
+    }
+    let units = required(ctx, it.units.as_ref(), "Units", &path, it.pos)
+        .map(|f| f.text.trim().to_owned())
+        .unwrap_or_default();
+    Some(ResourceDef {
+        id,
+        name,
+        operations,
+        multiple,
+        mandatory,
+        kind,
+        range: parsed.range,
+        enumeration,
+        units,
+        description,
+        loc: ctx.loc(it.pos),
+    })
+}

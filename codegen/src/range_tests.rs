@@ -1,0 +1,150 @@
+//! Tests of range parsing over the forms seen in the registry.
+
+use crate::range::*;
+
+fn r(text: &str) -> Range {
+    parse_range(text).range
+}
+
+fn i(v: i128) -> Bound {
+    Bound::Int(v)
+}
+
+#[test]
+fn spans() {
+    assert_eq!(
+        r("0..100"),
+        Range::Span {
+            min: i(0),
+            max: i(100)
+        }
+    );
+    assert_eq!(
+        r(" -30..-120 "),
+        Range::Span {
+            min: i(-30),
+            max: i(-120)
+        }
+    );
+    assert_eq!(
+        r("0..18446744073709551615"),
+        Range::Span {
+            min: i(0),
+            max: i(u64::MAX as i128)
+        }
+    );
+    assert_eq!(
+        r("0.000001..1.0"),
+        Range::Span {
+            min: Bound::Float(0.000001),
+            max: Bound::Float(1.0)
+        }
+    );
+}
+
+#[test]
+fn non_standard_spans_are_noted() {
+    let p = parse_range("1...63");
+    assert_eq!(
+        p.range,
+        Range::Span {
+            min: i(1),
+            max: i(63)
+        }
+    );
+    assert_eq!(p.notes, vec![RangeNote::NonStandardSyntax("A...B")]);
+    let p = parse_range("0-999");
+    assert_eq!(
+        p.range,
+        Range::Span {
+            min: i(0),
+            max: i(999)
+        }
+    );
+    assert_eq!(p.notes, vec![RangeNote::NonStandardSyntax("A-B")]);
+    assert_eq!(
+        r("[1:4]"),
+        Range::Span {
+            min: i(1),
+            max: i(4)
+        }
+    );
+}
+
+#[test]
+fn lists_and_unions() {
+    assert_eq!(
+        r("10,26"),
+        Range::Set(vec![RangeItem::Value(i(10)), RangeItem::Value(i(26))])
+    );
+    assert_eq!(r("255"), Range::Set(vec![RangeItem::Value(i(255))]));
+    assert_eq!(
+        r("0..3, 99"),
+        Range::Set(vec![RangeItem::Span(i(0), i(3)), RangeItem::Value(i(99))])
+    );
+    assert_eq!(
+        r("0; 3.8..20.5"),
+        Range::Set(vec![
+            RangeItem::Value(i(0)),
+            RangeItem::Span(Bound::Float(3.8), Bound::Float(20.5))
+        ])
+    );
+}
+
+#[test]
+fn byte_lengths() {
+    assert_eq!(r("32 bytes"), Range::Length { min: 32, max: 32 });
+    assert_eq!(r("1..64 Bytes"), Range::Length { min: 1, max: 64 });
+    assert_eq!(r("0-255 bytes"), Range::Length { min: 0, max: 255 });
+    assert_eq!(r("10 or 26 Bytes"), Range::Lengths(vec![10, 26]));
+    assert_eq!(r("16-32-48 bytes"), Range::Lengths(vec![16, 32, 48]));
+}
+
+#[test]
+fn strings_and_unparsed() {
+    assert_eq!(r("ON;OFF"), Range::Strings(vec!["ON".into(), "OFF".into()]));
+    assert_eq!(r("8-Bits"), Range::Unparsed("8-Bits".into()));
+    assert_eq!(r("<7 to >12.5"), Range::Unparsed("<7 to >12.5".into()));
+    assert_eq!(parse_range("2 Instances").notes, vec![RangeNote::Unparsed]);
+    assert_eq!(r("  \n\t "), Range::Any);
+}
+
+#[test]
+fn enumerations_in_range_text() {
+    let p = parse_range("0: CONFIGURED_ON\n\t\t1: FULL_ON\n\t\t2: RECALL");
+    assert_eq!(p.range, Range::Enumeration);
+    let labels: Vec<_> = p
+        .enumeration
+        .iter()
+        .map(|v| (v.value, v.label.as_str()))
+        .collect();
+    assert_eq!(
+        labels,
+        vec![(0, "CONFIGURED_ON"), (1, "FULL_ON"), (2, "RECALL")]
+    );
+    assert!(p.enumeration.iter().all(|v| v.source == EnumSource::Range));
+}
+
+#[test]
+fn enumerations_in_descriptions() {
+    let d = "Binding mode.\n0: Pre-Shared Key mode\n1 = Raw Public Key mode. Long text.\n2 - Certificate mode (X.509)\nsome other line";
+    let v = parse_description_enumeration(d);
+    let labels: Vec<_> = v.iter().map(|v| (v.value, v.label.as_str())).collect();
+    assert_eq!(
+        labels,
+        vec![
+            (0, "Pre-Shared Key mode"),
+            (1, "Raw Public Key mode"),
+            (2, "Certificate mode")
+        ]
+    );
+    assert!(parse_description_enumeration("Only 1: one line").is_empty());
+}
+
+#[test]
+fn long_labels_are_cut_at_a_word() {
+    let v = parse_description_enumeration(
+        "0: an extremely long label that goes on and on without any punctuation at all\n1: b",
+    );
+    assert_eq!(v[0].label, "an extremely long label that goes on and on");
+}

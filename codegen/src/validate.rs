@@ -1,0 +1,146 @@
+//! Model-level checks: contradictions that no single element shows. Runs on objects from any
+//! front end (XML or the macro), and reports every problem it finds.
+
+use std::collections::HashMap;
+
+use crate::diag::{DiagnosticKind, Diagnostics};
+use crate::ident;
+use crate::model::{ObjectDef, ResourceDef, ResourceType};
+use crate::range::{Bound, Range, RangeItem};
+
+/// Checks one object.
+pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
+    let mut by_id: HashMap<u16, &ResourceDef> = HashMap::new();
+    let mut by_name: HashMap<&str, &ResourceDef> = HashMap::new();
+    for r in &obj.resources {
+        let path = Some(format!("/{}/{}", obj.id, r.id));
+        if let Some(first) = by_id.insert(r.id, r) {
+            let msg = format!(
+                "resource id {} is also used by {:?} at {}",
+                r.id, first.name, first.loc
+            );
+            diags.push(
+                DiagnosticKind::DuplicateResourceId,
+                path.clone(),
+                r.loc.clone(),
+                msg,
+            );
+        }
+        if let Some(first) = by_name.insert(r.name.as_str(), r) {
+            let msg = format!("name {:?} is also used by resource {}", r.name, first.id);
+            diags.push(
+                DiagnosticKind::DuplicateResourceName,
+                path.clone(),
+                r.loc.clone(),
+                msg,
+            );
+        }
+        resource(obj.id, r, diags);
+    }
+    let names: Vec<(&str, u16)> = obj
+        .resources
+        .iter()
+        .map(|r| (r.name.as_str(), r.id))
+        .collect();
+    let (_, collisions) = ident::unique_snake(&names);
+    for c in collisions {
+        let r = &obj.resources[c.index];
+        let first = obj
+            .resources
+            .iter()
+            .find(|o| ident::snake(&o.name, o.id) == c.ident && o.id != r.id);
+        if first.is_some_and(|f| f.name == r.name) {
+            continue; // already reported as a duplicate name
+        }
+        let msg = format!(
+            "{:?} maps to `{}` like {:?}; generated as `{}`",
+            r.name,
+            c.ident,
+            first.map_or("", |f| f.name.as_str()),
+            c.resolved
+        );
+        diags.push(
+            DiagnosticKind::NameCollision,
+            Some(format!("/{}/{}", obj.id, r.id)),
+            r.loc.clone(),
+            msg,
+        );
+    }
+}
+
+fn resource(object: u16, r: &ResourceDef, diags: &mut Diagnostics) {
+    let path = || Some(format!("/{object}/{}", r.id));
+    let ops = r.operations;
+    if ops.executable() && r.kind != ResourceType::None {
+        let msg = format!("executable resource declares type {}", r.kind);
+        diags.push(
+            DiagnosticKind::ExecutableWithType,
+            path(),
+            r.loc.clone(),
+            msg,
+        );
+    }
+    if (ops.readable() || ops.writable()) && r.kind == ResourceType::None {
+        let msg = format!("resource with operations {} has no type", ops.as_str());
+        diags.push(DiagnosticKind::MissingType, path(), r.loc.clone(), msg);
+    }
+    if r.range == Range::Any {
+        return;
+    }
+    if matches!(
+        r.kind,
+        ResourceType::Boolean | ResourceType::Objlnk | ResourceType::Corelnk | ResourceType::None
+    ) {
+        let msg = format!("range {:?} on a resource of type {}", r.range, r.kind);
+        diags.push(DiagnosticKind::RangeOnType, path(), r.loc.clone(), msg);
+        return;
+    }
+    for (lo, hi) in spans(&r.range) {
+        if lo.as_f64() > hi.as_f64() {
+            diags.push(
+                DiagnosticKind::InvertedRange,
+                path(),
+                r.loc.clone(),
+                format!("range {lo}..{hi} has its minimum above its maximum"),
+            );
+        }
+        if let Some(why) = out_of_type(r.kind, lo).or_else(|| out_of_type(r.kind, hi)) {
+            diags.push(DiagnosticKind::RangeOutOfType, path(), r.loc.clone(), why);
+        }
+    }
+}
+
+/// The numeric spans and values of a range, as (min, max) pairs.
+fn spans(range: &Range) -> Vec<(Bound, Bound)> {
+    match range {
+        Range::Span { min, max } => vec![(*min, *max)],
+        Range::Set(items) => items
+            .iter()
+            .map(|i| match i {
+                RangeItem::Value(v) => (*v, *v),
+                RangeItem::Span(a, b) => (*a, *b),
+            })
+            .collect(),
+        Range::Length { min, max } => vec![(Bound::Int(*min as i128), Bound::Int(*max as i128))],
+        _ => Vec::new(),
+    }
+}
+
+fn out_of_type(kind: ResourceType, b: Bound) -> Option<String> {
+    match (kind, b) {
+        (ResourceType::UnsignedInteger, Bound::Int(i)) if i < 0 || i > u64::MAX as i128 => {
+            Some(format!("bound {i} does not fit an Unsigned Integer (u64)"))
+        }
+        (ResourceType::Integer | ResourceType::Time, Bound::Int(i))
+            if i64::try_from(i).is_err() =>
+        {
+            Some(format!("bound {i} does not fit an Integer (i64)"))
+        }
+        (ResourceType::Integer | ResourceType::UnsignedInteger, Bound::Float(f))
+            if f.fract() != 0.0 =>
+        {
+            Some(format!("bound {f} is not an integer"))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,34 @@
+//! The raw layer: registry XML as written, one small file per schema element.
+//!
+//! Nothing here interprets values; `crate::lower` turns these into the model.
+
+pub(crate) mod common;
+pub(crate) mod ddf;
+pub(crate) mod object;
+pub(crate) mod source;
+pub(crate) mod tree;
+
+use std::borrow::Cow;
+
+/// The text of a leaf element and where the element starts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Field<'a> {
+    pub(crate) text: Cow<'a, str>,
+    pub(crate) pos: usize,
+}
+
+impl<'a> Field<'a> {
+    pub(crate) fn of(el: tree::Element<'a>) -> Self {
+        Field {
+            text: el.text,
+            pos: el.pos,
+        }
+    }
+}
+
+/// A child element name in document order, for element-order and unknown-element checks.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ChildName {
+    pub(crate) name: String,
+    pub(crate) pos: usize,
+}

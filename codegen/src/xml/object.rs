@@ -1,0 +1,202 @@
+//! `<LWM2M>`, `<Object>` and `<Item>` of the object schemas (LWM2M.xsd, LWM2M-v1_1.xsd).
+
+use super::tree::Element;
+use super::{ChildName, Field};
+
+/// The document root `<LWM2M>`.
+#[derive(Debug)]
+pub(crate) struct RawLwm2m<'a> {
+    pub(crate) root_name: String,
+    pub(crate) schema_location: Option<String>,
+    pub(crate) objects: Vec<RawObject<'a>>,
+    /// Children other than `<Object>`.
+    pub(crate) unknown: Vec<ChildName>,
+}
+
+/// One `<Object>`.
+#[derive(Debug, Default)]
+pub(crate) struct RawObject<'a> {
+    pub(crate) pos: usize,
+    pub(crate) object_type: Option<String>,
+    pub(crate) name: Option<Field<'a>>,
+    pub(crate) description1: Option<Field<'a>>,
+    pub(crate) description2: Option<Field<'a>>,
+    pub(crate) object_id: Option<Field<'a>>,
+    pub(crate) object_urn: Option<Field<'a>>,
+    pub(crate) lwm2m_version: Option<Field<'a>>,
+    pub(crate) object_version: Option<Field<'a>>,
+    pub(crate) multiple_instances: Option<Field<'a>>,
+    pub(crate) mandatory: Option<Field<'a>>,
+    pub(crate) resources: Option<RawResources<'a>>,
+    pub(crate) order: Vec<ChildName>,
+    pub(crate) unknown: Vec<ChildName>,
+}
+
+/// `<Resources>`.
+#[derive(Debug, Default)]
+pub(crate) struct RawResources<'a> {
+    pub(crate) items: Vec<RawItem<'a>>,
+    pub(crate) unknown: Vec<ChildName>,
+}
+
+/// One resource `<Item ID="…">`.
+#[derive(Debug, Default)]
+pub(crate) struct RawItem<'a> {
+    pub(crate) pos: usize,
+    pub(crate) id: Option<String>,
+    pub(crate) name: Option<Field<'a>>,
+    pub(crate) operations: Option<Field<'a>>,
+    pub(crate) multiple_instances: Option<Field<'a>>,
+    pub(crate) mandatory: Option<Field<'a>>,
+    pub(crate) kind: Option<Field<'a>>,
+    pub(crate) range_enumeration: Option<Field<'a>>,
+    pub(crate) units: Option<Field<'a>>,
+    pub(crate) description: Option<Field<'a>>,
+    pub(crate) order: Vec<ChildName>,
+    pub(crate) unknown: Vec<ChildName>,
+}
+
+/// Element order of `<Object>` in the schemas.
+pub(crate) const OBJECT_ORDER: &[&str] = &[
+    "Name",
+    "Description1",
+    "ObjectID",
+    "ObjectURN",
+    "LWM2MVersion",
+    "ObjectVersion",
+    "MultipleInstances",
+    "Mandatory",
+    "Resources",
+    "Description2",
+];
+
+/// Element order of `<Item>` in the schemas.
+pub(crate) const ITEM_ORDER: &[&str] = &[
+    "Name",
+    "Operations",
+    "MultipleInstances",
+    "Mandatory",
+    "Type",
+    "RangeEnumeration",
+    "Units",
+    "Description",
+];
+
+impl<'a> RawLwm2m<'a> {
+    pub(crate) fn from_element(root: Element<'a>) -> Self {
+        let schema_location = root
+            .attr("xsi:noNamespaceSchemaLocation")
+            .map(str::to_owned);
+        let root_name = root.name.to_string();
+        let mut objects = Vec::new();
+        let mut unknown = Vec::new();
+        for child in root.children {
+            if child.name == "Object" {
+                objects.push(RawObject::from_element(child));
+            } else {
+                unknown.push(ChildName {
+                    name: child.name.into_owned(),
+                    pos: child.pos,
+                });
+            }
+        }
+        RawLwm2m {
+            root_name,
+            schema_location,
+            objects,
+            unknown,
+        }
+    }
+}
+
+impl<'a> RawObject<'a> {
+    fn from_element(el: Element<'a>) -> Self {
+        let mut o = RawObject {
+            pos: el.pos,
+            object_type: el.attr("ObjectType").map(str::to_owned),
+            ..RawObject::default()
+        };
+        for child in el.children {
+            o.order.push(ChildName {
+                name: child.name.to_string(),
+                pos: child.pos,
+            });
+            let slot = match &*child.name {
+                "Name" => &mut o.name,
+                "Description1" => &mut o.description1,
+                "Description2" => &mut o.description2,
+                "ObjectID" => &mut o.object_id,
+                "ObjectURN" => &mut o.object_urn,
+                "LWM2MVersion" => &mut o.lwm2m_version,
+                "ObjectVersion" => &mut o.object_version,
+                "MultipleInstances" => &mut o.multiple_instances,
+                "Mandatory" => &mut o.mandatory,
+                "Resources" => {
+                    o.resources = Some(RawResources::from_element(child));
+                    continue;
+                }
+                _ => {
+                    o.unknown.push(ChildName {
+                        name: child.name.into_owned(),
+                        pos: child.pos,
+                    });
+                    continue;
+                }
+            };
+            *slot = Some(Field::of(child));
+        }
+        o
+    }
+}
+
+impl<'a> RawResources<'a> {
+    fn from_element(el: Element<'a>) -> Self {
+        let mut r = RawResources::default();
+        for child in el.children {
+            if child.name == "Item" {
+                r.items.push(RawItem::from_element(child));
+            } else {
+                r.unknown.push(ChildName {
+                    name: child.name.into_owned(),
+                    pos: child.pos,
+                });
+            }
+        }
+        r
+    }
+}
+
+impl<'a> RawItem<'a> {
+    pub(crate) fn from_element(el: Element<'a>) -> Self {
+        let mut it = RawItem {
+            pos: el.pos,
+            id: el.attr("ID").map(str::to_owned),
+            ..RawItem::default()
+        };
+        for child in el.children {
+            it.order.push(ChildName {
+                name: child.name.to_string(),
+                pos: child.pos,
+            });
+            let slot = match &*child.name {
+                "Name" => &mut it.name,
+                "Operations" => &mut it.operations,
+                "MultipleInstances" => &mut it.multiple_instances,
+                "Mandatory" => &mut it.mandatory,
+                "Type" => &mut it.kind,
+                "RangeEnumeration" => &mut it.range_enumeration,
+                "Units" => &mut it.units,
+                "Description" => &mut it.description,
+                _ => {
+                    it.unknown.push(ChildName {
+                        name: child.name.into_owned(),
+                        pos: child.pos,
+                    });
+                    continue;
+                }
+            };
+            *slot = Some(Field::of(child));
+        }
+        it
+    }
+}
