@@ -1,0 +1,66 @@
+//! `lwm2m registry status`: verify the local store against the lock, offline.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use lwm2m_registry::{Lock, default_store, store_lock_path, verify};
+
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
+    /// Store directory (default: $LWM2M_STORE, $XDG_CACHE_HOME/lwm2m/registry, ~/.cache/...).
+    #[arg(long, value_name = "DIR")]
+    store: Option<PathBuf>,
+    /// Lock to verify against (default: the lock the store was synced with, else the lock
+    /// built into this binary).
+    #[arg(long, value_name = "FILE")]
+    lock: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: Args) -> Result<ExitCode> {
+    let store = match args.store {
+        Some(s) => s,
+        None => default_store().context("no store: pass --store or set LWM2M_STORE or HOME")?,
+    };
+    let pinned = Lock::pinned();
+    let store_lock = store_lock_path(&store);
+    let lock = match &args.lock {
+        Some(path) => Lock::read(path).with_context(|| format!("reading {}", path.display()))?,
+        None if store_lock.is_file() => Lock::read(&store_lock)
+            .with_context(|| format!("reading {}", store_lock.display()))?,
+        None => pinned.clone(),
+    };
+    let report = verify(&store, &lock).with_context(|| format!("verifying {}", store.display()))?;
+    println!(
+        "{}: {} ok, {} missing, {} changed, {} extra (lock: commit {}, {} files)",
+        store.display(),
+        report.ok,
+        report.missing.len(),
+        report.changed.len(),
+        report.extra.len(),
+        lock.header.commit,
+        lock.entries.len()
+    );
+    for c in &report.changed {
+        println!("changed  {} (sha256 {}, lock pins {})", c.path, c.actual, c.expected);
+    }
+    for m in &report.missing {
+        println!("missing  {m}");
+    }
+    for e in &report.extra {
+        println!("extra    {e}");
+    }
+    if args.lock.is_none() && lock != pinned {
+        println!(
+            "note: the store follows its own lock (commit {}), not this binary's (commit {})",
+            lock.header.commit, pinned.header.commit
+        );
+    }
+    if report.is_clean() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if report.ok == 0 && report.changed.is_empty() {
+        eprintln!("hint: run `lwm2m registry sync` to fill the store");
+    }
+    Ok(ExitCode::FAILURE)
+}
