@@ -28,6 +28,12 @@ enum RegistryCommand {
     Check(cmd::registry_check::Args),
     /// Show one object as a table.
     Show(cmd::registry_show::Args),
+    /// Fetch the pinned registry files into the local store, verifying each hash.
+    Sync(cmd::registry_sync::Args),
+    /// Verify the local store against the lock, offline.
+    Status(cmd::registry_status::Args),
+    /// Compare two registry directories; classify each change by its API impact.
+    Diff(cmd::registry_diff::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +41,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Registry(RegistryCommand::Check(a)) => cmd::registry_check::run(a),
         Command::Registry(RegistryCommand::Show(a)) => cmd::registry_show::run(a),
+        Command::Registry(RegistryCommand::Sync(a)) => cmd::registry_sync::run(a),
+        Command::Registry(RegistryCommand::Status(a)) => cmd::registry_status::run(a),
+        Command::Registry(RegistryCommand::Diff(a)) => cmd::registry_diff::run(a),
     };
     match result {
         Ok(code) => code,

@@ -1,4 +1,7 @@
 //! One module per subcommand: each has `Args` and `run`.
 
 pub(crate) mod registry_check;
+pub(crate) mod registry_diff;
 pub(crate) mod registry_show;
+pub(crate) mod registry_status;
+pub(crate) mod registry_sync;

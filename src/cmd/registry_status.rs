@@ -26,8 +26,9 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let store_lock = store_lock_path(&store);
     let lock = match &args.lock {
         Some(path) => Lock::read(path).with_context(|| format!("reading {}", path.display()))?,
-        None if store_lock.is_file() => Lock::read(&store_lock)
-            .with_context(|| format!("reading {}", store_lock.display()))?,
+        None if store_lock.is_file() => {
+            Lock::read(&store_lock).with_context(|| format!("reading {}", store_lock.display()))?
+        }
         None => pinned.clone(),
     };
     let report = verify(&store, &lock).with_context(|| format!("verifying {}", store.display()))?;
@@ -42,7 +43,10 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         lock.entries.len()
     );
     for c in &report.changed {
-        println!("changed  {} (sha256 {}, lock pins {})", c.path, c.actual, c.expected);
+        println!(
+            "changed  {} (sha256 {}, lock pins {})",
+            c.path, c.actual, c.expected
+        );
     }
     for m in &report.missing {
         println!("missing  {m}");

@@ -85,7 +85,11 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         report.fetched.len(),
         report.replaced.len(),
         report.up_to_date.len(),
-        if report.recorded { ", recorded (not verified)" } else { ", all verified" }
+        if report.recorded {
+            ", recorded (not verified)"
+        } else {
+            ", all verified"
+        }
     );
     for gone in &report.dropped {
         println!("dropped from the lock (gone upstream): {gone}");
@@ -96,7 +100,11 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 .lock
                 .write(path)
                 .with_context(|| format!("writing {}", path.display()))?;
-            println!("wrote {} ({} files)", path.display(), report.lock.entries.len());
+            println!(
+                "wrote {} ({} files)",
+                path.display(),
+                report.lock.entries.len()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
