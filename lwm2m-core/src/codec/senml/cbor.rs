@@ -1,0 +1,129 @@
+//! SenML CBOR (Content-Format 112): RFC 8428 §6 integer labels (`bn` -2, `bt` -3, `n` 0, `v` 2,
+//! `vs` 3, `vb` 4, `t` 6, `vd` 8) and the LwM2M text label `"vlo"`.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use minicbor::data::Type;
+use minicbor::{Decoder, Encoder};
+
+use super::{Planned, RawRecord, Resolution, plan};
+use crate::codec::cbor_util::{self, cbor_err, write_float};
+use crate::content::Content;
+use crate::error::Error;
+use crate::meta::TypeResolver;
+use crate::path::Path;
+use crate::types::ObjLink;
+use crate::value::Value;
+
+const BN: i64 = -2;
+const BT: i64 = -3;
+const N: i64 = 0;
+const V: i64 = 2;
+const VS: i64 = 3;
+const VB: i64 = 4;
+const T: i64 = 6;
+const VD: i64 = 8;
+const VLO: &str = "vlo";
+
+/// Encodes content as a SenML CBOR array.
+pub fn encode(content: &Content) -> Result<Vec<u8>, Error> {
+    let planned = plan(content);
+    let mut e = Encoder::new(Vec::new());
+    // Writing to a Vec is infallible; the Result only carries the Vec's (impossible) error.
+    let _ = e.array(planned.len() as u64);
+    for p in &planned {
+        write_record(&mut e, p);
+    }
+    Ok(e.into_writer())
+}
+
+fn write_record(e: &mut Encoder<Vec<u8>>, p: &Planned) {
+    let fields = 1
+        + usize::from(p.base_name.is_some())
+        + usize::from(p.name.is_some())
+        + usize::from(p.record.time.is_some());
+    let _ = e.map(fields as u64);
+    if let Some(bn) = &p.base_name {
+        let _ = e.i64(BN).and_then(|e| e.str(bn));
+    }
+    if let Some(n) = &p.name {
+        let _ = e.i64(N).and_then(|e| e.str(n));
+    }
+    let _ = match &p.record.value {
+        Value::Integer(i) | Value::Time(i) => e.i64(V).and_then(|e| e.i64(*i)),
+        Value::UnsignedInteger(u) => e.i64(V).and_then(|e| e.u64(*u)),
+        Value::Float(f) => e.i64(V).and_then(|e| write_float(e, *f)),
+        Value::String(s) | Value::Corelnk(s) => e.i64(VS).and_then(|e| e.str(s)),
+        Value::Boolean(b) => e.i64(VB).and_then(|e| e.bool(*b)),
+        Value::Opaque(b) => e.i64(VD).and_then(|e| e.bytes(b)),
+        Value::Objlnk(l) => {
+            let mut text = String::new();
+            let _ = core::fmt::write(&mut text, format_args!("{l}"));
+            e.str(VLO).and_then(|e| e.str(&text))
+        }
+    };
+    if let Some(t) = p.record.time {
+        let _ = e.i64(T).and_then(|e| write_float(e, t));
+    }
+}
+
+/// Decodes a SenML CBOR array addressed to `path`.
+pub fn decode(path: Path, payload: &[u8], resolver: &dyn TypeResolver) -> Result<Content, Error> {
+    let mut d = Decoder::new(payload);
+    let mut resolution = Resolution::new(path, resolver);
+    let len = d.array().map_err(cbor_err(path))?;
+    let mut index = 0u64;
+    while cbor_util::has_more(&mut d, len, index, path)? {
+        index += 1;
+        let fields = d.map().map_err(cbor_err(path))?;
+        let mut raw = RawRecord::default();
+        let mut field = 0u64;
+        while cbor_util::has_more(&mut d, fields, field, path)? {
+            field += 1;
+            read_field(&mut d, &mut raw, path)?;
+        }
+        resolution.push(raw)?;
+    }
+    if d.position() != payload.len() {
+        return Err(Error::malformed(
+            path,
+            "trailing bytes after the SenML array",
+        ));
+    }
+    resolution.finish()
+}
+
+fn read_field(d: &mut Decoder<'_>, raw: &mut RawRecord, path: Path) -> Result<(), Error> {
+    let err = cbor_err(path);
+    let bad = |reason| Error::malformed(path, reason);
+    match d.datatype().map_err(err)? {
+        Type::String => {
+            let label = d.str().map_err(err)?;
+            if label == VLO {
+                let link: ObjLink = d
+                    .str()
+                    .map_err(err)?
+                    .parse()
+                    .map_err(|_| bad("vlo is not oid:iid"))?;
+                raw.value = Some(Value::Objlnk(link));
+            } else if label.ends_with('_') {
+                return Err(bad("unsupported mandatory SenML field"));
+            } else {
+                cbor_util::skip_scalar(d, path)?;
+            }
+        }
+        _ => match d.i64().map_err(err)? {
+            BN => raw.base_name = Some(String::from(d.str().map_err(err)?)),
+            N => raw.name = Some(String::from(d.str().map_err(err)?)),
+            BT => raw.base_time = Some(cbor_util::read_number_f64(d, path)?),
+            T => raw.time = Some(cbor_util::read_number_f64(d, path)?),
+            V => raw.value = Some(cbor_util::read_number(d, path)?),
+            VS => raw.value = Some(Value::String(String::from(d.str().map_err(err)?))),
+            VB => raw.value = Some(Value::Boolean(d.bool().map_err(err)?)),
+            VD => raw.value = Some(Value::Opaque(d.bytes().map_err(err)?.to_vec())),
+            _ => cbor_util::skip_scalar(d, path)?,
+        },
+    }
+    Ok(())
+}
