@@ -42,6 +42,15 @@ fn every_truncation_and_bit_flip_is_an_error_or_a_value() {
 
 #[test]
 fn length_fields_are_not_trusted() {
+    // Composite content with a record above resource level cannot be encoded, but does not panic.
+    let odd = lwm2m_core::Content::records(
+        Path::ROOT,
+        vec![lwm2m_core::Record::new(
+            Path::ROOT,
+            lwm2m_core::Value::Integer(1),
+        )],
+    );
+    assert!(codec::lwm2m_cbor::encode(&odd).is_err());
     // TLV claiming a 16 MiB value in a 5-byte payload.
     let tlv = [0xD8, 0x00, 0xFF, 0xFF, 0xFF];
     assert!(codec::tlv::decode(Path::resource(3, 0, 0), &tlv, &resolver).is_err());
@@ -58,8 +67,12 @@ fn length_fields_are_not_trusted() {
 fn deep_nesting_is_bounded() {
     let deep_json = "[".repeat(100_000);
     for format in [ContentFormat::SenmlJson, ContentFormat::LwM2mJson] {
-        assert!(codec::decode(format, Path::ROOT, deep_json.as_bytes(), &resolver).is_err());
+        let err = codec::decode(format, Path::ROOT, deep_json.as_bytes(), &resolver).unwrap_err();
+        assert!(matches!(err, lwm2m_core::Error::TooDeep { .. }), "{err}");
     }
+    // Brackets inside strings do not count.
+    let quoted = br#"[{"bn":"/3/0/0","vs":"[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{"}]"#;
+    assert!(codec::senml::json::decode(Path::resource(3, 0, 0), quoted, &resolver).is_ok());
     // 100 000 nested CBOR maps {0: {0: {0: ...
     let deep_cbor: Vec<u8> = [0xA1, 0x00].repeat(100_000);
     assert!(codec::lwm2m_cbor::decode(Path::ROOT, &deep_cbor, &resolver).is_err());

@@ -68,6 +68,7 @@ pub fn encode(content: &Content) -> Result<Vec<u8>, Error> {
 /// Decodes an LwM2M 1.0 JSON payload addressed to `path`.
 pub fn decode(path: Path, payload: &[u8], resolver: &dyn TypeResolver) -> Result<Content, Error> {
     let bad = |reason| Error::malformed(path, reason);
+    super::check_json_depth(path, payload)?;
     let json: Json =
         serde_json::from_slice(payload).map_err(|_| bad("payload is not valid JSON"))?;
     let Json::Object(mut root) = json else {

@@ -38,7 +38,9 @@ fn write_level(e: &mut Encoder<Vec<u8>>, records: &[Record], depth: usize) -> Re
     let _ = e.map(groups.len() as u64);
     for group in groups {
         let first = &group[0];
-        let id = first.path.ids()[depth];
+        let Some(&id) = first.path.ids().get(depth) else {
+            return Err(Error::malformed(first.path, "value above resource level"));
+        };
         let _ = e.u32(u32::from(id));
         if first.path.depth() == depth + 1 {
             if group.len() > 1 {

@@ -87,6 +87,37 @@ pub(crate) fn write_float(out: &mut Vec<u8>, path: Path, f: f64) -> Result<(), E
     Ok(())
 }
 
+/// Rejects JSON nested deeper than [`MAX_DEPTH`] before any parser recurses into it.
+pub(crate) fn check_json_depth(path: Path, payload: &[u8]) -> Result<(), Error> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in payload {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(Error::TooDeep {
+                        path,
+                        limit: MAX_DEPTH,
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// `write!` into a byte vector.
 pub(crate) fn push_fmt(out: &mut Vec<u8>, args: core::fmt::Arguments<'_>) {
     struct W<'a>(&'a mut Vec<u8>);

@@ -111,6 +111,7 @@ pub(crate) fn write_string(out: &mut Vec<u8>, s: &str) {
 
 /// Decodes a SenML JSON array addressed to `path`.
 pub fn decode(path: Path, payload: &[u8], resolver: &dyn TypeResolver) -> Result<Content, Error> {
+    crate::codec::check_json_depth(path, payload)?;
     let json: Json = serde_json::from_slice(payload)
         .map_err(|_| Error::malformed(path, "payload is not valid JSON"))?;
     let Json::Array(items) = json else {
