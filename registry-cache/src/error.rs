@@ -8,14 +8,18 @@ use crate::sync::SyncReport;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LockError {
+    /// The lock file cannot be read or written.
     #[error("cannot read or write lock file {path}")]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    /// The text is not a valid lock; `line` is 1-based, 0 for whole-file problems (missing
+    /// `format` line, wrong file count, a path pinned twice).
     #[error("lock file line {line}: {message}")]
     Parse { line: usize, message: String },
+    /// [`update_lock`](crate::update_lock) cannot list the registry directory.
     #[error("cannot scan registry directory {path}")]
     Scan {
         path: PathBuf,
@@ -28,6 +32,7 @@ pub enum LockError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {
+    /// A pinned file exists but cannot be read, or the directory cannot be listed.
     #[error("cannot read {path}")]
     Io {
         path: PathBuf,

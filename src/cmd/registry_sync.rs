@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use lwm2m_registry::{Lock, LockHeader, Source, SyncError, SyncOptions, default_store, sync};
+use lwm2m_registry::{
+    Lock, LockHeader, Source, SyncError, SyncOptions, default_store, store_lock_path, sync,
+};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
@@ -95,17 +97,21 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         println!("dropped from the lock (gone upstream): {gone}");
     }
     if args.update_lock {
-        if let Some(path) = &args.lock {
-            report
-                .lock
-                .write(path)
-                .with_context(|| format!("writing {}", path.display()))?;
-            println!(
-                "wrote {} ({} files)",
-                path.display(),
-                report.lock.entries.len()
-            );
-        }
+        let path = match &args.lock {
+            Some(path) => {
+                report
+                    .lock
+                    .write(path)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                path.clone()
+            }
+            None => store_lock_path(&store),
+        };
+        println!(
+            "wrote {} ({} files)",
+            path.display(),
+            report.lock.entries.len()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
