@@ -24,14 +24,11 @@ const NOT_RAW: &[&str] = &["self", "super", "crate", "Self"];
 
 /// Splits a registry name into ASCII words, spelling out signs.
 pub fn words(name: &str) -> String {
-    let chars: Vec<char> = name
-        .chars()
-        .map(|c| if c == '\u{a0}' { ' ' } else { c })
-        .collect();
     let mut out = String::with_capacity(name.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1).copied();
+    let mut prev: Option<char> = None;
+    let mut it = name.chars().peekable();
+    while let Some(c) = it.next() {
+        let next = it.peek().copied();
         match c {
             c if c.is_ascii_alphanumeric() => out.push(c),
             '+' => out.push_str(" plus "),
@@ -46,8 +43,16 @@ pub fn words(name: &str) -> String {
             '#' => out.push_str(" number "),
             _ => out.push(' '),
         }
+        prev = Some(c);
     }
     out
+}
+
+/// A cheap key that is equal for any two names whose [`snake`] identifiers are equal (the
+/// converse need not hold): lowercase ASCII alphanumerics of [`words`]. Lets collision checks
+/// run heck only on candidate pairs.
+pub fn collision_key(name: &str) -> String {
+    words(name).chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 fn finish(mut s: String, fallback: u16) -> String {
@@ -102,15 +107,62 @@ pub fn unique_snake(items: &[(&str, u16)]) -> (Vec<String>, Vec<Collision>) {
             while !seen.insert(resolved.clone()) {
                 resolved.push('_');
             }
-            collisions.push(Collision {
-                index,
-                ident: base,
-                resolved: resolved.clone(),
-            });
+            collisions.push(Collision { index, ident: base, resolved: resolved.clone() });
             resolved
         })
         .collect();
     (idents, collisions)
+}
+
+/// The collisions [`unique_snake`] would report, computing full identifiers only for names
+/// that share a [`collision_key`]. Use it where only the collisions are wanted.
+pub fn collisions(items: &[(&str, u16)]) -> Vec<Collision> {
+    let keys: Vec<String> = items.iter().map(|(n, _)| collision_key(n)).collect();
+    let mut seen = std::collections::HashSet::with_capacity(keys.len());
+    if keys.iter().all(|k| seen.insert(k.as_str())) {
+        return Vec::new();
+    }
+    unique_snake(items).1
+}
+
+/// `SCREAMING_SNAKE_CASE` for constants, from an identifier made by [`snake`]: the raw prefix
+/// is dropped (`r#type` → `TYPE`; `TYPE` is no keyword), a leading `_` kept (`_5qi` → `_5QI`).
+pub fn shouty(snake_ident: &str) -> String {
+    snake_ident.trim_start_matches("r#").to_ascii_uppercase()
+}
+
+/// A prefixed method name from an identifier made by [`snake`]: `set_` + `r#type` →
+/// `set_type`, `set_` + `_5qi` → `set_5qi` (the prefix already makes it a valid identifier).
+pub fn prefixed(prefix: &str, snake_ident: &str) -> String {
+    let base = snake_ident.trim_start_matches("r#").trim_start_matches('_');
+    format!("{prefix}{base}")
+}
+
+/// One scope of identifiers (a module's types, an impl's methods, an enum's variants).
+/// [`Namespace::claim`] hands out each identifier once; a taken one gets `_<id>`, then `_`
+/// suffixes, the same way every run.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    taken: std::collections::HashSet<String>,
+}
+
+impl Namespace {
+    /// A scope where some identifiers are reserved up front.
+    pub fn with(reserved: &[&str]) -> Self {
+        Namespace { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+    }
+
+    /// Claims `ident`, or a deterministic variant of it; the flag says whether it was changed.
+    pub fn claim(&mut self, ident: &str, id: impl std::fmt::Display) -> (String, bool) {
+        if self.taken.insert(ident.to_owned()) {
+            return (ident.to_owned(), false);
+        }
+        let mut resolved = format!("{}_{id}", ident.trim_start_matches("r#"));
+        while !self.taken.insert(resolved.clone()) {
+            resolved.push('_');
+        }
+        (resolved, true)
+    }
 }
 
 #[cfg(test)]
@@ -167,5 +219,20 @@ mod tests {
                 resolved: "value_2".into()
             }
         );
+    }
+
+    #[test]
+    fn derived_names() {
+        assert_eq!(shouty("r#type"), "TYPE");
+        assert_eq!(shouty("_5qi"), "_5QI");
+        assert_eq!(prefixed("set_", "r#type"), "set_type");
+        assert_eq!(prefixed("set_", "_5qi"), "set_5qi");
+        let mut ns = Namespace::with(&["Other"]);
+        assert_eq!(ns.claim("Other", 3), ("Other_3".to_owned(), true));
+        assert_eq!(ns.claim("On", 1), ("On".to_owned(), false));
+        assert_eq!(ns.claim("On", 1), ("On_1".to_owned(), true));
+        assert_eq!(ns.claim("On", 1), ("On_1_".to_owned(), true));
+        assert_eq!(ns.claim_camel("Other", 7), ("Other7".to_owned(), true));
+        assert_eq!(ns.claim_camel("Other", 7), ("Other7Alt".to_owned(), true));
     }
 }

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-pub use crate::range::{Bound, EnumSource, EnumVariant, Range};
+pub use crate::range::{Bound, EnumSource, EnumVariant, Range, RangeItem};
 
 /// A source position: file, 1-based line and column.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -134,8 +134,12 @@ pub fn parse_description_enumeration(text: &str) -> Vec<EnumVariant> {
     parse_enum_lines(&clean(text), EnumSource::Description).unwrap_or_default()
 }
 
-fn clean(text: &str) -> String {
-    text.replace('\u{a0}', " ")
+fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\u{a0}') {
+        std::borrow::Cow::Owned(text.replace('\u{a0}', " "))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 fn parse_enum_lines(text: &str, source: EnumSource) -> Option<Vec<EnumVariant>> {

@@ -13,7 +13,7 @@ pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
     let mut by_id: HashMap<u16, &ResourceDef> = HashMap::new();
     let mut by_name: HashMap<&str, &ResourceDef> = HashMap::new();
     for r in &obj.resources {
-        let path = Some(format!("/{}/{}", obj.id, r.id));
+        let path = || Some(format!("/{}/{}", obj.id, r.id));
         if let Some(first) = by_id.insert(r.id, r) {
             let msg = format!(
                 "resource id {} is also used by {:?} at {}",
@@ -21,7 +21,7 @@ pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
             );
             diags.push(
                 DiagnosticKind::DuplicateResourceId,
-                path.clone(),
+                path(),
                 r.loc.clone(),
                 msg,
             );
@@ -30,7 +30,7 @@ pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
             let msg = format!("name {:?} is also used by resource {}", r.name, first.id);
             diags.push(
                 DiagnosticKind::DuplicateResourceName,
-                path.clone(),
+                path(),
                 r.loc.clone(),
                 msg,
             );
@@ -42,8 +42,7 @@ pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
         .iter()
         .map(|r| (r.name.as_str(), r.id))
         .collect();
-    let (_, collisions) = ident::unique_snake(&names);
-    for c in collisions {
+    for c in ident::collisions(&names) {
         let r = &obj.resources[c.index];
         let first = obj
             .resources

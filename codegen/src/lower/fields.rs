@@ -9,6 +9,12 @@ use crate::xml::{ChildName, Field};
 /// oddities it repaired.
 pub(crate) fn name(ctx: &mut Ctx<'_, '_>, f: &Field<'_>, path: &str) -> String {
     let raw = &*f.text;
+    let tidy = raw.trim() == raw
+        && !raw.contains(['\u{a0}', '\n', '\t', '\r'])
+        && !raw.contains("  ");
+    if tidy {
+        return raw.to_owned();
+    }
     let clean = raw
         .replace('\u{a0}', " ")
         .split_whitespace()

@@ -112,22 +112,19 @@ fn decode<'b>(file: &Arc<str>, bytes: &'b [u8]) -> Result<SourceText<'b>, ParseE
     })
 }
 
-/// The byte offset of the first double-encoded sequence (`Ã` or `â€` followed by a
-/// continuation-range character), if any.
+/// The byte offset of the first double-encoded sequence (`Ã`, `Â` or `â` followed by a
+/// character from the Latin-1 range that UTF-8 continuation bytes decode to), if any.
 fn mojibake(text: &str) -> Option<usize> {
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if matches!(c, 'Ã' | 'â' | 'Â') {
-            if let Some((_, n)) = it.peek() {
-                if ('\u{80}'..='\u{bf}').contains(n)
-                    || matches!(n, '€' | '™' | '©' | '¢' | '¤' | '¶')
-                {
-                    return Some(i);
-                }
-            }
+    let bytes = text.as_bytes();
+    // All three lead characters encode as 0xC3 0x8x/0xAx in UTF-8: search for 0xC3 first.
+    memchr::memchr_iter(0xC3, bytes).find(|&i| {
+        let lead = text.get(i..).and_then(|s| s.chars().next());
+        if !matches!(lead, Some('Ã' | 'â' | 'Â')) {
+            return false;
         }
-    }
-    None
+        let next = text.get(i + 2..).and_then(|s| s.chars().next());
+        next.is_some_and(|n| ('\u{80}'..='\u{bf}').contains(&n) || matches!(n, '€' | '™' | '©' | '¢' | '¤' | '¶'))
+    })
 }
 
 /// Parses and lowers an object definition file (one or more `<Object>`s).

@@ -24,7 +24,7 @@ impl<'a> RawCommon<'a> {
             for resources in object.children {
                 if resources.name != "Resources" {
                     out.unknown.push(ChildName {
-                        name: resources.name.into_owned(),
+                        name: resources.name.clone(),
                         pos: resources.pos,
                     });
                     continue;
@@ -32,7 +32,7 @@ impl<'a> RawCommon<'a> {
                 for item in resources.children {
                     let mut raw = RawItem::from_element(item);
                     raw.unknown
-                        .retain(|c| !COMMON_EXTRA.contains(&c.name.as_str()));
+                        .retain(|c| !COMMON_EXTRA.contains(&c.name.as_ref()));
                     out.items.push(raw);
                 }
             }

@@ -29,6 +29,6 @@ impl<'a> Field<'a> {
 /// A child element name in document order, for element-order and unknown-element checks.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ChildName {
-    pub(crate) name: String,
+    pub(crate) name: std::borrow::Cow<'static, str>,
     pub(crate) pos: usize,
 }

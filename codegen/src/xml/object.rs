@@ -95,7 +95,7 @@ impl<'a> RawLwm2m<'a> {
                 objects.push(RawObject::from_element(child));
             } else {
                 unknown.push(ChildName {
-                    name: child.name.into_owned(),
+                    name: child.name.clone(),
                     pos: child.pos,
                 });
             }
@@ -118,7 +118,7 @@ impl<'a> RawObject<'a> {
         };
         for child in el.children {
             o.order.push(ChildName {
-                name: child.name.to_string(),
+                name: child.name.clone(),
                 pos: child.pos,
             });
             let slot = match &*child.name {
@@ -137,7 +137,7 @@ impl<'a> RawObject<'a> {
                 }
                 _ => {
                     o.unknown.push(ChildName {
-                        name: child.name.into_owned(),
+                        name: child.name.clone(),
                         pos: child.pos,
                     });
                     continue;
@@ -157,7 +157,7 @@ impl<'a> RawResources<'a> {
                 r.items.push(RawItem::from_element(child));
             } else {
                 r.unknown.push(ChildName {
-                    name: child.name.into_owned(),
+                    name: child.name.clone(),
                     pos: child.pos,
                 });
             }
@@ -175,7 +175,7 @@ impl<'a> RawItem<'a> {
         };
         for child in el.children {
             it.order.push(ChildName {
-                name: child.name.to_string(),
+                name: child.name.clone(),
                 pos: child.pos,
             });
             let slot = match &*child.name {
@@ -189,7 +189,7 @@ impl<'a> RawItem<'a> {
                 "Description" => &mut it.description,
                 _ => {
                     it.unknown.push(ChildName {
-                        name: child.name.into_owned(),
+                        name: child.name.clone(),
                         pos: child.pos,
                     });
                     continue;

@@ -13,7 +13,7 @@ use quick_xml::events::Event;
 /// One XML element.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Element<'a> {
-    pub(crate) name: Cow<'a, str>,
+    pub(crate) name: Cow<'static, str>,
     pub(crate) attrs: Vec<(String, String)>,
     /// Concatenated text and CDATA content of this element (not of its children).
     pub(crate) text: Cow<'a, str>,
@@ -23,7 +23,7 @@ pub(crate) struct Element<'a> {
 }
 
 impl<'a> Element<'a> {
-    fn new(name: Cow<'a, str>, pos: usize) -> Self {
+    fn new(name: Cow<'static, str>, pos: usize) -> Self {
         Element {
             name,
             attrs: Vec::new(),
