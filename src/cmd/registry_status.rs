@@ -15,6 +15,9 @@ pub(crate) struct Args {
     /// built into this binary).
     #[arg(long, value_name = "FILE")]
     lock: Option<PathBuf>,
+    /// List every missing, changed and extra file (default: the first 20).
+    #[arg(long)]
+    all: bool,
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
@@ -42,17 +45,24 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         lock.header.commit,
         lock.entries.len()
     );
-    for c in &report.changed {
-        println!(
+    let limit = if args.all { usize::MAX } else { 20 };
+    let changed = report.changed.iter().map(|c| {
+        format!(
             "changed  {} (sha256 {}, lock pins {})",
             c.path, c.actual, c.expected
+        )
+    });
+    let missing = report.missing.iter().map(|m| format!("missing  {m}"));
+    let extra = report.extra.iter().map(|e| format!("extra    {e}"));
+    let lines: Vec<String> = changed.chain(missing).chain(extra).collect();
+    for line in lines.iter().take(limit) {
+        println!("{line}");
+    }
+    if lines.len() > limit {
+        println!(
+            "... and {} more (--all lists every file)",
+            lines.len() - limit
         );
-    }
-    for m in &report.missing {
-        println!("missing  {m}");
-    }
-    for e in &report.extra {
-        println!("extra    {e}");
     }
     if args.lock.is_none() && lock != pinned {
         println!(
