@@ -73,6 +73,13 @@ pub enum ChangeKind {
     VersionRemoved {
         version: String,
     },
+    /// A version published on both sides whose definition was edited in place (other than the
+    /// current definitions, which are compared field by field); `changes` counts the field
+    /// changes, the impact is the strongest of them.
+    VersionRevised {
+        version: String,
+        changes: usize,
+    },
     ObjectName {
         old: String,
         new: String,
@@ -220,6 +227,14 @@ pub fn diff(old: Snapshot<'_>, new: Snapshot<'_>) -> RegistryDiff {
                 ChangeKind::VersionRemoved { version },
             ));
         }
+        for v in nv.intersection(ov) {
+            let both_current = o
+                .zip(n)
+                .is_some_and(|(o, n)| o.object_version == *v && n.object_version == *v);
+            if !both_current {
+                revised(old, new, id, *v, &mut changes);
+            }
+        }
         if let (Some(o), Some(n)) = (o, n) {
             classify::object(o, n, &mut changes);
         }
@@ -230,6 +245,31 @@ pub fn diff(old: Snapshot<'_>, new: Snapshot<'_>) -> RegistryDiff {
         changes,
         unreadable: Vec::new(),
     }
+}
+
+/// Compares the definitions of one published version on both sides; pushes one
+/// [`ChangeKind::VersionRevised`] if they differ.
+fn revised(old: Snapshot<'_>, new: Snapshot<'_>, id: u16, v: Version, out: &mut Vec<Change>) {
+    let (Some(a), Some(b)) = (find_version(old, id, v), find_version(new, id, v)) else {
+        return;
+    };
+    let mut inner = Vec::new();
+    classify::object(a, b, &mut inner);
+    if let Some(impact) = inner.iter().map(|c| c.impact).max() {
+        let kind = ChangeKind::VersionRevised {
+            version: v.to_string(),
+            changes: inner.len(),
+        };
+        out.push(change(id, None, impact, kind));
+    }
+}
+
+/// The definition of `id` at version `v`, from the history first (the archival copy).
+fn find_version<'a>(s: Snapshot<'a>, id: u16, v: Version) -> Option<&'a ObjectDef> {
+    s.history
+        .iter()
+        .chain(s.current)
+        .find(|o| o.id == id && o.object_version == v)
 }
 
 pub(crate) fn change(

@@ -87,6 +87,12 @@ impl fmt::Display for ChangeKind {
             }
             ChangeKind::VersionAdded { version } => write!(f, "version {version} added"),
             ChangeKind::VersionRemoved { version } => write!(f, "version {version} removed"),
+            ChangeKind::VersionRevised { version, changes } => {
+                write!(
+                    f,
+                    "published version {version} edited in place ({changes} changes)"
+                )
+            }
             ChangeKind::ObjectName { old, new } => write!(f, "object name {old:?} -> {new:?}"),
             ChangeKind::ObjectDescription => f.write_str("object description changed"),
             ChangeKind::ObjectMultiple { old, new } => write!(

@@ -297,3 +297,32 @@ fn json_and_text_output() {
         "{text}"
     );
 }
+
+#[test]
+fn published_version_edited_in_place() {
+    let mut v11 = temp_v1();
+    v11.object_version = Version::V1_1;
+    let old_history = [temp_v1()];
+    let mut edited = temp_v1();
+    edited.resources[1].kind = ResourceType::Integer;
+    let new_history = [edited];
+    let d = diff(
+        Snapshot {
+            current: std::slice::from_ref(&v11),
+            history: &old_history,
+        },
+        Snapshot {
+            current: std::slice::from_ref(&v11),
+            history: &new_history,
+        },
+    );
+    let c = only(&d);
+    assert_eq!(
+        c.kind,
+        ChangeKind::VersionRevised {
+            version: "1.0".into(),
+            changes: 1
+        }
+    );
+    assert_eq!(c.impact, Impact::Breaking);
+}
