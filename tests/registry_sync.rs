@@ -249,6 +249,17 @@ fn directory_source_and_status() {
         "{stdout}"
     );
 
+    let (code, stdout, _) = lwm2m(&["status", "--store", path_str(st), "--json"]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["clean"], false);
+    assert_eq!(json["commit"], "b62ffc2");
+    assert_eq!(json["report"]["ok"], 755);
+    assert_eq!(
+        json["report"]["changed"][0]["path"],
+        "version_history/3303-1_0.xml"
+    );
+
     // The library sees the same through the directory source: only that file is copied back.
     let report = sync(&Source::Dir(reg), st, &Lock::pinned(), &options()).unwrap();
     assert_eq!(report.fetched, ["version_history/3303-1_0.xml"]);

@@ -2,13 +2,15 @@
 
 use std::path::Path;
 
+use serde::Serialize;
+
 use crate::error::VerifyError;
 use crate::hash::sha256_file;
 use crate::lock::Lock;
 use crate::pinned::list_pinned;
 
 /// One pinned file whose bytes differ from the lock.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Changed {
     pub path: String,
     pub expected: String,
@@ -16,7 +18,7 @@ pub struct Changed {
 }
 
 /// The result of [`verify`]. Paths are registry-relative, in lock order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyReport {
     /// Pinned files with the pinned hash.

@@ -18,6 +18,9 @@ pub(crate) struct Args {
     /// List every missing, changed and extra file (default: the first 20).
     #[arg(long)]
     all: bool,
+    /// Print the report as JSON (every file, plus the lock's commit).
+    #[arg(long)]
+    json: bool,
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
@@ -35,6 +38,17 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         None => pinned.clone(),
     };
     let report = verify(&store, &lock).with_context(|| format!("verifying {}", store.display()))?;
+    if args.json {
+        let out = serde_json::json!({
+            "store": store,
+            "commit": lock.header.commit,
+            "clean": report.is_clean(),
+            "report": report,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        let code = if report.is_clean() { 0 } else { 1 };
+        return Ok(ExitCode::from(code));
+    }
     println!(
         "{}: {} ok, {} missing, {} changed, {} extra (lock: commit {}, {} files)",
         store.display(),
