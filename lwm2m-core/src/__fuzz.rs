@@ -53,11 +53,13 @@ pub fn tlv(data: &[u8]) {
 /// Fuzz the SenML JSON decoder.
 pub fn senml_json(data: &[u8]) {
     run(ContentFormat::SenmlJson, data);
+    let _ = codec::senml::json::decode_paths(data);
 }
 
 /// Fuzz the SenML CBOR decoder.
 pub fn senml_cbor(data: &[u8]) {
     run(ContentFormat::SenmlCbor, data);
+    let _ = codec::senml::cbor::decode_paths(data);
 }
 
 /// Fuzz the LwM2M CBOR decoder.

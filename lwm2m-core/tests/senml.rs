@@ -145,3 +145,31 @@ fn cbor_time_objlnk_opaque_and_indefinite() {
     let c = senml::cbor::decode(Path::resource(5, 0, 0), &p, &|_: &Path| None).unwrap();
     assert_eq!(c.node, Node::Single(Value::Opaque(vec![0xAB, 0xCD])));
 }
+
+/// Core TS 1.1 §6.3.8 Read-Composite: the request body names paths without values.
+#[test]
+fn composite_request_paths() {
+    let paths = [
+        Path::resource(3, 0, 9),
+        Path::instance(1, 0),
+        Path::resource_instance(3, 0, 7, 1),
+    ];
+    let json = senml::json::encode_paths(&paths);
+    assert_eq!(json, br#"[{"n":"/3/0/9"},{"n":"/1/0"},{"n":"/3/0/7/1"}]"#);
+    assert_eq!(senml::json::decode_paths(&json).unwrap(), paths);
+    let with_base = br#"[{"bn":"/3/0/","n":"9"},{"n":"7/1"},{"bn":"/1/0"}]"#;
+    assert_eq!(
+        senml::json::decode_paths(with_base).unwrap(),
+        [
+            Path::resource(3, 0, 9),
+            Path::resource_instance(3, 0, 7, 1),
+            Path::instance(1, 0)
+        ]
+    );
+    let cbor = senml::cbor::encode_paths(&paths);
+    assert_eq!(
+        &cbor[..9],
+        [0x83, 0xA1, 0x00, 0x66, b'/', b'3', b'/', b'0', b'/']
+    );
+    assert_eq!(senml::cbor::decode_paths(&cbor).unwrap(), paths);
+}

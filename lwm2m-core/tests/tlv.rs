@@ -36,8 +36,9 @@ fn device_instance_matches_spec_bytes() {
     assert_eq!(decoded, device_instance());
 }
 
-/// Core TS 1.1 §7.4.3.2, "Multiple Object Instance Request Example" (Access Control object 2,
-/// Read `/2`): two object instances; here with Objlnk-free resources typed as integers.
+/// The TLV "Multiple Object Instance Request Example" of the Core TS (1.0 §6.4.3.2; renumbered
+/// in later versions): Read `/2` (Access Control) answered with two object instances. The ACL
+/// resource (2) has instance 310 (`0x0136`), which needs a 16-bit resource instance id.
 #[test]
 fn object_with_instances() {
     let bytes: &[u8] = &[

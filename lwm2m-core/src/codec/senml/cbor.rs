@@ -70,8 +70,33 @@ fn write_record(e: &mut Encoder<Vec<u8>>, p: &Planned) {
 
 /// Decodes a SenML CBOR array addressed to `path`.
 pub fn decode(path: Path, payload: &[u8], resolver: &dyn TypeResolver) -> Result<Content, Error> {
-    let mut d = Decoder::new(payload);
     let mut resolution = Resolution::new(path, resolver);
+    for raw in raw_records(path, payload)? {
+        resolution.push(raw)?;
+    }
+    resolution.finish()
+}
+
+/// Decodes the paths of a Read-Composite / Observe-Composite request body.
+pub fn decode_paths(payload: &[u8]) -> Result<Vec<Path>, Error> {
+    super::paths_of(raw_records(Path::ROOT, payload)?)
+}
+
+/// Encodes a Read-Composite request body: `[{0: "/3/0/9"}, …]`.
+pub fn encode_paths(paths: &[Path]) -> Vec<u8> {
+    let mut e = Encoder::new(Vec::new());
+    let _ = e.array(paths.len() as u64);
+    for p in paths {
+        let mut name = String::new();
+        let _ = core::fmt::write(&mut name, format_args!("{p}"));
+        let _ = e.map(1).and_then(|e| e.i64(N)).and_then(|e| e.str(&name));
+    }
+    e.into_writer()
+}
+
+fn raw_records(path: Path, payload: &[u8]) -> Result<Vec<RawRecord>, Error> {
+    let mut d = Decoder::new(payload);
+    let mut raws = Vec::new();
     let len = d.array().map_err(cbor_err(path))?;
     let mut index = 0u64;
     while cbor_util::has_more(&mut d, len, index, path)? {
@@ -83,7 +108,7 @@ pub fn decode(path: Path, payload: &[u8], resolver: &dyn TypeResolver) -> Result
             field += 1;
             read_field(&mut d, &mut raw, path)?;
         }
-        resolution.push(raw)?;
+        raws.push(raw);
     }
     if d.position() != payload.len() {
         return Err(Error::malformed(
@@ -91,7 +116,7 @@ pub fn decode(path: Path, payload: &[u8], resolver: &dyn TypeResolver) -> Result
             "trailing bytes after the SenML array",
         ));
     }
-    resolution.finish()
+    Ok(raws)
 }
 
 fn read_field(d: &mut Decoder<'_>, raw: &mut RawRecord, path: Path) -> Result<(), Error> {

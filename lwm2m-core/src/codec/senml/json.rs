@@ -111,13 +111,40 @@ pub(crate) fn write_string(out: &mut Vec<u8>, s: &str) {
 
 /// Decodes a SenML JSON array addressed to `path`.
 pub fn decode(path: Path, payload: &[u8], resolver: &dyn TypeResolver) -> Result<Content, Error> {
+    let mut resolution = Resolution::new(path, resolver);
+    for raw in raw_records(path, payload)? {
+        resolution.push(raw)?;
+    }
+    resolution.finish()
+}
+
+/// Decodes the paths of a Read-Composite / Observe-Composite request body (records with names
+/// and no values, Core TS 1.1 §6.3.8).
+pub fn decode_paths(payload: &[u8]) -> Result<Vec<Path>, Error> {
+    super::paths_of(raw_records(Path::ROOT, payload)?)
+}
+
+/// Encodes a Read-Composite request body: `[{"n":"/3/0/9"},…]`.
+pub fn encode_paths(paths: &[Path]) -> Vec<u8> {
+    let mut out = Vec::from(&b"["[..]);
+    for (i, p) in paths.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_fmt(&mut out, format_args!("{{\"n\":\"{p}\"}}"));
+    }
+    out.push(b']');
+    out
+}
+
+fn raw_records(path: Path, payload: &[u8]) -> Result<Vec<RawRecord>, Error> {
     crate::codec::check_json_depth(path, payload)?;
     let json: Json = serde_json::from_slice(payload)
         .map_err(|_| Error::malformed(path, "payload is not valid JSON"))?;
     let Json::Array(items) = json else {
         return Err(Error::malformed(path, "SenML JSON must be an array"));
     };
-    let mut resolution = Resolution::new(path, resolver);
+    let mut raws = Vec::with_capacity(items.len());
     for item in items {
         let Json::Object(fields) = item else {
             return Err(Error::malformed(path, "SenML record must be an object"));
@@ -126,9 +153,9 @@ pub fn decode(path: Path, payload: &[u8], resolver: &dyn TypeResolver) -> Result
         for (key, field) in fields {
             read_field(&mut raw, path, &key, field)?;
         }
-        resolution.push(raw)?;
+        raws.push(raw);
     }
-    resolution.finish()
+    Ok(raws)
 }
 
 fn read_field(raw: &mut RawRecord, path: Path, key: &str, field: Json) -> Result<(), Error> {

@@ -96,6 +96,24 @@ impl<'r> Resolution<'r> {
     }
 }
 
+/// The resolved names of records that carry no values (composite request bodies).
+pub(crate) fn paths_of(raws: Vec<RawRecord>) -> Result<Vec<Path>, Error> {
+    let mut base = String::new();
+    let mut paths = Vec::with_capacity(raws.len());
+    for raw in raws {
+        if let Some(bn) = raw.base_name {
+            base = bn;
+        }
+        let mut name = base.clone();
+        name.push_str(raw.name.as_deref().unwrap_or(""));
+        let path = name
+            .parse()
+            .map_err(|_| Error::malformed(Path::ROOT, "SenML name is not an LwM2M path"))?;
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
 /// A record to encode, with the names to write.
 pub(crate) struct Planned {
     pub(crate) base_name: Option<String>,
