@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::{FileError, SyncError};
+use crate::lock::Lock;
 use crate::pinned::is_safe_path;
 
 /// The upstream registry's raw files: the OMA GitHub repository, `prod` branch.
@@ -29,6 +30,21 @@ impl Default for Source {
 }
 
 impl Source {
+    /// The upstream raw files at the lock's commit when the lock names a full 40-hex commit
+    /// (the files cannot drift from the pins), else [`DEFAULT_UPSTREAM`] (the `prod` branch:
+    /// a file changed upstream since the pins then fails with a hash mismatch).
+    pub fn for_lock(lock: &Lock) -> Source {
+        let c = &lock.header.commit;
+        if c.len() == 40 && c.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let base = DEFAULT_UPSTREAM
+                .trim_end_matches('/')
+                .trim_end_matches("/prod");
+            Source::Url(format!("{base}/{c}/"))
+        } else {
+            Source::default()
+        }
+    }
+
     /// `http://…` and `https://…` are URLs; anything else is a directory.
     pub fn parse(s: &str) -> Source {
         if s.starts_with("http://") || s.starts_with("https://") {
@@ -122,6 +138,23 @@ mod tests {
         assert_eq!(
             Source::parse("../shared/registry"),
             Source::Dir("../shared/registry".into())
+        );
+    }
+
+    #[test]
+    fn full_commit_pins_the_upstream_url() {
+        let mut lock = Lock::default();
+        assert_eq!(Source::for_lock(&lock), Source::default());
+        lock.header.commit = "b62ffc2".into();
+        assert_eq!(Source::for_lock(&lock), Source::default());
+        lock.header.commit = "0123456789abcdef0123456789abcdef01234567".into();
+        assert_eq!(
+            Source::for_lock(&lock),
+            Source::Url(
+                "https://raw.githubusercontent.com/OpenMobileAlliance/lwm2m-registry/\
+                 0123456789abcdef0123456789abcdef01234567/"
+                    .into()
+            )
         );
     }
 

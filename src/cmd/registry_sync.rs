@@ -10,7 +10,8 @@ use lwm2m_registry::{
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
-    /// Base URL or directory to copy from (default: the OMA registry on GitHub, prod branch).
+    /// Base URL or directory to copy from (default: the OMA registry on GitHub, at the lock's
+    /// commit when the lock names a full commit hash, else the prod branch).
     #[arg(long, value_name = "URL_OR_DIR")]
     from: Option<String>,
     /// Store directory (default: $LWM2M_STORE, $XDG_CACHE_HOME/lwm2m/registry, ~/.cache/...).
@@ -39,11 +40,14 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         Some(s) => s,
         None => default_store().context("no store: pass --store or set LWM2M_STORE or HOME")?,
     };
-    let source = args.from.as_deref().map(Source::parse).unwrap_or_default();
     let lock = match &args.lock {
         Some(path) if args.update_lock && !path.exists() => Lock::default(),
         Some(path) => Lock::read(path).with_context(|| format!("reading {}", path.display()))?,
         None => Lock::pinned(),
+    };
+    let source = match args.from.as_deref() {
+        Some(from) => Source::parse(from),
+        None => Source::for_lock(&lock),
     };
     let mut options = SyncOptions::default();
     options.update_lock = args.update_lock;
