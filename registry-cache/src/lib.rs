@@ -13,7 +13,8 @@
 //! use lwm2m_registry::{Lock, Source, SyncOptions};
 //! let lock = Lock::pinned();
 //! let store = lwm2m_registry::default_store().expect("a home directory");
-//! let report = lwm2m_registry::sync(&Source::default(), &store, &lock, &SyncOptions::default())?;
+//! let source = Source::for_lock(&lock); // upstream at the pinned commit, or prod
+//! let report = lwm2m_registry::sync(&source, &store, &lock, &SyncOptions::default())?;
 //! println!("{} fetched, {} already present", report.fetched.len(), report.up_to_date.len());
 //! let status = lwm2m_registry::verify(&store, &lock)?;
 //! assert!(status.is_clean());

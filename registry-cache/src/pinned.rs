@@ -45,7 +45,8 @@ pub(crate) fn is_safe_path(rel: &str) -> bool {
             .all(|c| !c.is_empty() && c != "." && c != ".." && !c.starts_with('.'))
 }
 
-/// All pinned files present in `dir`, in lock order (see [`path_order`]).
+/// All pinned files present in `dir`, in lock order: top-level files first, numeric names
+/// by number (`2.xml` before `10.xml`), then `version_history/`.
 pub fn list_pinned(dir: &Path) -> std::io::Result<Vec<String>> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir)? {

@@ -16,6 +16,17 @@
 //!   a range widened or its check dropped, enumeration values added, an object made optional.
 //! - **Cosmetic**: description text, a name respelled to the same identifier, units text, free
 //!   text ranges reworded, the LwM2M enabler version.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use lwm2m_registry::diff::{Impact, diff_dirs};
+//! let d = diff_dirs(Path::new("../shared/registry-2021-12"), Path::new("../shared/registry"))?;
+//! println!("{:?}", d.summary());
+//! for c in d.changes.iter().filter(|c| c.impact == Impact::Breaking) {
+//!     println!("{c}"); // breaking  /21/0  type String -> Opaque
+//! }
+//! # Ok::<(), lwm2m_registry::diff::DiffError>(())
+//! ```
 
 mod classify;
 mod dirs;
