@@ -1,8 +1,6 @@
 //! Model-level checks: contradictions that no single element shows. Runs on objects from any
 //! front end (XML or the macro), and reports every problem it finds.
 
-use std::collections::HashMap;
-
 use crate::diag::{DiagnosticKind, Diagnostics};
 use crate::ident;
 use crate::model::{ObjectDef, ResourceDef, ResourceType};
@@ -10,32 +8,41 @@ use crate::range::{Bound, Range, RangeItem};
 
 /// Checks one object.
 pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
-    let mut by_id: HashMap<u16, &ResourceDef> = HashMap::new();
-    let mut by_name: HashMap<&str, &ResourceDef> = HashMap::new();
-    for r in &obj.resources {
-        let path = || Some(format!("/{}/{}", obj.id, r.id));
-        if let Some(first) = by_id.insert(r.id, r) {
+    let res = &obj.resources;
+    let path = |r: &ResourceDef| Some(format!("/{}/{}", obj.id, r.id));
+    for r in res {
+        resource(obj.id, r, diags);
+    }
+    // Duplicates by sorting indices (objects are small; no hashing needed).
+    let mut order: Vec<usize> = (0..res.len()).collect();
+    order.sort_unstable_by_key(|&i| (res[i].id, i));
+    for w in order.windows(2) {
+        let (first, r) = (&res[w[0]], &res[w[1]]);
+        if first.id == r.id {
             let msg = format!(
                 "resource id {} is also used by {:?} at {}",
                 r.id, first.name, first.loc
             );
             diags.push(
                 DiagnosticKind::DuplicateResourceId,
-                path(),
+                path(r),
                 r.loc.clone(),
                 msg,
             );
         }
-        if let Some(first) = by_name.insert(r.name.as_str(), r) {
+    }
+    order.sort_unstable_by(|&a, &b| res[a].name.cmp(&res[b].name).then(a.cmp(&b)));
+    for w in order.windows(2) {
+        let (first, r) = (&res[w[0]], &res[w[1]]);
+        if first.name == r.name {
             let msg = format!("name {:?} is also used by resource {}", r.name, first.id);
             diags.push(
                 DiagnosticKind::DuplicateResourceName,
-                path(),
+                path(r),
                 r.loc.clone(),
                 msg,
             );
         }
-        resource(obj.id, r, diags);
     }
     let names: Vec<(&str, u16)> = obj
         .resources

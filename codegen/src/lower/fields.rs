@@ -9,9 +9,8 @@ use crate::xml::{ChildName, Field};
 /// oddities it repaired.
 pub(crate) fn name(ctx: &mut Ctx<'_, '_>, f: &Field<'_>, path: &str) -> String {
     let raw = &*f.text;
-    let tidy = raw.trim() == raw
-        && !raw.contains(['\u{a0}', '\n', '\t', '\r'])
-        && !raw.contains("  ");
+    let tidy =
+        raw.trim() == raw && !raw.contains(['\u{a0}', '\n', '\t', '\r']) && !raw.contains("  ");
     if tidy {
         return raw.to_owned();
     }
@@ -164,6 +163,10 @@ pub(crate) fn resource_type(
         return ResourceType::None;
     };
     let t = f.text.trim();
+    // Fast path: the spelling the schema uses.
+    if let Some(kind) = ResourceType::ALL.into_iter().find(|k| k.as_str() == t) {
+        return kind;
+    }
     let folded: String = t
         .chars()
         .filter(|c| !c.is_whitespace())

@@ -123,7 +123,9 @@ fn mojibake(text: &str) -> Option<usize> {
             return false;
         }
         let next = text.get(i + 2..).and_then(|s| s.chars().next());
-        next.is_some_and(|n| ('\u{80}'..='\u{bf}').contains(&n) || matches!(n, '€' | '™' | '©' | '¢' | '¤' | '¶'))
+        next.is_some_and(|n| {
+            ('\u{80}'..='\u{bf}').contains(&n) || matches!(n, '€' | '™' | '©' | '¢' | '¤' | '¶')
+        })
     })
 }
 

@@ -114,6 +114,7 @@ impl<'a> RawObject<'a> {
         let mut o = RawObject {
             pos: el.pos,
             object_type: el.attr("ObjectType").map(str::to_owned),
+            order: Vec::with_capacity(el.children.len()),
             ..RawObject::default()
         };
         for child in el.children {
@@ -171,6 +172,7 @@ impl<'a> RawItem<'a> {
         let mut it = RawItem {
             pos: el.pos,
             id: el.attr("ID").map(str::to_owned),
+            order: Vec::with_capacity(el.children.len()),
             ..RawItem::default()
         };
         for child in el.children {

@@ -36,13 +36,8 @@ impl<'a> SourceText<'a> {
         })?;
         let mut line_starts = Vec::with_capacity(text.len() / 32);
         line_starts.push(0);
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        let crlf = text.contains("\r\n");
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let crlf = memchr::memchr(b'\r', text.as_bytes()).is_some() && text.contains("\r\n");
         Ok(SourceText {
             text,
             bom,

@@ -99,6 +99,12 @@ pub(crate) fn parse(text: &str) -> Result<Document<'_>, TreeError> {
             }
             Event::Text(t) => {
                 if let Some(top) = stack.last_mut() {
+                    // Whitespace before the first text or between child elements carries
+                    // nothing (every value is trimmed when lowered): skip it, saving a copy.
+                    let blank = t.iter().all(u8::is_ascii_whitespace);
+                    if blank && (top.text.is_empty() || !top.children.is_empty()) {
+                        continue;
+                    }
                     match t.unescape() {
                         Ok(s) => top.push_text(s),
                         Err(e) => {
@@ -170,6 +176,10 @@ fn read_attrs(
     el: &mut Element<'_>,
     pos: usize,
 ) -> Result<(), TreeError> {
+    // Most elements have none: skip the iterator and its checks.
+    if e.attributes_raw().iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
     for a in e.attributes() {
         let a = a.map_err(|err| TreeError {
             pos,
@@ -186,43 +196,39 @@ fn read_attrs(
 }
 
 /// Element names of the OMA schemas, so that the common ones cost no allocation.
-const KNOWN: &[&str] = &[
-    "LWM2M",
-    "Object",
-    "Name",
-    "Description1",
-    "Description2",
-    "ObjectID",
-    "ObjectURN",
-    "LWM2MVersion",
-    "ObjectVersion",
-    "MultipleInstances",
-    "Mandatory",
-    "Resources",
-    "Item",
-    "Operations",
-    "Type",
-    "RangeEnumeration",
-    "Units",
-    "Description",
-    "DDFList",
-    "URN",
-    "Owner",
-    "Source",
-    "Ver",
-    "DDF",
-    "Vorto",
-    "TS",
-    "TSLink",
-    "Resource",
-    "ResourceID",
-];
-
 fn intern(name: &[u8]) -> Cow<'static, str> {
-    match KNOWN.iter().find(|k| k.as_bytes() == name) {
-        Some(k) => Cow::Borrowed(k),
-        None => Cow::Owned(String::from_utf8_lossy(name).into_owned()),
-    }
+    let known = match name {
+        b"LWM2M" => "LWM2M",
+        b"Object" => "Object",
+        b"Name" => "Name",
+        b"Description1" => "Description1",
+        b"Description2" => "Description2",
+        b"ObjectID" => "ObjectID",
+        b"ObjectURN" => "ObjectURN",
+        b"LWM2MVersion" => "LWM2MVersion",
+        b"ObjectVersion" => "ObjectVersion",
+        b"MultipleInstances" => "MultipleInstances",
+        b"Mandatory" => "Mandatory",
+        b"Resources" => "Resources",
+        b"Item" => "Item",
+        b"Operations" => "Operations",
+        b"Type" => "Type",
+        b"RangeEnumeration" => "RangeEnumeration",
+        b"Units" => "Units",
+        b"Description" => "Description",
+        b"URN" => "URN",
+        b"Owner" => "Owner",
+        b"Source" => "Source",
+        b"Ver" => "Ver",
+        b"DDF" => "DDF",
+        b"DDFLink" => "DDFLink",
+        b"Vorto" => "Vorto",
+        b"TS" => "TS",
+        b"TSLink" => "TSLink",
+        b"Submitter" => "Submitter",
+        _ => return Cow::Owned(String::from_utf8_lossy(name).into_owned()),
+    };
+    Cow::Borrowed(known)
 }
 
 #[cfg(test)]
