@@ -7,11 +7,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use lwm2m_codegen::diag::{Diagnostics, Level};
 use lwm2m_codegen::{lower, validate};
-use quick_xml::events::Event;
 use quick_xml::Reader;
+use quick_xml::events::Event;
 
 fn registry() -> PathBuf {
     std::env::var_os("LWM2M_REGISTRY")
@@ -25,7 +25,10 @@ fn files(dir: &Path) -> Vec<(Arc<str>, Vec<u8>)> {
         for e in std::fs::read_dir(&d).expect("registry directory") {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "xml") {
-                out.push((Arc::from(p.display().to_string()), std::fs::read(&p).unwrap()));
+                out.push((
+                    Arc::from(p.display().to_string()),
+                    std::fs::read(&p).unwrap(),
+                ));
             }
         }
     }
@@ -70,12 +73,20 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("registry");
     g.sample_size(20);
     g.bench_function("quick-xml pull-parse (floor)", |b| {
-        b.iter(|| files.iter().map(|(_, bytes)| pull_parse(black_box(bytes))).sum::<usize>())
+        b.iter(|| {
+            files
+                .iter()
+                .map(|(_, bytes)| pull_parse(black_box(bytes)))
+                .sum::<usize>()
+        })
     });
     g.bench_function("parse+lower+validate", |b| {
         b.iter(|| {
             let mut d = Diagnostics::new(Level::Lenient);
-            let n: usize = files.iter().map(|(l, bytes)| ours(l, black_box(bytes), &mut d)).sum();
+            let n: usize = files
+                .iter()
+                .map(|(l, bytes)| ours(l, black_box(bytes), &mut d))
+                .sum();
             (n, d.len())
         })
     });

@@ -18,10 +18,17 @@ fn samples() -> Vec<Vec<u8>> {
     let dir = std::env::var_os("LWM2M_REGISTRY")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/registry"));
-    ["3303.xml", "0.xml", "10241.xml", "505.xml", "3410.xml", "Common.xml"]
-        .iter()
-        .map(|f| std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")))
-        .collect()
+    [
+        "3303.xml",
+        "0.xml",
+        "10241.xml",
+        "505.xml",
+        "3410.xml",
+        "Common.xml",
+    ]
+    .iter()
+    .map(|f| std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")))
+    .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -37,7 +44,13 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         any::<usize>().prop_map(Mutation::Truncate),
         (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Mutation::Flip(i, b)),
         (any::<usize>(), 0usize..200).prop_map(|(i, n)| Mutation::Delete(i, n)),
-        (any::<usize>(), prop::collection::vec(prop::sample::select(b"<>/&;\"=!?[]xX \n\xC3\xA9\xFF".to_vec()), 1..12))
+        (
+            any::<usize>(),
+            prop::collection::vec(
+                prop::sample::select(b"<>/&;\"=!?[]xX \n\xC3\xA9\xFF".to_vec()),
+                1..12
+            )
+        )
             .prop_map(|(i, v)| Mutation::Insert(i, v)),
     ]
 }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use lwm2m_codegen::diag::{DiagnosticKind, Diagnostics, Level};
 use lwm2m_codegen::error::ParseError;
 use lwm2m_codegen::lower::object_file;
-use lwm2m_codegen::validate;
 use lwm2m_codegen::model::{ObjectDef, Operations, Range, ResourceType, Schema};
+use lwm2m_codegen::validate;
 
 const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <LWM2M xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="http://openmobilealliance.org/tech/profiles/LWM2M-v1_1.xsd">
@@ -52,9 +52,15 @@ fn a_clean_object_has_no_diagnostics() {
     let (r, d) = parse(doc(&[item(0, "Level", "RW", "Integer", "0..100")]).as_bytes());
     let o = &r.unwrap()[0];
     assert!(d.is_empty(), "{:?}", kinds(&d));
-    assert_eq!((o.id, o.name.as_str(), o.schema, o.multiple), (32770, "Widget", Schema::Lwm2m11, true));
+    assert_eq!(
+        (o.id, o.name.as_str(), o.schema, o.multiple),
+        (32770, "Widget", Schema::Lwm2m11, true)
+    );
     let res = &o.resources[0];
-    assert_eq!((res.operations, res.kind), (Operations::RW, ResourceType::Integer));
+    assert_eq!(
+        (res.operations, res.kind),
+        (Operations::RW, ResourceType::Integer)
+    );
     assert_eq!(res.loc.line, 13);
 }
 
@@ -67,7 +73,11 @@ fn bom_missing_declaration_and_crlf_are_reported_and_handled() {
     let (r, d) = parse(&bytes);
     assert_eq!(r.unwrap()[0].resources[0].name, "Level");
     let k = kinds(&d);
-    for want in [DiagnosticKind::ByteOrderMark, DiagnosticKind::MissingXmlDeclaration, DiagnosticKind::CrlfLineEnds] {
+    for want in [
+        DiagnosticKind::ByteOrderMark,
+        DiagnosticKind::MissingXmlDeclaration,
+        DiagnosticKind::CrlfLineEnds,
+    ] {
         assert!(k.contains(&want), "{want} missing from {k:?}");
     }
 }
@@ -81,8 +91,17 @@ fn names_with_nbsp_and_stray_spaces_are_cleaned() {
 
 #[test]
 fn mojibake_is_reported_with_its_line() {
-    let (_, d) = parse(doc(&[item(0, "Temp", "R", "Float", ""), item(1, "Sensorâ€™s", "R", "Float", "")]).as_bytes());
-    let m = d.iter().find(|d| d.kind == DiagnosticKind::Mojibake).unwrap();
+    let (_, d) = parse(
+        doc(&[
+            item(0, "Temp", "R", "Float", ""),
+            item(1, "Sensorâ€™s", "R", "Float", ""),
+        ])
+        .as_bytes(),
+    );
+    let m = d
+        .iter()
+        .find(|d| d.kind == DiagnosticKind::Mojibake)
+        .unwrap();
     assert_eq!(m.loc.line, 14);
 }
 
@@ -116,14 +135,26 @@ fn contradictions_are_all_reported_at_once() {
     ] {
         assert!(k.contains(&want), "{want} missing from {k:?}");
     }
-    let dup = d.iter().find(|d| d.kind == DiagnosticKind::DuplicateResourceId).unwrap();
+    let dup = d
+        .iter()
+        .find(|d| d.kind == DiagnosticKind::DuplicateResourceId)
+        .unwrap();
     assert_eq!((dup.path.as_deref(), dup.loc.line), (Some("/32770/5"), 18));
 }
 
 #[test]
 fn names_that_collide_as_identifiers_are_reported() {
-    let (_, d) = parse(doc(&[item(1, "On/Off", "RW", "Boolean", ""), item(2, "On Off", "RW", "Boolean", "")]).as_bytes());
-    let c = d.iter().find(|d| d.kind == DiagnosticKind::NameCollision).unwrap();
+    let (_, d) = parse(
+        doc(&[
+            item(1, "On/Off", "RW", "Boolean", ""),
+            item(2, "On Off", "RW", "Boolean", ""),
+        ])
+        .as_bytes(),
+    );
+    let c = d
+        .iter()
+        .find(|d| d.kind == DiagnosticKind::NameCollision)
+        .unwrap();
     assert!(c.message.contains("on_off_2"), "{}", c.message);
 }
 
@@ -133,7 +164,10 @@ fn element_order_and_unknown_elements() {
     let (r, d) = parse(doc(&[bad.to_string()]).as_bytes());
     assert_eq!(r.unwrap()[0].resources[0].name, "N");
     let k = kinds(&d);
-    assert!(k.contains(&DiagnosticKind::ElementOrder) && k.contains(&DiagnosticKind::UnknownElement), "{k:?}");
+    assert!(
+        k.contains(&DiagnosticKind::ElementOrder) && k.contains(&DiagnosticKind::UnknownElement),
+        "{k:?}"
+    );
 }
 
 #[test]
@@ -146,7 +180,13 @@ fn schema_declared_vs_version_used() {
 #[test]
 fn enumerations_from_range_and_description() {
     let e = "<Item ID=\"0\"><Name>Mode</Name><Operations>RW</Operations><MultipleInstances>Single</MultipleInstances><Mandatory>Optional</Mandatory><Type>Integer</Type><RangeEnumeration></RangeEnumeration><Units/><Description>Mode.\n0: Off\n1: On\n2: Auto</Description></Item>\n";
-    let (r, _) = parse(doc(&[e.to_string(), item(1, "State", "R", "Integer", "0: IDLE\n1: BUSY")]).as_bytes());
+    let (r, _) = parse(
+        doc(&[
+            e.to_string(),
+            item(1, "State", "R", "Integer", "0: IDLE\n1: BUSY"),
+        ])
+        .as_bytes(),
+    );
     let o = &r.unwrap()[0];
     assert_eq!(o.resources[0].enumeration.len(), 3);
     assert_eq!(o.resources[1].range, Range::Enumeration);
@@ -159,7 +199,9 @@ fn non_utf8_is_a_typed_error_with_position() {
     let at = bytes.windows(5).position(|w| w == b"Level").unwrap();
     bytes[at] = 0xFF;
     match parse(&bytes).0 {
-        Err(ParseError::NotUtf8 { file, line, col, .. }) => assert_eq!((file.as_str(), line, col), ("fixture.xml", 13, 20)),
+        Err(ParseError::NotUtf8 {
+            file, line, col, ..
+        }) => assert_eq!((file.as_str(), line, col), ("fixture.xml", 13, 20)),
         other => panic!("{other:?}"),
     }
 }
@@ -169,10 +211,18 @@ fn truncated_xml_is_a_typed_error() {
     let text = doc(&[item(0, "Level", "R", "Integer", "")]);
     let cut = &text[..text.len() / 2];
     match parse(cut.as_bytes()).0 {
-        Err(ParseError::Xml { file, line, message, .. }) => {
+        Err(ParseError::Xml {
+            file,
+            line,
+            message,
+            ..
+        }) => {
             assert_eq!(file, "fixture.xml");
             assert!(line > 1, "{line}");
-            assert!(message.contains("not closed") || message.contains("end"), "{message}");
+            assert!(
+                message.contains("not closed") || message.contains("end"),
+                "{message}"
+            );
         }
         other => panic!("{other:?}"),
     }
