@@ -1,0 +1,369 @@
+//! Client role: requests, response matching by token, Block1 sending, Block2 reassembly and
+//! observe registrations with the freshness check.
+
+use alloc::vec::Vec;
+use core::net::SocketAddr;
+
+use super::transmit::Purpose;
+use super::{
+    Endpoint, EndpointError, Event, FailReason, MessageType, RequestId, Timestamp, empty, is_fresh,
+};
+use crate::coap::option::number;
+use crate::coap::{BlockValue, Code, Message, MessageRef, ReadOptions, Token, szx_to_size};
+
+/// A request in progress (possibly a long-lived observation).
+#[derive(Debug)]
+pub(super) struct Exchange {
+    peer: SocketAddr,
+    /// The request without payload, for follow-up block requests and deregistration.
+    template: Message,
+    con: bool,
+    observe: bool,
+    /// Token of the message in flight.
+    token: Token,
+    /// Token of the registration, while observing.
+    obs_token: Option<Token>,
+    /// Message ID of the confirmable message being retransmitted.
+    mid: Option<u16>,
+    /// When to give up waiting for a (separate or non-confirmable) response.
+    pub(super) deadline: Option<Timestamp>,
+    block1: Option<Block1Out>,
+    block2: Option<Block2In>,
+    last_seen: Option<(u32, Timestamp)>,
+}
+
+#[derive(Debug)]
+struct Block1Out {
+    body: Vec<u8>,
+    sent_end: usize,
+    szx: u8,
+}
+
+#[derive(Debug)]
+struct Block2In {
+    body: Vec<u8>,
+    observe: Option<u32>,
+    etag: Option<Vec<u8>>,
+}
+
+impl Endpoint {
+    /// Sends a request to `peer`. The endpoint assigns message ID and token, splits payloads
+    /// larger than the block size into Block1 blocks and reassembles Block2 responses. With
+    /// Observe=0 every fresh notification arrives as another [`Event::Response`].
+    pub fn request(
+        &mut self,
+        now: Timestamp,
+        peer: SocketAddr,
+        mut message: Message,
+    ) -> Result<RequestId, EndpointError> {
+        if !message.code.is_request() {
+            return Err(EndpointError::NotARequest(message.code));
+        }
+        let id = RequestId(self.next_id());
+        let szx = self.config.block_szx.min(6);
+        let block1 = (message.payload.len() > szx_to_size(szx)).then(|| Block1Out {
+            body: core::mem::take(&mut message.payload),
+            sent_end: 0,
+            szx,
+        });
+        if szx < 6
+            && matches!(message.code, Code::GET | Code::FETCH)
+            && !message.has_option(number::BLOCK2)
+        {
+            // Early negotiation of a small block size (RFC 7959 §2.4).
+            if let Some(b) = BlockValue::new(0, false, szx) {
+                message.set_block(number::BLOCK2, b);
+            }
+        }
+        let mut template = message.clone();
+        template.payload.clear();
+        let exchange = Exchange {
+            peer,
+            template,
+            con: message.ty != MessageType::NonConfirmable,
+            observe: message.observe() == Some(0),
+            token: Token::EMPTY,
+            obs_token: None,
+            mid: None,
+            deadline: None,
+            block1: None,
+            block2: None,
+            last_seen: None,
+        };
+        self.exchanges.insert(id, exchange);
+        let result = match block1 {
+            Some(b1) => {
+                if let Some(e) = self.exchanges.get_mut(&id) {
+                    e.block1 = Some(b1);
+                }
+                self.send_next_block1(now, id)
+            }
+            None => self.send_in_exchange(now, id, message, None),
+        };
+        match result {
+            Ok(()) => Ok(id),
+            Err(e) => {
+                self.forget(id);
+                Err(e)
+            }
+        }
+    }
+
+    /// Deregisters an observation with a GET carrying Observe=1 and the registration's token
+    /// (RFC 7641 §3.6); its response ends the request.
+    pub fn cancel_observation(
+        &mut self,
+        now: Timestamp,
+        id: RequestId,
+    ) -> Result<(), EndpointError> {
+        let e = self
+            .exchanges
+            .get_mut(&id)
+            .filter(|e| e.observe)
+            .ok_or(EndpointError::NotObserving)?;
+        e.observe = false;
+        let token = e.obs_token.unwrap_or(e.token);
+        let mut msg = e.template.clone();
+        msg.set_uint_option(number::OBSERVE, 1);
+        self.send_in_exchange(now, id, msg, Some(token))
+    }
+
+    /// Forgets request `id` without telling the peer; later notifications are answered with a
+    /// Reset, which cancels an observation on the server (RFC 7641 §3.6).
+    pub fn forget(&mut self, id: RequestId) -> bool {
+        let Some(e) = self.exchanges.remove(&id) else {
+            return false;
+        };
+        self.tokens.retain(|_, r| *r != id);
+        if let Some(mid) = e.mid {
+            self.sent.remove(&(e.peer, mid));
+        }
+        true
+    }
+
+    pub(super) fn fail(&mut self, id: RequestId, reason: FailReason) {
+        if self.forget(id) {
+            self.events.push_back(Event::RequestFailed { id, reason });
+        }
+    }
+
+    /// Sends `msg` as the next message of exchange `id`, with a fresh token unless `token` is given.
+    fn send_in_exchange(
+        &mut self,
+        now: Timestamp,
+        id: RequestId,
+        mut msg: Message,
+        token: Option<Token>,
+    ) -> Result<(), EndpointError> {
+        let token = match token {
+            Some(t) => t,
+            None => self.new_token(),
+        };
+        let mid = self.new_mid();
+        let Some(e) = self.exchanges.get_mut(&id) else {
+            return Ok(());
+        };
+        if e.token != token && Some(e.token) != e.obs_token {
+            self.tokens.remove(&e.token);
+        }
+        if e.observe && e.obs_token.is_none() {
+            e.obs_token = Some(token);
+        }
+        e.token = token;
+        self.tokens.insert(token, id);
+        msg.token = token;
+        msg.message_id = mid;
+        msg.ty = if e.con {
+            MessageType::Confirmable
+        } else {
+            MessageType::NonConfirmable
+        };
+        let peer = e.peer;
+        if let Some(old) = e.mid.take() {
+            self.sent.remove(&(peer, old));
+        }
+        let bytes = msg.encode()?;
+        let e = self
+            .exchanges
+            .get_mut(&id)
+            .ok_or(EndpointError::UnknownRequest)?;
+        if e.con {
+            e.mid = Some(mid);
+            e.deadline = None;
+            self.send_con(now, peer, mid, bytes, Purpose::Request(id), None);
+        } else {
+            e.deadline = Some(now + self.config.exchange_lifetime);
+            self.send_non(now, peer, mid, bytes, Purpose::Request(id));
+        }
+        Ok(())
+    }
+
+    fn send_next_block1(&mut self, now: Timestamp, id: RequestId) -> Result<(), EndpointError> {
+        let Some(e) = self.exchanges.get_mut(&id) else {
+            return Ok(());
+        };
+        let Some(b1) = e.block1.as_mut() else {
+            return Ok(());
+        };
+        let (start, total) = (b1.sent_end, b1.body.len());
+        let end = (start + szx_to_size(b1.szx)).min(total);
+        let block = BlockValue::at_offset(start, end < total, b1.szx)?;
+        let mut msg = e.template.clone();
+        msg.payload = b1.body[start..end].to_vec();
+        msg.set_block(number::BLOCK1, block);
+        if start == 0 {
+            msg.set_uint_option(number::SIZE1, total as u32);
+        }
+        b1.sent_end = end;
+        self.send_in_exchange(now, id, msg, None)
+    }
+
+    pub(super) fn on_empty_ack(&mut self, now: Timestamp, id: RequestId) {
+        let lifetime = self.config.exchange_lifetime;
+        if let Some(e) = self.exchanges.get_mut(&id) {
+            e.mid = None;
+            e.deadline = Some(now + lifetime);
+        }
+    }
+
+    /// A response (piggybacked, separate or notification) arrived.
+    pub(super) fn on_response(&mut self, now: Timestamp, peer: SocketAddr, msg: &MessageRef<'_>) {
+        let (ty, mid, token) = (msg.message_type(), msg.message_id(), msg.token());
+        let found = self
+            .tokens
+            .get(&token)
+            .copied()
+            .filter(|id| self.exchanges.get(id).is_some_and(|e| e.peer == peer));
+        let Some(id) = found else {
+            // RFC 7252 §4.2/§4.3 and RFC 7641 §3.6: reject what we cannot match.
+            self.stats.unmatched += 1;
+            if ty != MessageType::Acknowledgement {
+                self.send_reset(peer, mid);
+                self.dedup_done(peer, mid, Some(empty(MessageType::Reset, mid)));
+            }
+            return;
+        };
+        match ty {
+            MessageType::Confirmable => {
+                let ack = empty(MessageType::Acknowledgement, mid);
+                self.transmit(peer, ack.clone());
+                self.dedup_done(peer, mid, Some(ack));
+            }
+            MessageType::NonConfirmable => self.dedup_done(peer, mid, None),
+            _ => {}
+        }
+        let max_body = self.config.max_body_size;
+        let my_szx = self.config.block_szx.min(6);
+        let Some(e) = self.exchanges.get_mut(&id) else {
+            return;
+        };
+        if let Some(old) = e.mid.take() {
+            self.sent.remove(&(peer, old));
+        }
+        e.deadline = None;
+        let observe = msg.observe();
+        if e.obs_token == Some(token) {
+            if let Some(v) = observe {
+                if e.last_seen
+                    .is_some_and(|(v1, t1)| !is_fresh(v1, t1, v, now))
+                {
+                    self.stats.stale_notifications += 1;
+                    return;
+                }
+                e.last_seen = Some((v, now));
+            }
+        }
+        if msg.code() == Code::CONTINUE && e.block1.is_some() {
+            if let (Some(b1), Some(echo)) = (e.block1.as_mut(), msg.block1()) {
+                b1.szx = b1.szx.min(echo.szx());
+            }
+            if let Err(_e) = self.send_next_block1(now, id) {
+                self.fail(id, FailReason::TooLarge);
+            }
+            return;
+        }
+        e.block1 = None;
+        let mut message = Message::from_ref(msg);
+        if let Some(b2) = msg.block2().filter(|_| msg.code().is_success()) {
+            let etag = msg.etag().map(<[u8]>::to_vec);
+            if b2.num() == 0 {
+                e.block2 = Some(Block2In {
+                    body: Vec::new(),
+                    observe,
+                    etag: etag.clone(),
+                });
+            }
+            let Some(acc) = e.block2.as_mut() else {
+                self.fail(id, FailReason::BlockMismatch);
+                return;
+            };
+            if acc.body.len() != b2.offset() || acc.etag != etag {
+                self.fail(id, FailReason::BlockMismatch);
+                return;
+            }
+            if acc.body.len() + msg.payload().len() > max_body {
+                self.fail(id, FailReason::TooLarge);
+                return;
+            }
+            acc.body.extend_from_slice(msg.payload());
+            if b2.more() {
+                let szx = b2.szx().min(my_szx);
+                let mut next = e.template.clone();
+                next.remove_option(number::OBSERVE);
+                next.remove_option(number::BLOCK1);
+                next.remove_option(number::SIZE1);
+                let sent = BlockValue::at_offset(acc.body.len(), false, szx);
+                let result = sent.map_err(EndpointError::from).and_then(|b| {
+                    next.set_block(number::BLOCK2, b);
+                    self.send_in_exchange(now, id, next, None)
+                });
+                if result.is_err() {
+                    self.fail(id, FailReason::TooLarge);
+                }
+                return;
+            }
+            let acc = e.block2.take().unwrap_or(Block2In {
+                body: Vec::new(),
+                observe: None,
+                etag: None,
+            });
+            message.payload = acc.body;
+            message.remove_option(number::BLOCK2);
+            match acc.observe {
+                Some(v) => message.set_uint_option(number::OBSERVE, v),
+                None => message.remove_option(number::OBSERVE),
+            };
+        }
+        self.deliver(id, message);
+    }
+
+    fn deliver(&mut self, id: RequestId, message: Message) {
+        let Some(e) = self.exchanges.get_mut(&id) else {
+            return;
+        };
+        let keep = e.observe && message.code.is_success() && message.observe().is_some();
+        self.events.push_back(Event::Response { id, message });
+        if keep {
+            if let Some(obs) = e.obs_token {
+                if e.token != obs {
+                    self.tokens.remove(&e.token);
+                    e.token = obs;
+                }
+            }
+        } else {
+            self.forget(id);
+        }
+    }
+
+    pub(super) fn client_timeouts(&mut self, now: Timestamp) {
+        let due: Vec<RequestId> = self
+            .exchanges
+            .iter()
+            .filter(|(_, e)| e.deadline.is_some_and(|d| d <= now))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in due {
+            self.fail(id, FailReason::Timeout);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! The sans-IO message layer (RFC 7252 §4), with block-wise transfer and observe on top.
+//!
+//! The contract follows quinn-proto: after every input ([`Endpoint::handle_datagram`],
+//! [`Endpoint::handle_timeout`] or a command such as [`Endpoint::request`]), drain
+//! [`Endpoint::poll_transmit`] and [`Endpoint::poll_event`], then arm a timer for
+//! [`Endpoint::poll_timeout`].
+//!
+//! ```
+//! use lwm2m_runtime::coap::{Code, Config, Endpoint, Event, Message, SeededRandom, Timestamp};
+//!
+//! let (a, b) = ("127.0.0.1:5683".parse().unwrap(), "127.0.0.1:5684".parse().unwrap());
+//! let mut client = Endpoint::new(Config::default(), SeededRandom::new(1));
+//! let mut server = Endpoint::new(Config::default(), SeededRandom::new(2));
+//! let now = Timestamp::ZERO;
+//!
+//! let req = client.request(now, b, Message::request(Code::GET).with_uri_path("/3/0/0")).unwrap();
+//! let t = client.poll_transmit().unwrap();
+//! server.handle_datagram(now, a, &t.payload);
+//! let Some(Event::Request { id, .. }) = server.poll_event() else { panic!() };
+//! server.respond(now, id, Message::response(Code::CONTENT).with_payload("Open Mobile Alliance")).unwrap();
+//! let t = server.poll_transmit().unwrap();
+//! client.handle_datagram(now, b, &t.payload);
+//! let Some(Event::Response { id, message }) = client.poll_event() else { panic!() };
+//! assert_eq!((id, message.payload.as_slice()), (req, &b"Open Mobile Alliance"[..]));
+//! ```
+
+mod client;
+mod config;
+mod event;
+mod observe;
+mod random;
+mod server;
+mod time;
+mod transmit;
+
+use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::vec::Vec;
+use core::fmt;
+use core::net::SocketAddr;
+
+use super::{Code, MessageRef, MessageType, Token, peek_header};
+
+pub use config::Config;
+pub use event::{
+    EndReason, EndpointError, Event, FailReason, IncomingId, ObservationId, RequestId, Stats,
+    Transmit,
+};
+pub use observe::is_fresh;
+pub use random::{RandomSource, SeededRandom};
+pub use time::Timestamp;
+
+type Key = (SocketAddr, u16);
+
+/// A CoAP endpoint without I/O: client and server roles at once.
+pub struct Endpoint {
+    config: Config,
+    random: Box<dyn RandomSource + Send>,
+    next_mid: u16,
+    next_id: u64,
+    transmits: VecDeque<Transmit>,
+    events: VecDeque<Event>,
+    stats: Stats,
+    /// Confirmable messages being retransmitted, by (peer, message ID).
+    sent: BTreeMap<Key, transmit::Sent>,
+    /// Non-confirmable messages a Reset may still refer to, with their expiry.
+    sent_non: BTreeMap<Key, (transmit::Purpose, Timestamp)>,
+    expiry: transmit::Expiry,
+    /// Messages we received, for duplicate detection, by (peer, message ID).
+    dedup: BTreeMap<Key, transmit::Dedup>,
+    exchanges: BTreeMap<RequestId, client::Exchange>,
+    tokens: BTreeMap<Token, RequestId>,
+    incoming: BTreeMap<IncomingId, server::Pending>,
+    block1_in: BTreeMap<(SocketAddr, Vec<u8>), server::Assembly>,
+    block2_out: BTreeMap<(SocketAddr, Vec<u8>), server::Cached>,
+    observations: BTreeMap<ObservationId, observe::Observation>,
+    observation_keys: BTreeMap<(SocketAddr, Token), ObservationId>,
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("stats", &self.stats)
+            .field("in_flight", &self.sent.len())
+            .field("exchanges", &self.exchanges.len())
+            .field("incoming", &self.incoming.len())
+            .field("observations", &self.observations.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Endpoint {
+    /// A new endpoint; `random` seeds message IDs, tokens and retransmission jitter.
+    pub fn new(config: Config, random: impl RandomSource + Send + 'static) -> Self {
+        let mut random: Box<dyn RandomSource + Send> = Box::new(random);
+        let next_mid = random.next_u32() as u16;
+        Self {
+            config,
+            random,
+            next_mid,
+            next_id: 1,
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            stats: Stats::default(),
+            sent: BTreeMap::new(),
+            sent_non: BTreeMap::new(),
+            expiry: transmit::Expiry::default(),
+            dedup: BTreeMap::new(),
+            exchanges: BTreeMap::new(),
+            tokens: BTreeMap::new(),
+            incoming: BTreeMap::new(),
+            block1_in: BTreeMap::new(),
+            block2_out: BTreeMap::new(),
+            observations: BTreeMap::new(),
+            observation_keys: BTreeMap::new(),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// The next datagram to send.
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.transmits.pop_front()
+    }
+
+    /// The next event for the application.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// Handles a received datagram. Malformed input is counted in [`Stats`] and dropped (a
+    /// malformed confirmable message is rejected with a Reset when its header is readable).
+    pub fn handle_datagram(&mut self, now: Timestamp, peer: SocketAddr, datagram: &[u8]) {
+        self.stats.datagrams_received += 1;
+        let msg = match MessageRef::decode(datagram) {
+            Ok(m) => m,
+            Err(_) => {
+                self.stats.malformed += 1;
+                if let Some((MessageType::Confirmable, mid)) = peek_header(datagram) {
+                    self.send_reset(peer, mid);
+                }
+                return;
+            }
+        };
+        let (ty, code, mid) = (msg.message_type(), msg.code(), msg.message_id());
+        match ty {
+            _ if code.is_empty() => match ty {
+                // CoAP ping (RFC 7252 §4.3): answered with a Reset.
+                MessageType::Confirmable => self.send_reset(peer, mid),
+                MessageType::NonConfirmable => self.stats.ignored += 1,
+                MessageType::Acknowledgement => self.on_ack(now, peer, mid, None),
+                MessageType::Reset => self.on_reset(peer, mid),
+            },
+            MessageType::Acknowledgement if code.is_response() => {
+                self.on_ack(now, peer, mid, Some(&msg))
+            }
+            MessageType::Confirmable | MessageType::NonConfirmable
+                if code.is_request() || code.is_response() =>
+            {
+                if self.is_duplicate(now, peer, &msg) {
+                    return;
+                }
+                if code.is_request() {
+                    self.on_request(now, peer, &msg);
+                } else {
+                    self.on_response(now, peer, &msg);
+                }
+            }
+            _ => self.stats.ignored += 1,
+        }
+    }
+
+    /// Handles timer expiry: retransmissions, separate ACKs, exchange timeouts and cache expiry.
+    pub fn handle_timeout(&mut self, now: Timestamp) {
+        self.retransmit_due(now);
+        self.server_timeouts(now);
+        self.client_timeouts(now);
+        self.expire(now);
+    }
+
+    /// The earliest time [`handle_timeout`](Self::handle_timeout) has work to do.
+    pub fn poll_timeout(&self) -> Option<Timestamp> {
+        let sent = self.sent.values().map(|s| s.retransmit.deadline);
+        sent.chain(self.expiry.earliest())
+            .chain(self.server_deadlines())
+            .chain(self.exchanges.values().filter_map(|e| e.deadline))
+            .min()
+    }
+
+    fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn new_mid(&mut self) -> u16 {
+        self.next_mid = self.next_mid.wrapping_add(1);
+        self.next_mid
+    }
+
+    fn new_token(&mut self) -> Token {
+        let len = usize::from(self.config.token_len.min(8));
+        loop {
+            let mut b = [0u8; 8];
+            self.random.fill(&mut b[..len]);
+            let t = Token::new(&b[..len]).unwrap_or_default();
+            if !self.tokens.contains_key(&t) || len == 0 {
+                return t;
+            }
+        }
+    }
+
+    fn transmit(&mut self, destination: SocketAddr, payload: Vec<u8>) {
+        self.stats.datagrams_sent += 1;
+        self.transmits.push_back(Transmit {
+            destination,
+            payload,
+        });
+    }
+
+    fn send_reset(&mut self, peer: SocketAddr, mid: u16) {
+        self.stats.resets_sent += 1;
+        self.transmit(peer, empty(MessageType::Reset, mid));
+    }
+}
+
+/// The 4 bytes of an empty ACK or RST.
+fn empty(ty: MessageType, mid: u16) -> Vec<u8> {
+    let id = mid.to_be_bytes();
+    alloc::vec![0x40 | (ty.bits() << 4), Code::EMPTY.raw(), id[0], id[1]]
+}

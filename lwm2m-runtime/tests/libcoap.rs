@@ -1,0 +1,111 @@
+//! Interop over real UDP sockets with libcoap's `coap-client-notls` (Debian `libcoap3-bin`):
+//! Block2 transfer of a large response and an observation with two notifications.
+#![cfg(feature = "tokio")]
+
+use std::net::SocketAddr;
+use std::process::Output;
+use std::time::Duration;
+
+use lwm2m_runtime::coap::tokio::{Handle, os_seeded, spawn};
+use lwm2m_runtime::coap::{Code, Config, Endpoint, Event, Message};
+use tokio::net::UdpSocket;
+use tokio::process::Command;
+
+const CLIENT: &str = "coap-client-notls";
+
+fn large_body() -> Vec<u8> {
+    (0..60)
+        .flat_map(|i| {
+            format!("line {i:03} of a representation larger than one block\n").into_bytes()
+        })
+        .collect()
+}
+
+/// A tiny server on the endpoint: `/large` (Block2), `/obs` (observable, two notifications).
+async fn start_server() -> SocketAddr {
+    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let addr = socket.local_addr().unwrap();
+    let (handle, mut events, _task) = spawn(socket, Endpoint::new(Config::default(), os_seeded()));
+    tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            let Event::Request { id, message, .. } = event else {
+                eprintln!("server event: {event:?}");
+                continue;
+            };
+            let path = message.uri_path_string();
+            let response = match path.as_str() {
+                "/large" => Message::response(Code::CONTENT)
+                    .with_content_format(0)
+                    .with_payload(large_body()),
+                "/obs" => Message::response(Code::CONTENT)
+                    .with_content_format(0)
+                    .with_payload("n0\n"),
+                _ => Message::response(Code::NOT_FOUND),
+            };
+            let obs = handle
+                .call(move |ep, now| ep.respond(now, id, response))
+                .await
+                .unwrap()
+                .unwrap();
+            if let Some(obs) = obs {
+                tokio::spawn(notify_twice(handle.clone(), obs));
+            }
+        }
+    });
+    addr
+}
+
+async fn notify_twice(handle: Handle, obs: lwm2m_runtime::coap::ObservationId) {
+    for i in 1..=2 {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let body = format!("n{i}\n");
+        let msg = Message::response(Code::CONTENT)
+            .with_content_format(0)
+            .with_payload(body);
+        handle
+            .call(move |ep, now| ep.notify(now, obs, msg))
+            .await
+            .unwrap()
+            .unwrap();
+    }
+}
+
+async fn coap_client(args: &[&str]) -> Output {
+    let run = Command::new(CLIENT).args(args).kill_on_drop(true).output();
+    match tokio::time::timeout(Duration::from_secs(20), run).await {
+        Ok(Ok(out)) => out,
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            panic!(
+                "`{CLIENT}` not found: this test needs libcoap (Debian: apt-get install -y libcoap3-bin)"
+            )
+        }
+        Ok(Err(e)) => panic!("running {CLIENT}: {e}"),
+        Err(_) => panic!("{CLIENT} {args:?} did not finish in 20 s"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn libcoap_client_block2_get_and_observe() {
+    let addr = start_server().await;
+
+    let url = format!("coap://{addr}/large");
+    let out = coap_client(&["-m", "get", "-B", "10", &url]).await;
+    assert!(out.status.success(), "{out:?}");
+    let body = large_body();
+    assert!(body.len() > 3000);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        String::from_utf8_lossy(&body).trim_end()
+    );
+
+    let url = format!("coap://{addr}/obs");
+    let out = coap_client(&["-m", "get", "-s", "3", "-B", "5", &url]).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines,
+        ["n0", "n1", "n2"],
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
