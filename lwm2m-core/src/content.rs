@@ -1,6 +1,5 @@
 //! The content tree: values at paths, as decoded from or encoded into a payload.
 
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use crate::error::Error;
@@ -101,31 +100,58 @@ impl Content {
         }
     }
 
-    /// Every value with its absolute path, in tree order.
-    pub fn to_records(&self) -> Vec<Record> {
-        let mut out = Vec::new();
+    /// Calls `f` with every value, its absolute path and its time, in tree order, without
+    /// cloning; stops at the first error.
+    pub fn try_for_each_value<'a, E>(
+        &'a self,
+        mut f: impl FnMut(Path, &'a Value, Option<f64>) -> Result<(), E>,
+    ) -> Result<(), E> {
         let base = self.path;
         match &self.node {
-            Node::Single(v) => out.push(Record::new(base, v.clone())),
-            Node::Multiple(items) => push_multiple(&mut out, base, items),
-            Node::Instance(resources) => push_resources(&mut out, base, resources),
+            Node::Single(v) => f(base, v, None),
+            Node::Multiple(items) => each_multiple(base, items, &mut f),
+            Node::Instance(resources) => each_resource(base, resources, &mut f),
             Node::Object(instances) => {
                 for inst in instances {
                     if let Some(p) = base.child(inst.id) {
-                        push_resources(&mut out, p, &inst.resources);
+                        each_resource(p, &inst.resources, &mut f)?;
                     }
                 }
+                Ok(())
             }
-            Node::Records(records) => out.extend(records.iter().cloned()),
+            Node::Records(records) => records.iter().try_for_each(|r| f(r.path, &r.value, r.time)),
         }
+    }
+
+    /// Number of values.
+    pub fn value_count(&self) -> usize {
+        let mut n = 0;
+        let _ = self.try_for_each_value(|_, _, _| {
+            n += 1;
+            Ok::<(), ()>(())
+        });
+        n
+    }
+
+    /// Every value with its absolute path, in tree order.
+    pub fn to_records(&self) -> Vec<Record> {
+        let mut out = Vec::new();
+        let _ = self.try_for_each_value(|path, value, time| {
+            out.push(Record {
+                path,
+                value: value.clone(),
+                time,
+            });
+            Ok::<(), ()>(())
+        });
         out
     }
 
     /// Builds the tree for `path` from records at absolute paths below it. The result's shape
     /// follows the path's depth (root gives [`Node::Records`]); resources and instances come out
-    /// sorted by id. Records outside `path`, above Resource level, or repeated are
-    /// [`Error::Malformed`].
-    pub fn from_records(path: Path, records: Vec<Record>) -> Result<Self, Error> {
+    /// sorted by id. Records outside `path`, above Resource level, repeated, or naming a
+    /// Resource both as single and multiple are [`Error::Malformed`].
+    pub fn from_records(path: Path, mut records: Vec<Record>) -> Result<Self, Error> {
         for r in &records {
             if !r.path.starts_with(&path) || r.path.depth() < 3 {
                 return Err(Error::malformed(
@@ -134,29 +160,34 @@ impl Content {
                 ));
             }
         }
+        if path.is_root() {
+            return Ok(Content::records(path, records));
+        }
+        // Stable and adaptive: already-ordered payloads cost one linear pass.
+        records.sort_by_key(|r| r.path);
+        if let Some(w) = records.windows(2).find(|w| w[0].path == w[1].path) {
+            return Err(Error::malformed(w[0].path, "duplicate path"));
+        }
+        let single = records.len() == 1 && records[0].path == path;
+        let mut it = records.into_iter().peekable();
         let node = match path.depth() {
-            0 => Node::Records(records),
-            4 => Node::Single(only_value(path, records)?),
+            4 | 3 if single => Node::Single(it.next().map(|r| r.value).ok_or(no_value(path))?),
+            4 => return Err(no_value(path)),
             3 => {
-                if records.len() == 1 && records[0].path == path {
-                    Node::Single(only_value(path, records)?)
-                } else {
-                    Node::Multiple(collect_multiple(path, records)?)
+                let items = take_instances(path, &mut it)?;
+                if items.is_empty() {
+                    return Err(no_value(path));
                 }
+                Node::Multiple(items)
             }
-            2 => Node::Instance(collect_resources(path, records)?),
+            2 => Node::Instance(take_resources(path, &mut it)?),
             _ => {
-                let mut by_instance: BTreeMap<InstanceId, Vec<Record>> = BTreeMap::new();
-                for r in records {
-                    let iid = r.path.instance_id().unwrap_or_default();
-                    by_instance.entry(iid).or_default().push(r);
-                }
-                let mut instances = Vec::with_capacity(by_instance.len());
-                for (id, recs) in by_instance {
-                    let ipath = Path::instance(path.object_id().unwrap_or_default(), id);
+                let mut instances = Vec::new();
+                while let Some(iid) = it.peek().and_then(|r| r.path.instance_id()) {
+                    let ipath = path.child(iid).unwrap_or(path);
                     instances.push(Instance {
-                        id,
-                        resources: collect_resources(ipath, recs)?,
+                        id: iid,
+                        resources: take_resources(ipath, &mut it)?,
                     });
                 }
                 Node::Object(instances)
@@ -166,76 +197,79 @@ impl Content {
     }
 }
 
-fn push_multiple(out: &mut Vec<Record>, base: Path, items: &[(ResourceInstanceId, Value)]) {
-    for (riid, v) in items {
-        if let Some(p) = base.child(*riid) {
-            out.push(Record::new(p, v.clone()));
-        }
-    }
+type Records = core::iter::Peekable<alloc::vec::IntoIter<Record>>;
+
+fn no_value(path: Path) -> Error {
+    Error::malformed(path, "no value for the request path")
 }
 
-fn push_resources(out: &mut Vec<Record>, base: Path, resources: &[Resource]) {
+fn each_multiple<'a, E>(
+    base: Path,
+    items: &'a [(ResourceInstanceId, Value)],
+    f: &mut impl FnMut(Path, &'a Value, Option<f64>) -> Result<(), E>,
+) -> Result<(), E> {
+    for (riid, v) in items {
+        if let Some(p) = base.child(*riid) {
+            f(p, v, None)?;
+        }
+    }
+    Ok(())
+}
+
+fn each_resource<'a, E>(
+    base: Path,
+    resources: &'a [Resource],
+    f: &mut impl FnMut(Path, &'a Value, Option<f64>) -> Result<(), E>,
+) -> Result<(), E> {
     for res in resources {
         let Some(p) = base.child(res.id) else {
             continue;
         };
         match &res.value {
-            ResourceValue::Single(v) => out.push(Record::new(p, v.clone())),
-            ResourceValue::Multiple(items) => push_multiple(out, p, items),
+            ResourceValue::Single(v) => f(p, v, None)?,
+            ResourceValue::Multiple(items) => each_multiple(p, items, f)?,
         }
     }
+    Ok(())
 }
 
-fn only_value(path: Path, records: Vec<Record>) -> Result<Value, Error> {
-    let mut it = records.into_iter();
-    match (it.next(), it.next()) {
-        (Some(r), None) if r.path == path => Ok(r.value),
-        (None, _) => Err(Error::malformed(path, "no value for the request path")),
-        _ => Err(Error::malformed(
-            path,
-            "several values for a single-value path",
-        )),
-    }
-}
-
-/// Resource Instances of the Resource at `path` (depth 3).
-fn collect_multiple(
-    path: Path,
-    records: Vec<Record>,
+/// Takes the sorted records of the Resource Instances below `rpath`.
+fn take_instances(
+    rpath: Path,
+    it: &mut Records,
 ) -> Result<Vec<(ResourceInstanceId, Value)>, Error> {
-    let mut map = BTreeMap::new();
-    for r in records {
+    let mut items = Vec::new();
+    while let Some(r) = it.next_if(|r| r.path.starts_with(&rpath)) {
         let Some(riid) = r.path.resource_instance_id() else {
             return Err(Error::malformed(
-                path,
+                rpath,
                 "resource given both as single and multiple",
             ));
         };
-        if map.insert(riid, r.value).is_some() {
-            return Err(Error::malformed(r.path, "duplicate path"));
-        }
+        items.push((riid, r.value));
     }
-    Ok(map.into_iter().collect())
+    Ok(items)
 }
 
-/// Resources of the Object Instance at `path` (depth 2).
-fn collect_resources(path: Path, records: Vec<Record>) -> Result<Vec<Resource>, Error> {
-    let mut by_resource: BTreeMap<ResourceId, Vec<Record>> = BTreeMap::new();
-    for r in records {
-        by_resource
-            .entry(r.path.resource_id().unwrap_or_default())
-            .or_default()
-            .push(r);
-    }
-    let mut resources = Vec::with_capacity(by_resource.len());
-    for (id, recs) in by_resource {
-        let Some(rpath) = path.child(id) else {
-            continue;
-        };
-        let value = if recs.len() == 1 && recs[0].path == rpath {
-            ResourceValue::Single(only_value(rpath, recs)?)
-        } else {
-            ResourceValue::Multiple(collect_multiple(rpath, recs)?)
+/// Takes the sorted records of the Resources below the Object Instance `inst`.
+fn take_resources(inst: Path, it: &mut Records) -> Result<Vec<Resource>, Error> {
+    let mut resources = Vec::new();
+    while let Some(rpath) = it.peek().and_then(|r| r.path.resource_path()) {
+        if !rpath.starts_with(&inst) {
+            break;
+        }
+        let id = rpath.resource_id().unwrap_or_default();
+        let value = match it.next_if(|r| r.path == rpath) {
+            Some(r) => {
+                if it.peek().is_some_and(|n| n.path.starts_with(&rpath)) {
+                    return Err(Error::malformed(
+                        rpath,
+                        "resource given both as single and multiple",
+                    ));
+                }
+                ResourceValue::Single(r.value)
+            }
+            None => ResourceValue::Multiple(take_instances(rpath, it)?),
         };
         resources.push(Resource { id, value });
     }

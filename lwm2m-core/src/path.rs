@@ -170,19 +170,42 @@ impl Path {
 impl FromStr for Path {
     type Err = PathError;
 
+    /// Parses `/`, `/3`, … `/3/0/1/2`; a trailing slash (`/3/0/`, as SenML base names have) is
+    /// accepted.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let rest = s.strip_prefix('/').ok_or(PathError::MissingLeadingSlash)?;
-        let mut path = Path::ROOT;
-        if rest.is_empty() {
-            return Ok(path);
+        parse_bytes(s.bytes())
+    }
+}
+
+/// Parses a path from bytes, so that a SenML base name and name can be parsed as their
+/// concatenation without building it.
+pub(crate) fn parse_bytes(mut bytes: impl Iterator<Item = u8>) -> Result<Path, PathError> {
+    if bytes.next() != Some(b'/') {
+        return Err(PathError::MissingLeadingSlash);
+    }
+    let mut path = Path::ROOT;
+    let mut segment: Option<u32> = None;
+    loop {
+        match bytes.next() {
+            Some(b'/') => {
+                let id = segment.take().ok_or(PathError::InvalidSegment)?;
+                path = path.child(id as u16).ok_or(PathError::TooDeep)?;
+            }
+            Some(d @ b'0'..=b'9') => {
+                let id = segment.unwrap_or(0) * 10 + u32::from(d - b'0');
+                if id > u32::from(u16::MAX) {
+                    return Err(PathError::IdOutOfRange);
+                }
+                segment = Some(id);
+            }
+            Some(_) => return Err(PathError::InvalidSegment),
+            None => {
+                if let Some(id) = segment {
+                    path = path.child(id as u16).ok_or(PathError::TooDeep)?;
+                }
+                return Ok(path);
+            }
         }
-        // A trailing slash (`/3/0/`) is accepted: SenML base names use it.
-        let rest = rest.strip_suffix('/').unwrap_or(rest);
-        for segment in rest.split('/') {
-            let id = parse_id(segment)?;
-            path = path.child(id).ok_or(PathError::TooDeep)?;
-        }
-        Ok(path)
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 
 use super::base64::{self, Alphabet};
 use super::senml::json::write_string;
-use super::senml::{RawRecord, Resolution, plan};
+use super::senml::{Names, RawRecord, Resolution, for_each_named};
 use super::{push_fmt, write_float};
 use crate::content::Content;
 use crate::error::Error;
@@ -20,49 +20,58 @@ use crate::value::Value;
 
 /// Encodes content as an LwM2M 1.0 JSON object.
 pub fn encode(content: &Content) -> Result<Vec<u8>, Error> {
-    let planned = plan(content);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(content.value_count() * 24);
     out.push(b'{');
-    if let Some(bn) = planned.first().and_then(|p| p.base_name.as_deref()) {
-        out.extend_from_slice(b"\"bn\":");
-        write_string(&mut out, bn);
-        out.push(b',');
-    }
-    out.extend_from_slice(b"\"e\":[");
-    for (i, p) in planned.iter().enumerate() {
-        if i > 0 {
+    let mut entries = 0usize;
+    for_each_named(content, |names, path, value, _| {
+        if entries == 0 {
+            if let Some(bn) = &names.base_name {
+                out.extend_from_slice(b"\"bn\":");
+                write_string(&mut out, bn.as_str());
+                out.push(b',');
+            }
+            out.extend_from_slice(b"\"e\":[");
+        } else {
             out.push(b',');
         }
-        out.push(b'{');
-        if let Some(n) = &p.name {
-            out.extend_from_slice(b"\"n\":");
-            write_string(&mut out, n);
-            out.push(b',');
-        }
-        let path = p.record.path;
-        match &p.record.value {
-            Value::Integer(i) | Value::Time(i) => push_fmt(&mut out, format_args!("\"v\":{i}")),
-            Value::UnsignedInteger(u) => push_fmt(&mut out, format_args!("\"v\":{u}")),
-            Value::Float(f) => {
-                out.extend_from_slice(b"\"v\":");
-                write_float(&mut out, path, *f)?;
-            }
-            Value::Boolean(b) => push_fmt(&mut out, format_args!("\"bv\":{b}")),
-            Value::String(s) | Value::Corelnk(s) => {
-                out.extend_from_slice(b"\"sv\":");
-                write_string(&mut out, s);
-            }
-            Value::Opaque(bytes) => {
-                out.extend_from_slice(b"\"sv\":\"");
-                base64::encode(&mut out, bytes, Alphabet::Standard);
-                out.push(b'"');
-            }
-            Value::Objlnk(l) => push_fmt(&mut out, format_args!("\"ov\":\"{l}\"")),
-        }
-        out.push(b'}');
+        entries += 1;
+        write_entry(&mut out, &names, path, value)
+    })?;
+    if entries == 0 {
+        out.extend_from_slice(b"\"e\":[");
     }
     out.extend_from_slice(b"]}");
     Ok(out)
+}
+
+fn write_entry(out: &mut Vec<u8>, names: &Names, path: Path, value: &Value) -> Result<(), Error> {
+    out.push(b'{');
+    if let Some(n) = &names.name {
+        out.extend_from_slice(b"\"n\":");
+        write_string(out, n.as_str());
+        out.push(b',');
+    }
+    match value {
+        Value::Integer(i) | Value::Time(i) => push_fmt(out, format_args!("\"v\":{i}")),
+        Value::UnsignedInteger(u) => push_fmt(out, format_args!("\"v\":{u}")),
+        Value::Float(f) => {
+            out.extend_from_slice(b"\"v\":");
+            write_float(out, path, *f)?;
+        }
+        Value::Boolean(b) => push_fmt(out, format_args!("\"bv\":{b}")),
+        Value::String(s) | Value::Corelnk(s) => {
+            out.extend_from_slice(b"\"sv\":");
+            write_string(out, s);
+        }
+        Value::Opaque(bytes) => {
+            out.extend_from_slice(b"\"sv\":\"");
+            base64::encode(out, bytes, Alphabet::Standard);
+            out.push(b'"');
+        }
+        Value::Objlnk(l) => push_fmt(out, format_args!("\"ov\":\"{l}\"")),
+    }
+    out.push(b'}');
+    Ok(())
 }
 
 /// Decodes an LwM2M 1.0 JSON payload addressed to `path`.

@@ -25,31 +25,38 @@ use crate::value::Value;
 
 /// Encodes content as nested maps, one level per path id.
 pub fn encode(content: &Content) -> Result<Vec<u8>, Error> {
-    let mut records = content.to_records();
-    records.sort_by_key(|r| r.path);
-    let mut e = Encoder::new(Vec::new());
+    let mut records: Vec<(Path, &Value)> = Vec::with_capacity(content.value_count());
+    let _ = content.try_for_each_value(|path, value, _| {
+        records.push((path, value));
+        Ok::<(), ()>(())
+    });
+    records.sort_by_key(|r| r.0);
+    let mut e = Encoder::new(Vec::with_capacity(records.len() * 8));
     write_level(&mut e, &records, 0)?;
     Ok(e.into_writer())
 }
 
+/// A value to encode and its path.
+type Entry<'v> = (Path, &'v Value);
+
 /// Writes the map for `records`, which share their first `depth` ids.
-fn write_level(e: &mut Encoder<Vec<u8>>, records: &[Record], depth: usize) -> Result<(), Error> {
+fn write_level(e: &mut Encoder<Vec<u8>>, records: &[Entry<'_>], depth: usize) -> Result<(), Error> {
     let groups = groups(records, depth);
     let _ = e.map(groups.len() as u64);
     for group in groups {
-        let first = &group[0];
-        let Some(&id) = first.path.ids().get(depth) else {
-            return Err(Error::malformed(first.path, "value above resource level"));
+        let (first_path, first_value) = group[0];
+        let Some(&id) = first_path.ids().get(depth) else {
+            return Err(Error::malformed(first_path, "value above resource level"));
         };
         let _ = e.u32(u32::from(id));
-        if first.path.depth() == depth + 1 {
+        if first_path.depth() == depth + 1 {
             if group.len() > 1 {
                 return Err(Error::malformed(
-                    first.path,
+                    first_path,
                     "value and children at one path",
                 ));
             }
-            write_value(e, &first.value);
+            write_value(e, first_value);
         } else {
             write_level(e, group, depth + 1)?;
         }
@@ -58,12 +65,12 @@ fn write_level(e: &mut Encoder<Vec<u8>>, records: &[Record], depth: usize) -> Re
 }
 
 /// Splits sorted records into runs with the same id at `depth`.
-fn groups(records: &[Record], depth: usize) -> Vec<&[Record]> {
+fn groups<'a, 'v>(records: &'a [Entry<'v>], depth: usize) -> Vec<&'a [Entry<'v>]> {
     let mut out = Vec::new();
     let mut start = 0;
     for i in 1..=records.len() {
         let boundary = i == records.len()
-            || records[i].path.ids().get(depth) != records[start].path.ids().get(depth);
+            || records[i].0.ids().get(depth) != records[start].0.ids().get(depth);
         if boundary {
             out.push(&records[start..i]);
             start = i;

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use minicbor::data::Type;
 use minicbor::{Decoder, Encoder};
 
-use super::{Planned, RawRecord, Resolution, plan};
+use super::{Names, RawRecord, Resolution, for_each_named};
 use crate::codec::cbor_util::{self, cbor_err, write_float};
 use crate::content::Content;
 use crate::error::Error;
@@ -28,29 +28,30 @@ const VLO: &str = "vlo";
 
 /// Encodes content as a SenML CBOR array.
 pub fn encode(content: &Content) -> Result<Vec<u8>, Error> {
-    let planned = plan(content);
-    let mut e = Encoder::new(Vec::new());
-    // Writing to a Vec is infallible; the Result only carries the Vec's (impossible) error.
-    let _ = e.array(planned.len() as u64);
-    for p in &planned {
-        write_record(&mut e, p);
-    }
+    let count = content.value_count();
+    let mut e = Encoder::new(Vec::with_capacity(count * 16));
+    // Writing to a Vec is infallible; the Results only carry the Vec's (impossible) error.
+    let _ = e.array(count as u64);
+    let _ = for_each_named(content, |names, _, value, time| {
+        write_record(&mut e, &names, value, time);
+        Ok::<(), ()>(())
+    });
     Ok(e.into_writer())
 }
 
-fn write_record(e: &mut Encoder<Vec<u8>>, p: &Planned) {
+fn write_record(e: &mut Encoder<Vec<u8>>, names: &Names, value: &Value, time: Option<f64>) {
     let fields = 1
-        + usize::from(p.base_name.is_some())
-        + usize::from(p.name.is_some())
-        + usize::from(p.record.time.is_some());
+        + usize::from(names.base_name.is_some())
+        + usize::from(names.name.is_some())
+        + usize::from(time.is_some());
     let _ = e.map(fields as u64);
-    if let Some(bn) = &p.base_name {
-        let _ = e.i64(BN).and_then(|e| e.str(bn));
+    if let Some(bn) = &names.base_name {
+        let _ = e.i64(BN).and_then(|e| e.str(bn.as_str()));
     }
-    if let Some(n) = &p.name {
-        let _ = e.i64(N).and_then(|e| e.str(n));
+    if let Some(n) = &names.name {
+        let _ = e.i64(N).and_then(|e| e.str(n.as_str()));
     }
-    let _ = match &p.record.value {
+    let _ = match value {
         Value::Integer(i) | Value::Time(i) => e.i64(V).and_then(|e| e.i64(*i)),
         Value::UnsignedInteger(u) => e.i64(V).and_then(|e| e.u64(*u)),
         Value::Float(f) => e.i64(V).and_then(|e| write_float(e, *f)),
@@ -63,7 +64,7 @@ fn write_record(e: &mut Encoder<Vec<u8>>, p: &Planned) {
             e.str(VLO).and_then(|e| e.str(&text))
         }
     };
-    if let Some(t) = p.record.time {
+    if let Some(t) = time {
         let _ = e.i64(T).and_then(|e| write_float(e, t));
     }
 }

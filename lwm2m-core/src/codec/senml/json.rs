@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use serde_json::Value as Json;
 
-use super::{Planned, RawRecord, Resolution, plan};
+use super::{Names, RawRecord, Resolution, for_each_named};
 use crate::codec::base64::{self, Alphabet};
 use crate::codec::{push_fmt, write_float};
 use crate::content::Content;
@@ -17,19 +17,25 @@ use crate::value::Value;
 
 /// Encodes content as a SenML JSON array.
 pub fn encode(content: &Content) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(content.value_count() * 24);
     out.push(b'[');
-    for (i, p) in plan(content).iter().enumerate() {
-        if i > 0 {
+    for_each_named(content, |names, path, value, time| {
+        if out.len() > 1 {
             out.push(b',');
         }
-        write_record(&mut out, p)?;
-    }
+        write_record(&mut out, &names, path, value, time)
+    })?;
     out.push(b']');
     Ok(out)
 }
 
-fn write_record(out: &mut Vec<u8>, p: &Planned) -> Result<(), Error> {
+fn write_record(
+    out: &mut Vec<u8>,
+    names: &Names,
+    path: Path,
+    value: &Value,
+    time: Option<f64>,
+) -> Result<(), Error> {
     out.push(b'{');
     let mut first = true;
     let mut key = |out: &mut Vec<u8>, k: &str| {
@@ -40,16 +46,15 @@ fn write_record(out: &mut Vec<u8>, p: &Planned) -> Result<(), Error> {
         write_string(out, k);
         out.push(b':');
     };
-    if let Some(bn) = &p.base_name {
+    if let Some(bn) = &names.base_name {
         key(out, "bn");
-        write_string(out, bn);
+        write_string(out, bn.as_str());
     }
-    if let Some(n) = &p.name {
+    if let Some(n) = &names.name {
         key(out, "n");
-        write_string(out, n);
+        write_string(out, n.as_str());
     }
-    let path = p.record.path;
-    match &p.record.value {
+    match value {
         Value::Integer(i) | Value::Time(i) => {
             key(out, "v");
             push_fmt(out, format_args!("{i}"));
@@ -81,7 +86,7 @@ fn write_record(out: &mut Vec<u8>, p: &Planned) -> Result<(), Error> {
             push_fmt(out, format_args!("\"{l}\""));
         }
     }
-    if let Some(t) = p.record.time {
+    if let Some(t) = time {
         key(out, "t");
         write_float(out, path, t)?;
     }
@@ -92,20 +97,27 @@ fn write_record(out: &mut Vec<u8>, p: &Planned) -> Result<(), Error> {
 /// Writes a JSON string literal with RFC 8259 escapes.
 pub(crate) fn write_string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
-    for c in s.chars() {
-        match c {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            '\n' => out.extend_from_slice(b"\\n"),
-            '\r' => out.extend_from_slice(b"\\r"),
-            '\t' => out.extend_from_slice(b"\\t"),
-            c if u32::from(c) < 0x20 => push_fmt(out, format_args!("\\u{:04x}", u32::from(c))),
-            c => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..0x20 => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if escape.is_empty() {
+            push_fmt(out, format_args!("\\u{:04x}", b));
+        } else {
+            out.extend_from_slice(escape);
         }
+        start = i + 1;
     }
+    out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
 }
 

@@ -8,13 +8,12 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt::Write as _;
 
 use crate::codec::typed;
 use crate::content::{Content, Record};
 use crate::error::Error;
 use crate::meta::TypeResolver;
-use crate::path::Path;
+use crate::path::{Path, parse_bytes};
 use crate::value::Value;
 
 pub mod cbor;
@@ -58,10 +57,8 @@ impl<'r> Resolution<'r> {
         if raw.base_time.is_some() {
             self.base_time = raw.base_time;
         }
-        let mut name = self.base_name.clone();
-        name.push_str(raw.name.as_deref().unwrap_or(""));
-        let path: Path = name
-            .parse()
+        let name = raw.name.as_deref().unwrap_or("");
+        let path = parse_bytes(self.base_name.bytes().chain(name.bytes()))
             .map_err(|_| Error::malformed(self.request, "SenML name is not an LwM2M path"))?;
         let time = match (self.base_time, raw.time) {
             (None, None) => None,
@@ -104,61 +101,106 @@ pub(crate) fn paths_of(raws: Vec<RawRecord>) -> Result<Vec<Path>, Error> {
         if let Some(bn) = raw.base_name {
             base = bn;
         }
-        let mut name = base.clone();
-        name.push_str(raw.name.as_deref().unwrap_or(""));
-        let path = name
-            .parse()
+        let name = raw.name.as_deref().unwrap_or("");
+        let path = parse_bytes(base.bytes().chain(name.bytes()))
             .map_err(|_| Error::malformed(Path::ROOT, "SenML name is not an LwM2M path"))?;
         paths.push(path);
     }
     Ok(paths)
 }
 
-/// A record to encode, with the names to write.
-pub(crate) struct Planned {
-    pub(crate) base_name: Option<String>,
-    pub(crate) name: Option<String>,
-    pub(crate) record: Record,
+/// A path written as text on the stack (at most `/65535/65535/65535/65535/`).
+pub(crate) struct PathText {
+    buf: [u8; 32],
+    len: usize,
 }
 
-/// Chooses `bn`/`n` for every record of `content`.
-pub(crate) fn plan(content: &Content) -> Vec<Planned> {
-    let records = content.to_records();
-    let base = content.path;
-    let single = records.len() == 1 && records[0].path == base;
-    let mut out = Vec::with_capacity(records.len());
-    for (i, record) in records.into_iter().enumerate() {
-        let (base_name, name) = if base.is_root() {
-            (None, Some(path_string(record.path.ids(), "/")))
-        } else if single {
-            (Some(path_string(base.ids(), "/")), None)
-        } else {
-            let rel = record.path.ids().get(base.depth()..).unwrap_or(&[]);
-            let bn = (i == 0).then(|| {
-                let mut s = path_string(base.ids(), "/");
-                s.push('/');
-                s
-            });
-            (bn, Some(path_string(rel, "")))
+impl PathText {
+    /// `ids` joined by `/`, with optional leading and trailing slashes.
+    pub(crate) fn new(ids: &[u16], leading: bool, trailing: bool) -> Self {
+        let mut t = PathText {
+            buf: [0; 32],
+            len: 0,
         };
-        out.push(Planned {
-            base_name,
-            name,
-            record,
-        });
+        for (i, id) in ids.iter().enumerate() {
+            if leading || i > 0 {
+                t.push(b'/');
+            }
+            let mut digits = [0u8; 5];
+            let mut n = *id;
+            let mut count = 0;
+            loop {
+                digits[count] = b'0' + (n % 10) as u8;
+                count += 1;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            for d in digits[..count].iter().rev() {
+                t.push(*d);
+            }
+        }
+        if trailing || (leading && ids.is_empty()) {
+            t.push(b'/');
+        }
+        t
     }
-    out
+
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    /// The text.
+    pub(crate) fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
 }
 
-/// `ids` joined by `/`, after `prefix`.
-fn path_string(ids: &[u16], prefix: &str) -> String {
-    let mut s = String::from(prefix);
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            s.push('/');
-        }
-        // Writing into a String cannot fail.
-        let _ = write!(s, "{id}");
-    }
-    s
+/// The `bn` and `n` to write for one record.
+pub(crate) struct Names {
+    pub(crate) base_name: Option<PathText>,
+    pub(crate) name: Option<PathText>,
+}
+
+/// Calls `f` for every value of `content` with the names to write: one `bn` (the request path)
+/// on the first record and relative `n` after it; a lone value at the request path gets only
+/// `bn`; content at the root gets absolute `n`.
+pub(crate) fn for_each_named<E>(
+    content: &Content,
+    mut f: impl FnMut(Names, Path, &Value, Option<f64>) -> Result<(), E>,
+) -> Result<(), E> {
+    let base = content.path;
+    let mut first_path = None;
+    let count = content.value_count();
+    let _ = content.try_for_each_value(|p, _, _| {
+        first_path = Some(p);
+        Err(())
+    });
+    let single = count == 1 && first_path == Some(base);
+    let mut first = true;
+    content.try_for_each_value(|path, value, time| {
+        let names = if base.is_root() {
+            Names {
+                base_name: None,
+                name: Some(PathText::new(path.ids(), true, false)),
+            }
+        } else if single {
+            Names {
+                base_name: Some(PathText::new(base.ids(), true, false)),
+                name: None,
+            }
+        } else {
+            let rel = path.ids().get(base.depth()..).unwrap_or(&[]);
+            Names {
+                base_name: first.then(|| PathText::new(base.ids(), true, true)),
+                name: Some(PathText::new(rel, false, false)),
+            }
+        };
+        first = false;
+        f(names, path, value, time)
+    })
 }
