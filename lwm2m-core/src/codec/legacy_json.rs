@@ -102,12 +102,15 @@ pub fn decode(path: Path, payload: &[u8], resolver: &dyn TypeResolver) -> Result
         };
         let mut raw = RawRecord::default();
         if i == 0 {
-            raw.base_name = Some(base_name.clone());
+            raw.base_name = Some(base_name.clone().into());
             raw.base_time = base_time;
         }
         for (key, field) in fields {
             match key.as_str() {
-                "n" => raw.name = Some(field.as_str().ok_or(bad("n is not a string"))?.into()),
+                "n" => {
+                    raw.name =
+                        Some(String::from(field.as_str().ok_or(bad("n is not a string"))?).into())
+                }
                 "t" => raw.time = Some(field.as_f64().ok_or(bad("t is not a number"))?),
                 "v" => raw.value = Some(number(&field).ok_or(bad("v is not a number"))?),
                 "bv" => raw.value = Some(Value::Boolean(field.as_bool().ok_or(bad("bv"))?)),

@@ -1,6 +1,7 @@
 //! SenML CBOR (Content-Format 112): RFC 8428 §6 integer labels (`bn` -2, `bt` -3, `n` 0, `v` 2,
 //! `vs` 3, `vb` 4, `t` 6, `vd` 8) and the LwM2M text label `"vlo"`.
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -72,15 +73,18 @@ fn write_record(e: &mut Encoder<Vec<u8>>, names: &Names, value: &Value, time: Op
 /// Decodes a SenML CBOR array addressed to `path`.
 pub fn decode(path: Path, payload: &[u8], resolver: &dyn TypeResolver) -> Result<Content, Error> {
     let mut resolution = Resolution::new(path, resolver);
-    for raw in raw_records(path, payload)? {
-        resolution.push(raw)?;
-    }
+    each_raw(path, payload, |raw| resolution.push(raw))?;
     resolution.finish()
 }
 
 /// Decodes the paths of a Read-Composite / Observe-Composite request body.
 pub fn decode_paths(payload: &[u8]) -> Result<Vec<Path>, Error> {
-    super::paths_of(raw_records(Path::ROOT, payload)?)
+    let mut raws = Vec::new();
+    each_raw(Path::ROOT, payload, |raw| {
+        raws.push(raw);
+        Ok(())
+    })?;
+    super::paths_of(raws)
 }
 
 /// Encodes a Read-Composite request body: `[{0: "/3/0/9"}, …]`.
@@ -95,9 +99,13 @@ pub fn encode_paths(paths: &[Path]) -> Vec<u8> {
     e.into_writer()
 }
 
-fn raw_records(path: Path, payload: &[u8]) -> Result<Vec<RawRecord>, Error> {
+/// Reads the records one by one; names borrow from the payload.
+fn each_raw<'b>(
+    path: Path,
+    payload: &'b [u8],
+    mut f: impl FnMut(RawRecord<'b>) -> Result<(), Error>,
+) -> Result<(), Error> {
     let mut d = Decoder::new(payload);
-    let mut raws = Vec::new();
     let len = d.array().map_err(cbor_err(path))?;
     let mut index = 0u64;
     while cbor_util::has_more(&mut d, len, index, path)? {
@@ -109,7 +117,7 @@ fn raw_records(path: Path, payload: &[u8]) -> Result<Vec<RawRecord>, Error> {
             field += 1;
             read_field(&mut d, &mut raw, path)?;
         }
-        raws.push(raw);
+        f(raw)?;
     }
     if d.position() != payload.len() {
         return Err(Error::malformed(
@@ -117,10 +125,10 @@ fn raw_records(path: Path, payload: &[u8]) -> Result<Vec<RawRecord>, Error> {
             "trailing bytes after the SenML array",
         ));
     }
-    Ok(raws)
+    Ok(())
 }
 
-fn read_field(d: &mut Decoder<'_>, raw: &mut RawRecord, path: Path) -> Result<(), Error> {
+fn read_field<'b>(d: &mut Decoder<'b>, raw: &mut RawRecord<'b>, path: Path) -> Result<(), Error> {
     let err = cbor_err(path);
     let bad = |reason| Error::malformed(path, reason);
     match d.datatype().map_err(err)? {
@@ -140,8 +148,8 @@ fn read_field(d: &mut Decoder<'_>, raw: &mut RawRecord, path: Path) -> Result<()
             }
         }
         _ => match d.i64().map_err(err)? {
-            BN => raw.base_name = Some(String::from(d.str().map_err(err)?)),
-            N => raw.name = Some(String::from(d.str().map_err(err)?)),
+            BN => raw.base_name = Some(Cow::Borrowed(d.str().map_err(err)?)),
+            N => raw.name = Some(Cow::Borrowed(d.str().map_err(err)?)),
             BT => raw.base_time = Some(cbor_util::read_number_f64(d, path)?),
             T => raw.time = Some(cbor_util::read_number_f64(d, path)?),
             V => raw.value = Some(cbor_util::read_number(d, path)?),

@@ -124,16 +124,19 @@ pub(crate) fn write_string(out: &mut Vec<u8>, s: &str) {
 /// Decodes a SenML JSON array addressed to `path`.
 pub fn decode(path: Path, payload: &[u8], resolver: &dyn TypeResolver) -> Result<Content, Error> {
     let mut resolution = Resolution::new(path, resolver);
-    for raw in raw_records(path, payload)? {
-        resolution.push(raw)?;
-    }
+    each_raw(path, payload, |raw| resolution.push(raw))?;
     resolution.finish()
 }
 
 /// Decodes the paths of a Read-Composite / Observe-Composite request body (records with names
 /// and no values, Core TS 1.1 §6.3.8).
 pub fn decode_paths(payload: &[u8]) -> Result<Vec<Path>, Error> {
-    super::paths_of(raw_records(Path::ROOT, payload)?)
+    let mut raws = Vec::new();
+    each_raw(Path::ROOT, payload, |raw| {
+        raws.push(raw);
+        Ok(())
+    })?;
+    super::paths_of(raws)
 }
 
 /// Encodes a Read-Composite request body: `[{"n":"/3/0/9"},…]`.
@@ -149,14 +152,19 @@ pub fn encode_paths(paths: &[Path]) -> Vec<u8> {
     out
 }
 
-fn raw_records(path: Path, payload: &[u8]) -> Result<Vec<RawRecord>, Error> {
+/// Parses the payload and hands over its records one by one.
+fn each_raw(
+    path: Path,
+    payload: &[u8],
+    mut f: impl FnMut(RawRecord<'static>) -> Result<(), Error>,
+) -> Result<(), Error> {
     crate::codec::check_json_depth(path, payload)?;
     let json: Json = serde_json::from_slice(payload)
         .map_err(|_| Error::malformed(path, "payload is not valid JSON"))?;
     let Json::Array(items) = json else {
         return Err(Error::malformed(path, "SenML JSON must be an array"));
     };
-    let mut raws = Vec::with_capacity(items.len());
+
     for item in items {
         let Json::Object(fields) = item else {
             return Err(Error::malformed(path, "SenML record must be an object"));
@@ -165,16 +173,21 @@ fn raw_records(path: Path, payload: &[u8]) -> Result<Vec<RawRecord>, Error> {
         for (key, field) in fields {
             read_field(&mut raw, path, &key, field)?;
         }
-        raws.push(raw);
+        f(raw)?;
     }
-    Ok(raws)
+    Ok(())
 }
 
-fn read_field(raw: &mut RawRecord, path: Path, key: &str, field: Json) -> Result<(), Error> {
+fn read_field(
+    raw: &mut RawRecord<'static>,
+    path: Path,
+    key: &str,
+    field: Json,
+) -> Result<(), Error> {
     let bad = |reason| Error::malformed(path, reason);
     match key {
-        "bn" => raw.base_name = Some(string(field).ok_or(bad("bn is not a string"))?),
-        "n" => raw.name = Some(string(field).ok_or(bad("n is not a string"))?),
+        "bn" => raw.base_name = Some(string(field).ok_or(bad("bn is not a string"))?.into()),
+        "n" => raw.name = Some(string(field).ok_or(bad("n is not a string"))?.into()),
         "bt" => raw.base_time = Some(field.as_f64().ok_or(bad("bt is not a number"))?),
         "t" => raw.time = Some(field.as_f64().ok_or(bad("t is not a number"))?),
         "v" => raw.value = Some(number(&field).ok_or(bad("v is not a number"))?),

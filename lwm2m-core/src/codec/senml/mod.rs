@@ -6,6 +6,7 @@
 //! The encoder writes one `bn` (the request path) on the first record and relative `n` on the
 //! rest, as the spec examples do. The decoder accepts any base-name/base-time changes.
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -21,10 +22,10 @@ pub mod json;
 
 /// One SenML record as read from the payload, before base resolution.
 #[derive(Debug, Default)]
-pub(crate) struct RawRecord {
-    pub(crate) base_name: Option<String>,
+pub(crate) struct RawRecord<'a> {
+    pub(crate) base_name: Option<Cow<'a, str>>,
     pub(crate) base_time: Option<f64>,
-    pub(crate) name: Option<String>,
+    pub(crate) name: Option<Cow<'a, str>>,
     pub(crate) time: Option<f64>,
     pub(crate) value: Option<Value>,
 }
@@ -50,9 +51,9 @@ impl<'r> Resolution<'r> {
     }
 
     /// Resolves one record.
-    pub(crate) fn push(&mut self, raw: RawRecord) -> Result<(), Error> {
+    pub(crate) fn push(&mut self, raw: RawRecord<'_>) -> Result<(), Error> {
         if let Some(bn) = raw.base_name {
-            self.base_name = bn;
+            self.base_name = bn.into_owned();
         }
         if raw.base_time.is_some() {
             self.base_time = raw.base_time;
@@ -94,12 +95,12 @@ impl<'r> Resolution<'r> {
 }
 
 /// The resolved names of records that carry no values (composite request bodies).
-pub(crate) fn paths_of(raws: Vec<RawRecord>) -> Result<Vec<Path>, Error> {
+pub(crate) fn paths_of(raws: Vec<RawRecord<'_>>) -> Result<Vec<Path>, Error> {
     let mut base = String::new();
     let mut paths = Vec::with_capacity(raws.len());
     for raw in raws {
         if let Some(bn) = raw.base_name {
-            base = bn;
+            base = bn.into_owned();
         }
         let name = raw.name.as_deref().unwrap_or("");
         let path = parse_bytes(base.bytes().chain(name.bytes()))
