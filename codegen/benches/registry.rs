@@ -1,5 +1,6 @@
 //! Whole-registry parse: the raw quick-xml pull-parse floor against our parse + lower +
-//! validate, measured in the same run over the same bytes in memory.
+//! validate (`load::parse_files`), measured in the same run over the same bytes in memory, on
+//! one thread and on all cores.
 //!
 //! `cargo bench -p lwm2m-codegen --bench registry` (registry from `LWM2M_REGISTRY` or
 //! `../shared/registry`).
@@ -8,8 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
-use lwm2m_codegen::diag::{Diagnostics, Level};
-use lwm2m_codegen::{lower, validate};
+use lwm2m_codegen::load::{FileKind, LoadOptions, SourceFile, parse_files};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
@@ -19,20 +19,34 @@ fn registry() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/registry"))
 }
 
-fn files(dir: &Path) -> Vec<(Arc<str>, Vec<u8>)> {
+fn files(dir: &Path) -> Vec<SourceFile> {
     let mut out = Vec::new();
-    for d in [dir.to_path_buf(), dir.join("version_history")] {
-        for e in std::fs::read_dir(&d).expect("registry directory") {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "xml") {
-                out.push((
-                    Arc::from(p.display().to_string()),
-                    std::fs::read(&p).unwrap(),
-                ));
-            }
+    for (d, history) in [
+        (dir.to_path_buf(), false),
+        (dir.join("version_history"), true),
+    ] {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&d)
+            .expect("registry directory")
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            let kind = match p.file_name().and_then(|n| n.to_str()) {
+                _ if history => FileKind::History,
+                Some("DDF.xml") => FileKind::Index,
+                Some("Common.xml") => FileKind::Common,
+                Some("LWM2M_senml_units.xml") => FileKind::Other,
+                _ => FileKind::Object,
+            };
+            let bytes = std::fs::read(&p).unwrap();
+            out.push(SourceFile {
+                label: Arc::from(p.display().to_string()),
+                kind,
+                bytes,
+            });
         }
     }
-    out.sort();
     out
 }
 
@@ -48,48 +62,32 @@ fn pull_parse(bytes: &[u8]) -> usize {
     }
 }
 
-fn ours(label: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> usize {
-    let name = label.rsplit('/').next().unwrap_or("");
-    match name {
-        "DDF.xml" => lower::index_file(label.clone(), bytes, diags).map_or(0, |v| v.len()),
-        "Common.xml" => lower::common_file(label.clone(), bytes, diags).map_or(0, |v| v.len()),
-        "LWM2M_senml_units.xml" => 0,
-        _ => match lower::object_file(label.clone(), bytes, diags) {
-            Ok(objs) => {
-                for o in &objs {
-                    validate::object(o, diags);
-                }
-                objs.len()
-            }
-            Err(_) => 0,
-        },
-    }
-}
-
 fn bench(c: &mut Criterion) {
-    let files = files(&registry());
-    let total: usize = files.iter().map(|(_, b)| b.len()).sum();
-    eprintln!("{} files, {} bytes", files.len(), total);
+    let dir = registry();
+    let files = files(&dir);
+    let total: usize = files.iter().map(|f| f.bytes.len()).sum();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    eprintln!("{} files, {} bytes, {} cores", files.len(), total, cores);
     let mut g = c.benchmark_group("registry");
     g.sample_size(20);
-    g.bench_function("quick-xml pull-parse (floor)", |b| {
+    g.bench_function("quick-xml pull-parse (floor, 1 thread)", |b| {
         b.iter(|| {
             files
                 .iter()
-                .map(|(_, bytes)| pull_parse(black_box(bytes)))
+                .map(|f| pull_parse(black_box(&f.bytes)))
                 .sum::<usize>()
         })
     });
-    g.bench_function("parse+lower+validate", |b| {
-        b.iter(|| {
-            let mut d = Diagnostics::new(Level::Lenient);
-            let n: usize = files
-                .iter()
-                .map(|(l, bytes)| ours(l, black_box(bytes), &mut d))
-                .sum();
-            (n, d.len())
-        })
-    });
+    for threads in [1, cores] {
+        let mut opts = LoadOptions::default();
+        opts.threads = Some(threads);
+        g.bench_function(format!("parse+lower+validate ({threads} threads)"), |b| {
+            b.iter(|| {
+                let reg = parse_files(&dir, black_box(&files), &opts);
+                (reg.current.len(), reg.diagnostics.len())
+            })
+        });
+    }
     g.finish();
 }
 

@@ -18,11 +18,16 @@ pub const NON_OBJECT_FILES: &[&str] = &["DDF.xml", "Common.xml", "LWM2M_senml_un
 #[non_exhaustive]
 pub struct LoadOptions {
     pub level: Level,
+    /// Worker threads for parsing (default: the machine's available parallelism).
+    pub threads: Option<usize>,
 }
 
 impl LoadOptions {
     pub fn level(level: Level) -> Self {
-        LoadOptions { level }
+        LoadOptions {
+            level,
+            threads: None,
+        }
     }
 }
 
@@ -115,21 +120,125 @@ fn xml_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(out)
 }
 
-/// Loads a registry directory: top-level object files, `version_history/`, `Common.xml` and
-/// `DDF.xml` when present. Fails only when the directory cannot be read; every file problem
-/// is in [`Registry::failed`] or [`Registry::diagnostics`].
-pub fn load_registry(dir: &Path, opts: &LoadOptions) -> Result<Registry, LoadError> {
-    let mut diags = Diagnostics::new(opts.level);
+/// What a registry file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileKind {
+    /// A top-level object file: the current version.
+    Object,
+    /// A file in `version_history/`.
+    History,
+    /// `DDF.xml`.
+    Index,
+    /// `Common.xml`.
+    Common,
+    /// Another top-level file (`LWM2M_senml_units.xml`): counted, not modelled.
+    Other,
+}
+
+/// One registry file, already read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub label: Arc<str>,
+    pub kind: FileKind,
+    pub bytes: Vec<u8>,
+}
+
+enum Parsed {
+    Objects(Vec<ObjectDef>),
+    Index(Vec<IndexEntry>),
+    Common(Vec<CommonResource>),
+    Nothing,
+}
+
+/// Parses, lowers and validates one file with its own diagnostics (files are independent).
+fn parse_one(file: &SourceFile, level: Level) -> (Result<Parsed, ParseError>, Diagnostics) {
+    let mut d = Diagnostics::new(level);
+    let label = file.label.clone();
+    let r = match file.kind {
+        FileKind::Index => lower::index_file(label, &file.bytes, &mut d).map(Parsed::Index),
+        FileKind::Common => lower::common_file(label, &file.bytes, &mut d).map(Parsed::Common),
+        FileKind::Other => Ok(Parsed::Nothing),
+        FileKind::Object | FileKind::History => {
+            lower::object_file(label, &file.bytes, &mut d).map(|objs| {
+                for o in &objs {
+                    validate::object(o, &mut d);
+                }
+                Parsed::Objects(objs)
+            })
+        }
+    };
+    (r, d)
+}
+
+/// Parses files already in memory into a registry, on up to `threads` threads (files are
+/// independent; results and diagnostics are merged in input order, so the output does not
+/// depend on the thread count).
+pub fn parse_files(root: &Path, files: &[SourceFile], opts: &LoadOptions) -> Registry {
+    let threads = opts
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, 16)
+        .min(files.len().max(1));
+    let level = opts.level;
+    let mut outcomes: Vec<Option<(Result<Parsed, ParseError>, Diagnostics)>> =
+        (0..files.len()).map(|_| None).collect();
+    if threads == 1 {
+        for (slot, f) in outcomes.iter_mut().zip(files) {
+            *slot = Some(parse_one(f, level));
+        }
+    } else {
+        std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|w| {
+                    s.spawn(move || {
+                        (w..files.len())
+                            .step_by(threads)
+                            .map(|i| (i, parse_one(&files[i], level)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for w in workers {
+                for (i, out) in w.join().expect("registry parse worker panicked") {
+                    outcomes[i] = Some(out);
+                }
+            }
+        });
+    }
+    let mut diags = Diagnostics::new(level);
     let mut reg = Registry {
-        root: dir.to_owned(),
+        root: root.to_owned(),
         current: Vec::new(),
         history: Vec::new(),
         common: Vec::new(),
         index: Vec::new(),
         diagnostics: Vec::new(),
         failed: Vec::new(),
-        files: 0,
+        files: files.len(),
     };
+    for (file, out) in files.iter().zip(outcomes) {
+        let Some((result, d)) = out else { continue };
+        diags.extend(d);
+        match result {
+            Ok(Parsed::Objects(objs)) if file.kind == FileKind::History => reg.history.extend(objs),
+            Ok(Parsed::Objects(objs)) => reg.current.extend(objs),
+            Ok(Parsed::Index(i)) => reg.index = i,
+            Ok(Parsed::Common(c)) => reg.common = c,
+            Ok(Parsed::Nothing) => {}
+            Err(e) => reg.failed.push(e),
+        }
+    }
+    duplicates(&reg.current, &mut diags);
+    duplicates(&reg.history, &mut diags);
+    reg.diagnostics = diags.into_vec();
+    reg
+}
+
+/// Loads a registry directory: top-level object files, `version_history/`, `Common.xml` and
+/// `DDF.xml` when present. Fails only when the directory cannot be read; every file problem
+/// is in [`Registry::failed`] or [`Registry::diagnostics`].
+pub fn load_registry(dir: &Path, opts: &LoadOptions) -> Result<Registry, LoadError> {
     let top = xml_files(dir)?;
     let hist_dir = dir.join("version_history");
     let history = if hist_dir.is_dir() {
@@ -143,43 +252,28 @@ pub fn load_registry(dir: &Path, opts: &LoadOptions) -> Result<Registry, LoadErr
             why: "no .xml files".into(),
         });
     }
-    let mut buf = Vec::new();
-    for path in top.iter().chain(&history) {
-        buf.clear();
-        let mut f = std::fs::File::open(path).map_err(io(path))?;
-        std::io::Read::read_to_end(&mut f, &mut buf).map_err(io(path))?;
-        reg.files += 1;
-        let label = label(dir, path);
+    let mut files = Vec::with_capacity(top.len() + history.len());
+    for (path, in_history) in top
+        .iter()
+        .map(|p| (p, false))
+        .chain(history.iter().map(|p| (p, true)))
+    {
         let base = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let in_history = path.parent() == Some(hist_dir.as_path());
-        let result = match base {
-            "DDF.xml" if !in_history => {
-                lower::index_file(label, &buf, &mut diags).map(|i| reg.index = i)
-            }
-            "Common.xml" if !in_history => {
-                lower::common_file(label, &buf, &mut diags).map(|c| reg.common = c)
-            }
-            b if !in_history && NON_OBJECT_FILES.contains(&b) => Ok(()),
-            _ => lower::object_file(label, &buf, &mut diags).map(|objs| {
-                if in_history {
-                    reg.history.extend(objs)
-                } else {
-                    reg.current.extend(objs)
-                }
-            }),
+        let kind = match base {
+            _ if in_history => FileKind::History,
+            "DDF.xml" => FileKind::Index,
+            "Common.xml" => FileKind::Common,
+            b if NON_OBJECT_FILES.contains(&b) => FileKind::Other,
+            _ => FileKind::Object,
         };
-        if let Err(e) = result {
-            reg.failed.push(e);
-        }
+        let bytes = std::fs::read(path).map_err(io(path))?;
+        files.push(SourceFile {
+            label: label(dir, path),
+            kind,
+            bytes,
+        });
     }
-    for set in [&reg.current, &reg.history] {
-        duplicates(set, &mut diags);
-        for obj in set {
-            validate::object(obj, &mut diags);
-        }
-    }
-    reg.diagnostics = diags.into_vec();
-    Ok(reg)
+    Ok(parse_files(dir, &files, opts))
 }
 
 /// Loads one object definition file (a custom object, say) and validates it.

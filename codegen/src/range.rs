@@ -202,12 +202,32 @@ fn number(s: &str) -> Option<Bound> {
     if let Ok(i) = s.parse::<i128>() {
         return Some(Bound::Int(i));
     }
+    if let Some(p) = power(s) {
+        return Some(Bound::Int(p));
+    }
     let ok = s
         .bytes()
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
         && s.bytes().any(|b| b.is_ascii_digit());
     ok.then(|| s.parse::<f64>().ok().map(Bound::Float))
         .flatten()
+}
+
+/// `2^N`, `2^N-1`, `-2^N`: powers of two as the registry writes some bounds (`0..2^32-1`).
+fn power(s: &str) -> Option<i128> {
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest.trim()),
+        None => (false, s),
+    };
+    let rest = body.strip_prefix("2^")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let exp: u32 = rest[..digits].parse().ok().filter(|e| *e <= 64)?;
+    let minus: i128 = match rest[digits..].trim() {
+        "" => 0,
+        tail => tail.strip_prefix('-')?.trim().parse().ok()?,
+    };
+    let v = (1i128 << exp) - minus;
+    Some(if neg { -v } else { v })
 }
 
 /// `A..B`, `A...B`, `[A:B]`, `A-B` (both non-negative), or a single number.
@@ -265,7 +285,8 @@ fn parse_lengths(t: &str, notes: &mut Vec<RangeNote>) -> Option<Range> {
     let lower = t.to_ascii_lowercase();
     let body = lower
         .strip_suffix("bytes")
-        .or_else(|| lower.strip_suffix("byte"))?
+        .or_else(|| lower.strip_suffix("byte"))
+        .or_else(|| lower.strip_suffix(" b"))?
         .trim();
     let as_u64 = |b: Bound| match b {
         Bound::Int(i) => u64::try_from(i).ok(),

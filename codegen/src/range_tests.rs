@@ -148,3 +148,31 @@ fn long_labels_are_cut_at_a_word() {
     );
     assert_eq!(v[0].label, "an extremely long label that goes on and on");
 }
+
+#[test]
+fn powers_of_two_and_short_byte_units() {
+    assert_eq!(
+        r("0..2^32-1"),
+        Range::Span {
+            min: i(0),
+            max: i(u32::MAX as i128)
+        }
+    );
+    assert_eq!(
+        r("0..2^63-1"),
+        Range::Span {
+            min: i(0),
+            max: i(i64::MAX as i128)
+        }
+    );
+    assert_eq!(
+        r("-2^31..2^31-1"),
+        Range::Span {
+            min: i(i32::MIN as i128),
+            max: i(i32::MAX as i128)
+        }
+    );
+    assert_eq!(r("3 B"), Range::Length { min: 3, max: 3 });
+    assert_eq!(r("1..64 B"), Range::Length { min: 1, max: 64 });
+    assert_eq!(r("2^x"), Range::Unparsed("2^x".into()));
+}
