@@ -20,6 +20,8 @@ enum Command {
     /// Work with the OMA object registry.
     #[command(subcommand)]
     Registry(RegistryCommand),
+    /// Generate typed Rust for registry objects (and a Markdown catalog).
+    Generate(cmd::generate::Args),
 }
 
 #[derive(Subcommand, Debug)]
@@ -39,6 +41,7 @@ enum RegistryCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Generate(a) => cmd::generate::run(a),
         Command::Registry(RegistryCommand::Check(a)) => cmd::registry_check::run(a),
         Command::Registry(RegistryCommand::Show(a)) => cmd::registry_show::run(a),
         Command::Registry(RegistryCommand::Sync(a)) => cmd::registry_sync::run(a),

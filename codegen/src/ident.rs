@@ -52,7 +52,10 @@ pub fn words(name: &str) -> String {
 /// converse need not hold): lowercase ASCII alphanumerics of [`words`]. Lets collision checks
 /// run heck only on candidate pairs.
 pub fn collision_key(name: &str) -> String {
-    words(name).chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+    let mut key = words(name);
+    key.retain(|c| c.is_ascii_alphanumeric());
+    key.make_ascii_lowercase();
+    key
 }
 
 fn finish(mut s: String, fallback: u16) -> String {
@@ -107,7 +110,11 @@ pub fn unique_snake(items: &[(&str, u16)]) -> (Vec<String>, Vec<Collision>) {
             while !seen.insert(resolved.clone()) {
                 resolved.push('_');
             }
-            collisions.push(Collision { index, ident: base, resolved: resolved.clone() });
+            collisions.push(Collision {
+                index,
+                ident: base,
+                resolved: resolved.clone(),
+            });
             resolved
         })
         .collect();
@@ -149,7 +156,9 @@ pub struct Namespace {
 impl Namespace {
     /// A scope where some identifiers are reserved up front.
     pub fn with(reserved: &[&str]) -> Self {
-        Namespace { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+        Namespace {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
     }
 
     /// Claims `ident`, or a deterministic variant of it; the flag says whether it was changed.
@@ -160,6 +169,18 @@ impl Namespace {
         let mut resolved = format!("{}_{id}", ident.trim_start_matches("r#"));
         while !self.taken.insert(resolved.clone()) {
             resolved.push('_');
+        }
+        (resolved, true)
+    }
+
+    /// Like [`Namespace::claim`] for `UpperCamelCase` names: `Name<id>`, then `Name<id>Alt`, ….
+    pub fn claim_camel(&mut self, ident: &str, id: impl std::fmt::Display) -> (String, bool) {
+        if self.taken.insert(ident.to_owned()) {
+            return (ident.to_owned(), false);
+        }
+        let mut resolved = format!("{ident}{id}");
+        while !self.taken.insert(resolved.clone()) {
+            resolved.push_str("Alt");
         }
         (resolved, true)
     }
@@ -232,6 +253,8 @@ mod tests {
         assert_eq!(ns.claim("On", 1), ("On".to_owned(), false));
         assert_eq!(ns.claim("On", 1), ("On_1".to_owned(), true));
         assert_eq!(ns.claim("On", 1), ("On_1_".to_owned(), true));
+        assert_eq!(ns.claim_camel("Other", 7), ("Other7".to_owned(), true));
+        assert_eq!(ns.claim_camel("Other", 7), ("Other7Alt".to_owned(), true));
         assert_eq!(ns.claim_camel("Other", 7), ("Other7".to_owned(), true));
         assert_eq!(ns.claim_camel("Other", 7), ("Other7Alt".to_owned(), true));
     }

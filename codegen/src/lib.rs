@@ -3,11 +3,14 @@
 //! The path is: registry XML → [`xml`] (raw elements, 1:1 with the schema) → [`lower`] (the
 //! [`model`] IR, every node with a [`model::Loc`]) → [`validate`] (all diagnostics at once).
 
+pub mod catalog;
 pub mod diag;
+pub mod emit;
 pub mod error;
 pub mod ident;
 pub mod load;
 pub mod lower;
+pub mod macro_front;
 pub mod model;
 pub mod range;
 #[cfg(test)]

@@ -29,6 +29,7 @@ mod error;
 mod format;
 mod ids;
 mod meta;
+pub mod object;
 mod path;
 mod types;
 

@@ -1,5 +1,6 @@
 //! One module per subcommand: each has `Args` and `run`.
 
+pub(crate) mod generate;
 pub(crate) mod registry_check;
 pub(crate) mod registry_diff;
 pub(crate) mod registry_show;

@@ -1,0 +1,339 @@
+//! What to generate for one object version, decided before any tokens are built: every name,
+//! the Rust type of every Resource, its range check and its enumeration.
+
+use crate::ident::{self, Namespace};
+use crate::model::{ObjectDef, ResourceDef, ResourceType};
+use crate::range::{Bound, Range, RangeItem};
+
+/// The Rust type of one Resource value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scalar {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+    F64,
+    Bool,
+    Str,
+    Bytes,
+    Time,
+    ObjLink,
+    CoreLink,
+    /// The Resource's generated enumeration.
+    Enum,
+}
+
+impl Scalar {
+    /// Needs `alloc` (as a field; `Multi` of anything does too).
+    pub(crate) fn needs_alloc(self) -> bool {
+        matches!(self, Scalar::Str | Scalar::Bytes | Scalar::CoreLink)
+    }
+
+    pub(crate) fn is_int(self) -> bool {
+        matches!(
+            self,
+            Scalar::I8
+                | Scalar::I16
+                | Scalar::I32
+                | Scalar::I64
+                | Scalar::U8
+                | Scalar::U16
+                | Scalar::U32
+                | Scalar::U64
+        )
+    }
+}
+
+/// A range check a setter runs.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Check {
+    Int(Vec<(i128, i128)>),
+    Float(Vec<(f64, f64)>),
+    Len(Vec<(u64, u64)>),
+    Strings(Vec<String>),
+}
+
+/// One `N: label` enumeration as a Rust enum.
+#[derive(Clone, Debug)]
+pub(crate) struct EnumPlan {
+    pub(crate) name: String,
+    /// The integer type on the wire.
+    pub(crate) raw: Scalar,
+    /// (variant identifier, value, label).
+    pub(crate) variants: Vec<(String, i64, String)>,
+}
+
+/// Data Resource or executable.
+#[derive(Clone, Debug)]
+pub(crate) enum Kind {
+    Data {
+        scalar: Scalar,
+        check: Option<Check>,
+        enumeration: Option<EnumPlan>,
+    },
+    Exec,
+}
+
+/// One Resource's plan.
+#[derive(Clone, Debug)]
+pub(crate) struct ResPlan<'a> {
+    pub(crate) def: &'a ResourceDef,
+    pub(crate) kind: Kind,
+    pub(crate) field: String,
+    pub(crate) setter: String,
+    pub(crate) clear: String,
+    pub(crate) handle: String,
+    pub(crate) range_const: String,
+    /// Why a declared range is not checked, if it is not.
+    pub(crate) unchecked: Option<&'static str>,
+}
+
+/// One object version's plan.
+#[derive(Clone, Debug)]
+pub(crate) struct ObjectPlan<'a> {
+    pub(crate) obj: &'a ObjectDef,
+    /// The marker type (`Temperature`).
+    pub(crate) marker: String,
+    /// The version module (`v1_1`).
+    pub(crate) module: String,
+    pub(crate) resources: Vec<ResPlan<'a>>,
+}
+
+/// The version module name of an object version.
+pub(crate) fn version_module(obj: &ObjectDef) -> String {
+    format!("v{}_{}", obj.object_version.major, obj.object_version.minor)
+}
+
+impl<'a> ObjectPlan<'a> {
+    pub(crate) fn new(obj: &'a ObjectDef) -> Self {
+        let mut types = Namespace::with(&["Instance", "META"]);
+        let marker = types
+            .claim_camel(&ident::camel(&obj.name, obj.id), obj.id)
+            .0;
+        let mut methods = Namespace::default();
+        let mut consts = Namespace::default();
+        let fields: Vec<String> = obj
+            .resources
+            .iter()
+            .map(|r| methods.claim(&ident::snake(&r.name, r.id), r.id).0)
+            .collect();
+        let resources = obj
+            .resources
+            .iter()
+            .zip(fields)
+            .map(|(def, field)| {
+                let handle = consts.claim(&ident::shouty(&field), def.id).0;
+                let range_const = consts.claim(&format!("RANGE_{handle}"), def.id).0;
+                let (kind, unchecked) = kind(def, &mut types);
+                let (setter, clear) = match kind {
+                    Kind::Exec => (String::new(), String::new()),
+                    Kind::Data { .. } => (
+                        methods.claim(&ident::prefixed("set_", &field), def.id).0,
+                        methods.claim(&ident::prefixed("clear_", &field), def.id).0,
+                    ),
+                };
+                ResPlan {
+                    def,
+                    kind,
+                    field,
+                    setter,
+                    clear,
+                    handle,
+                    range_const,
+                    unchecked,
+                }
+            })
+            .collect();
+        ObjectPlan {
+            obj,
+            marker,
+            module: version_module(obj),
+            resources,
+        }
+    }
+
+    /// True when some field needs `alloc` (all instance structs do, through `Multi` too).
+    pub(crate) fn data(&self) -> impl Iterator<Item = &ResPlan<'a>> {
+        self.resources
+            .iter()
+            .filter(|r| matches!(r.kind, Kind::Data { .. }))
+    }
+}
+
+fn kind(def: &ResourceDef, types: &mut Namespace) -> (Kind, Option<&'static str>) {
+    if def.operations.executable() {
+        return (Kind::Exec, None);
+    }
+    let spans = numeric_spans(&def.range);
+    let int_spans: Option<Vec<(i128, i128)>> = spans
+        .iter()
+        .map(|(a, b)| match (a, b) {
+            (Bound::Int(a), Bound::Int(b)) => Some((*a, *b)),
+            _ => None,
+        })
+        .collect();
+    let inverted = spans.iter().any(|(a, b)| a.as_f64() > b.as_f64());
+    let is_int = matches!(
+        def.kind,
+        ResourceType::Integer | ResourceType::UnsignedInteger
+    );
+    let signed = def.kind == ResourceType::Integer;
+    let mut values: Vec<(i128, i128)> = if inverted {
+        Vec::new()
+    } else {
+        int_spans.clone().unwrap_or_default()
+    };
+    let enumeration = if is_int && def.enumeration.len() >= 2 {
+        values.extend(
+            def.enumeration
+                .iter()
+                .map(|v| (v.value as i128, v.value as i128)),
+        );
+        Some(())
+    } else {
+        None
+    };
+    let widen = int_spans.is_none() && !spans.is_empty();
+    let scalar = match def.kind {
+        ResourceType::Integer | ResourceType::UnsignedInteger if widen => {
+            if signed {
+                Scalar::I64
+            } else {
+                Scalar::U64
+            }
+        }
+        ResourceType::Integer => narrowest(&values, true),
+        ResourceType::UnsignedInteger => narrowest(&values, false),
+        ResourceType::Float => Scalar::F64,
+        ResourceType::Boolean => Scalar::Bool,
+        ResourceType::Opaque => Scalar::Bytes,
+        ResourceType::Time => Scalar::Time,
+        ResourceType::Objlnk => Scalar::ObjLink,
+        ResourceType::Corelnk => Scalar::CoreLink,
+        ResourceType::String | ResourceType::None => Scalar::Str,
+    };
+    if enumeration.is_some() {
+        let name = types
+            .claim_camel(&ident::camel(&def.name, def.id), def.id)
+            .0;
+        let mut variants = Namespace::with(&["Other"]);
+        let list = def
+            .enumeration
+            .iter()
+            .map(|v| {
+                let want = match ident::camel(&v.label, 0).as_str() {
+                    "_0" => format!("Value{}", v.value),
+                    s => s.to_owned(),
+                };
+                let id = variants.claim_camel(&want, v.value).0;
+                (id, v.value, v.label.clone())
+            })
+            .collect();
+        let plan = EnumPlan {
+            name,
+            raw: scalar,
+            variants: list,
+        };
+        let kind = Kind::Data {
+            scalar: Scalar::Enum,
+            check: None,
+            enumeration: Some(plan),
+        };
+        return (kind, None);
+    }
+    let (check, unchecked) = check(def, scalar, &spans, int_spans, inverted);
+    let kind = Kind::Data {
+        scalar,
+        check,
+        enumeration: None,
+    };
+    (kind, unchecked)
+}
+
+fn numeric_spans(range: &Range) -> Vec<(Bound, Bound)> {
+    match range {
+        Range::Span { min, max } => vec![(*min, *max)],
+        Range::Set(items) => items
+            .iter()
+            .map(|i| match i {
+                RangeItem::Value(v) => (*v, *v),
+                RangeItem::Span(a, b) => (*a, *b),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn narrowest(spans: &[(i128, i128)], signed: bool) -> Scalar {
+    if spans.is_empty() {
+        return if signed { Scalar::I64 } else { Scalar::U64 };
+    }
+    let lo = spans.iter().map(|s| s.0).min().unwrap_or(0);
+    let hi = spans.iter().map(|s| s.1).max().unwrap_or(0);
+    let fits = |min: i128, max: i128| lo >= min && hi <= max;
+    if signed {
+        [
+            (Scalar::I8, i8::MIN as i128, i8::MAX as i128),
+            (Scalar::I16, i16::MIN as i128, i16::MAX as i128),
+            (Scalar::I32, i32::MIN as i128, i32::MAX as i128),
+        ]
+        .into_iter()
+        .find(|(_, a, b)| fits(*a, *b))
+        .map_or(Scalar::I64, |(s, ..)| s)
+    } else {
+        let lo = lo.max(0);
+        let fits = |max: i128| lo >= 0 && hi <= max;
+        [
+            (Scalar::U8, u8::MAX as i128),
+            (Scalar::U16, u16::MAX as i128),
+            (Scalar::U32, u32::MAX as i128),
+        ]
+        .into_iter()
+        .find(|(_, b)| fits(*b))
+        .map_or(Scalar::U64, |(s, _)| s)
+    }
+}
+
+fn check(
+    def: &ResourceDef,
+    scalar: Scalar,
+    spans: &[(Bound, Bound)],
+    int_spans: Option<Vec<(i128, i128)>>,
+    inverted: bool,
+) -> (Option<Check>, Option<&'static str>) {
+    let floats = || {
+        spans
+            .iter()
+            .map(|(a, b)| (a.as_f64(), b.as_f64()))
+            .collect()
+    };
+    let lens = |v: &[(i128, i128)]| -> Option<Vec<(u64, u64)>> {
+        v.iter()
+            .map(|(a, b)| Some((u64::try_from(*a).ok()?, u64::try_from(*b).ok()?)))
+            .collect()
+    };
+    let text = matches!(scalar, Scalar::Str | Scalar::Bytes | Scalar::CoreLink);
+    match &def.range {
+        Range::Any | Range::Enumeration => (None, None),
+        Range::Unparsed(_) => (None, Some("the range text is not machine-readable")),
+        _ if inverted => (None, Some("the range is inverted")),
+        Range::Span { .. } | Range::Set(_) => match (scalar, int_spans) {
+            (s, Some(v)) if s.is_int() || s == Scalar::Time => (Some(Check::Int(v)), None),
+            (s, None) if s.is_int() => (Some(Check::Float(floats())), None),
+            (Scalar::F64, _) => (Some(Check::Float(floats())), None),
+            (_, Some(v)) if text => match lens(&v) {
+                Some(l) => (Some(Check::Len(l)), None),
+                None => (None, Some("the range does not fit a length")),
+            },
+            _ => (None, Some("the type cannot carry this range")),
+        },
+        Range::Length { min, max } if text => (Some(Check::Len(vec![(*min, *max)])), None),
+        Range::Lengths(v) if text => (Some(Check::Len(v.iter().map(|n| (*n, *n)).collect())), None),
+        Range::Strings(v) if scalar == Scalar::Str => (Some(Check::Strings(v.clone())), None),
+        _ => (None, Some("the type cannot carry this range")),
+    }
+}

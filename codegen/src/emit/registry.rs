@@ -1,0 +1,171 @@
+//! The `lwm2m-objects` layout: one file per object (all its versions), a module list gated by
+//! Cargo features, and the grouping of object ids into features.
+
+use std::path::{Path, PathBuf};
+
+use quote::quote;
+
+use crate::emit::{EmitError, EmitOptions, Source, docs, object_versions, render, types};
+use crate::ident::{self, Namespace};
+use crate::load::Registry;
+use crate::model::ObjectDef;
+
+/// A Cargo feature of `lwm2m-objects` and the object ids it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Feature {
+    pub name: &'static str,
+    pub doc: &'static str,
+}
+
+/// The object features, in the order a crate lists them (crates.io allows 300 features; these
+/// group by id range instead of one per object).
+pub const FEATURES: &[Feature] = &[
+    Feature {
+        name: "oma-core",
+        doc: "OMA core objects 0-7 (Security … Connectivity Statistics)",
+    },
+    Feature {
+        name: "oma",
+        doc: "other OMA objects 8-2047",
+    },
+    Feature {
+        name: "ipso",
+        doc: "IPSO smart objects 3200-3499",
+    },
+    Feature {
+        name: "ext",
+        doc: "other standards bodies' objects 2048-10240, except IPSO",
+    },
+    Feature {
+        name: "vendor",
+        doc: "vendor and private objects from 10241",
+    },
+];
+
+/// The feature an object id belongs to.
+pub fn feature_for(id: u16) -> &'static str {
+    match id {
+        0..=7 => "oma-core",
+        8..=2047 => "oma",
+        3200..=3499 => "ipso",
+        2048..=10240 => "ext",
+        _ => "vendor",
+    }
+}
+
+/// One object: its module name, feature and every version (oldest first).
+#[derive(Debug)]
+pub struct ObjectGroup<'r> {
+    pub module: String,
+    pub feature: &'static str,
+    pub versions: Vec<&'r ObjectDef>,
+}
+
+/// Groups the registry by object id (ids ascending; `ids` filters). A version present both at
+/// the top level and in `version_history/` comes from the top-level file. Module names are
+/// unique: a name taken by a lower id gets `_<id>`.
+pub fn object_groups<'r>(reg: &'r Registry, ids: Option<&[u16]>) -> Vec<ObjectGroup<'r>> {
+    let mut all: Vec<&ObjectDef> = Vec::new();
+    for o in reg.current.iter().chain(&reg.history) {
+        let wanted = ids.is_none_or(|ids| ids.contains(&o.id));
+        let seen = all
+            .iter()
+            .any(|x| x.id == o.id && x.object_version == o.object_version);
+        if wanted && !seen {
+            all.push(o);
+        }
+    }
+    all.sort_by_key(|o| (o.id, o.object_version));
+    let mut names = Namespace::with(&["generated"]);
+    let mut out: Vec<ObjectGroup<'r>> = Vec::new();
+    for o in all {
+        match out.last_mut() {
+            Some(g) if g.versions[0].id == o.id => g.versions.push(o),
+            _ => out.push(ObjectGroup {
+                module: String::new(),
+                feature: feature_for(o.id),
+                versions: vec![o],
+            }),
+        }
+    }
+    for g in &mut out {
+        let newest = g.versions[g.versions.len() - 1];
+        g.module = names
+            .claim(&ident::snake(&newest.name, newest.id), newest.id)
+            .0;
+    }
+    out
+}
+
+/// A file to write, relative to the crate's `src/`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: PathBuf,
+    pub content: String,
+}
+
+/// The bytes of the file a label names (`registry/3303.xml` under a root named `registry`).
+fn source(root: &Path, label: &str) -> Source {
+    let rel: PathBuf = Path::new(label).components().skip(1).collect();
+    let bytes = std::fs::read(root.join(&rel))
+        .or_else(|_| std::fs::read(label))
+        .unwrap_or_default();
+    Source {
+        label: label.to_owned(),
+        bytes,
+    }
+}
+
+/// Every file of `lwm2m-objects/src/generated/`: `mod.rs` and one file per object.
+pub fn objects_crate(
+    reg: &Registry,
+    opts: &EmitOptions,
+    ids: Option<&[u16]>,
+) -> Result<Vec<GeneratedFile>, EmitError> {
+    let groups = object_groups(reg, ids);
+    let mut files = Vec::with_capacity(groups.len() + 1);
+    let mut mods = Vec::new();
+    let mut all_sources = Vec::new();
+    for g in &groups {
+        let tokens = object_versions(&g.versions, opts)?;
+        let mut sources: Vec<Source> = Vec::new();
+        for o in &g.versions {
+            if !sources.iter().any(|s| s.label == *o.loc.file) {
+                sources.push(source(&reg.root, &o.loc.file));
+            }
+        }
+        let content = render(&g.module, tokens, &sources)?;
+        all_sources.extend(sources.into_iter().map(|s| s.bytes));
+        files.push(GeneratedFile {
+            path: PathBuf::from("generated").join(format!("{}.rs", g.module)),
+            content,
+        });
+        let (feature, module) = (g.feature, types::ident(&g.module)?);
+        let doc = docs::attrs(&crate::emit::module_doc(&g.versions));
+        mods.push(quote! {
+            #doc
+            #[cfg(feature = #feature)]
+            #[rustfmt::skip]
+            pub mod #module;
+        });
+    }
+    let index = Source {
+        label: format!(
+            "{} ({} objects)",
+            reg.root
+                .file_name()
+                .map_or("registry".into(), |n| n.to_string_lossy()),
+            groups.len()
+        ),
+        bytes: all_sources.concat(),
+    };
+    let content = render("generated/mod.rs", quote!(#(#mods)*), &[index])?;
+    files.insert(
+        0,
+        GeneratedFile {
+            path: PathBuf::from("generated/mod.rs"),
+            content,
+        },
+    );
+    Ok(files)
+}
