@@ -10,7 +10,13 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+#[cfg(feature = "alloc")]
+pub mod client;
 pub mod coap;
+#[cfg(feature = "alloc")]
+pub mod lwm2m;
+#[cfg(feature = "alloc")]
+pub mod server;
 
 /// Fuzzing entry point: decodes arbitrary bytes and, if they decode, checks that re-encoding the
 /// owned form decodes to the same message. Must never panic on any input.
