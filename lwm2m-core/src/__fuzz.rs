@@ -72,10 +72,11 @@ pub fn legacy_json(data: &[u8]) {
     run(ContentFormat::LwM2mJson, data);
 }
 
-/// Fuzz the plain text and opaque decoders.
+/// Fuzz the single-value decoders: plain text, opaque and CBOR.
 pub fn text(data: &[u8]) {
     run(ContentFormat::Text, data);
     run(ContentFormat::Opaque, data);
+    run(ContentFormat::Cbor, data);
 }
 
 /// Fuzz the link-format parser and its LwM2M attribute parsing.

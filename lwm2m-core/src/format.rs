@@ -14,6 +14,8 @@ pub enum ContentFormat {
     LinkFormat,
     /// `application/octet-stream` (42; 1544 in LwM2M 1.0 drafts).
     Opaque,
+    /// `application/cbor` (60), a single value, LwM2M 1.1.
+    Cbor,
     /// `application/senml+json` (110).
     SenmlJson,
     /// `application/senml+cbor` (112).
@@ -27,10 +29,11 @@ pub enum ContentFormat {
 }
 
 impl ContentFormat {
-    const ALL: [ContentFormat; 8] = [
+    const ALL: [ContentFormat; 9] = [
         Self::Text,
         Self::LinkFormat,
         Self::Opaque,
+        Self::Cbor,
         Self::SenmlJson,
         Self::SenmlCbor,
         Self::Tlv,
@@ -44,6 +47,7 @@ impl ContentFormat {
             Self::Text => 0,
             Self::LinkFormat => 40,
             Self::Opaque => 42,
+            Self::Cbor => 60,
             Self::SenmlJson => 110,
             Self::SenmlCbor => 112,
             Self::Tlv => 11542,
@@ -59,6 +63,7 @@ impl ContentFormat {
             0 | 1541 => Self::Text,
             40 => Self::LinkFormat,
             42 | 1544 => Self::Opaque,
+            60 => Self::Cbor,
             110 => Self::SenmlJson,
             112 => Self::SenmlCbor,
             11542 | 1542 => Self::Tlv,
@@ -79,7 +84,10 @@ impl ContentFormat {
             (_, Target::Discover) => false,
             (Self::Text, Target::Resource(t)) => t != ResourceType::None,
             (Self::Opaque, Target::Resource(t)) => t == ResourceType::Opaque,
-            (Self::Text | Self::Opaque, _) => false,
+            (Self::Cbor, Target::Resource(t)) => {
+                t != ResourceType::None && version >= LwM2mVersion::V1_1
+            }
+            (Self::Text | Self::Opaque | Self::Cbor, _) => false,
             (Self::Tlv | Self::LwM2mJson, t) => t != Target::Composite,
             (Self::SenmlJson | Self::SenmlCbor, _) => version >= LwM2mVersion::V1_1,
             (Self::LwM2mCbor, _) => version >= LwM2mVersion::V1_2,
@@ -199,7 +207,11 @@ impl Capabilities {
                 })
             };
         }
-        const SINGLE: [ContentFormat; 2] = [ContentFormat::Text, ContentFormat::Opaque];
+        const SINGLE: [ContentFormat; 3] = [
+            ContentFormat::Text,
+            ContentFormat::Opaque,
+            ContentFormat::Cbor,
+        ];
         const STRUCTURED: [ContentFormat; 5] = [
             ContentFormat::LwM2mCbor,
             ContentFormat::SenmlCbor,

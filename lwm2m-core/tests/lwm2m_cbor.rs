@@ -57,3 +57,38 @@ fn rejects_bad_structure() {
     let trailing = [0xA1, 0x83, 0x03, 0x00, 0x09, 0x01, 0x00];
     assert!(lwm2m_cbor::decode(Path::resource(3, 0, 9), &trailing, &resolver).is_err());
 }
+
+/// Core TS 1.1 §7.3.3 CBOR (Content-Format 60): one data item per single-value read or write.
+#[test]
+fn single_value_cbor() {
+    use lwm2m_core::codec::cbor;
+    let battery = Path::resource(3, 0, 9);
+    assert_eq!(
+        cbor::encode(&Content::single(battery, Value::Integer(100))).unwrap(),
+        [0x18, 0x64]
+    );
+    let temp = Path::resource(3303, 0, 5700);
+    let c = Content::single(temp, Value::Float(24.5));
+    assert_eq!(cbor::encode(&c).unwrap(), [0xFA, 0x41, 0xC4, 0x00, 0x00]);
+    assert_eq!(
+        cbor::decode(temp, &[0xFA, 0x41, 0xC4, 0x00, 0x00], &resolver).unwrap(),
+        c
+    );
+    // Half float 1.5 (f9 3e 00) for a Float resource; integer 24 for a Float resource.
+    let half = cbor::decode(temp, &[0xF9, 0x3E, 0x00], &resolver).unwrap();
+    assert_eq!(half.node, Node::Single(Value::Float(1.5)));
+    let int = cbor::decode(temp, &[0x18, 0x18], &resolver).unwrap();
+    assert_eq!(int.node, Node::Single(Value::Float(24.0)));
+    // Objlnk as text, Opaque as bytes.
+    let link = Path::resource_instance(3, 0, 22, 0);
+    let mut b = vec![0x66];
+    b.extend_from_slice(b"3303:1");
+    let c = cbor::decode(link, &b, &resolver).unwrap();
+    assert_eq!(c.node, Node::Single(Value::Objlnk(ObjLink::new(3303, 1))));
+    assert_eq!(cbor::encode(&c).unwrap(), b);
+    // Mismatch and trailing bytes.
+    let e = cbor::decode(battery, &[0x61, b'x'], &resolver).unwrap_err();
+    assert!(matches!(e, Error::TypeMismatch { path, .. } if path == battery));
+    assert!(cbor::decode(battery, &[0x01, 0x02], &resolver).is_err());
+    assert!(cbor::encode(&common::device_instance()).is_err());
+}

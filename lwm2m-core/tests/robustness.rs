@@ -7,8 +7,9 @@ use lwm2m_core::codec::{self, link};
 use lwm2m_core::{ContentFormat, Path};
 use proptest::prelude::*;
 
-const DECODERS: [ContentFormat; 7] = [
+const DECODERS: [ContentFormat; 8] = [
     ContentFormat::Text,
+    ContentFormat::Cbor,
     ContentFormat::Opaque,
     ContentFormat::Tlv,
     ContentFormat::SenmlJson,

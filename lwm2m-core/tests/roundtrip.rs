@@ -140,13 +140,15 @@ proptest! {
     }
 
     #[test]
-    fn text_round_trips(
+    fn single_value_text_and_cbor_round_trip(
         (rid, value) in (0u16..600).prop_flat_map(|rid| (Just(rid), value_of(type_of(rid))))
     ) {
         let path = Path::resource(3, 0, rid);
         let c = Content::single(path, value);
         let bytes = text::encode(&c).unwrap();
-        prop_assert_eq!(text::decode(path, &bytes, &by_id).unwrap(), c);
+        prop_assert_eq!(text::decode(path, &bytes, &by_id).unwrap(), c.clone());
+        let bytes = codec::cbor::encode(&c).unwrap();
+        prop_assert_eq!(codec::cbor::decode(path, &bytes, &by_id).unwrap(), c);
     }
 
     #[test]

@@ -4,23 +4,20 @@
 //!
 //! Paths are absolute (from the root), whatever the request path; this follows our reading of
 //! the 1.2 text and is the part of this codec most worth checking against a second peer.
-//! Values: integers and Time as CBOR integers (Time may carry tag 1), floats as the shortest
-//! exact float, Opaque as a byte string, String and Corelnk as text, Objlnk as text `oid:iid`.
+//! Values are written as in [`super::cbor`].
 //! Nesting is bounded by the path depth: every map level must add at least one id.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
-use minicbor::data::{IanaTag, Type};
+use minicbor::data::Type;
 use minicbor::{Decoder, Encoder};
 
-use crate::codec::cbor_util::{self, cbor_err, write_float};
-use crate::codec::typed;
+use crate::codec::cbor::{read_value, write_value};
+use crate::codec::cbor_util::{self, cbor_err};
 use crate::content::{Content, Record};
 use crate::error::Error;
 use crate::meta::TypeResolver;
 use crate::path::Path;
-use crate::types::{ObjLink, ResourceType};
 use crate::value::Value;
 
 /// Encodes content as nested maps, one level per path id.
@@ -77,22 +74,6 @@ fn groups<'a, 'v>(records: &'a [Entry<'v>], depth: usize) -> Vec<&'a [Entry<'v>]
         }
     }
     out
-}
-
-fn write_value(e: &mut Encoder<Vec<u8>>, v: &Value) {
-    let _ = match v {
-        Value::Integer(i) | Value::Time(i) => e.i64(*i).map(|_| ()),
-        Value::UnsignedInteger(u) => e.u64(*u).map(|_| ()),
-        Value::Float(f) => write_float(e, *f).map(|_| ()),
-        Value::Boolean(b) => e.bool(*b).map(|_| ()),
-        Value::String(s) | Value::Corelnk(s) => e.str(s).map(|_| ()),
-        Value::Opaque(b) => e.bytes(b).map(|_| ()),
-        Value::Objlnk(l) => {
-            let mut text = String::new();
-            let _ = core::fmt::write(&mut text, format_args!("{l}"));
-            e.str(&text).map(|_| ())
-        }
-    };
 }
 
 /// Decodes an LwM2M CBOR payload addressed to `path`.
@@ -160,41 +141,4 @@ fn read_key(d: &mut Decoder<'_>, prefix: Path) -> Result<Path, Error> {
 fn read_id(d: &mut Decoder<'_>, prefix: Path) -> Result<u16, Error> {
     let id = d.u64().map_err(cbor_err(prefix))?;
     u16::try_from(id).map_err(|_| Error::malformed(prefix, "path id larger than 65535"))
-}
-
-fn read_value(
-    d: &mut Decoder<'_>,
-    path: Path,
-    resolver: &dyn TypeResolver,
-) -> Result<Value, Error> {
-    let err = cbor_err(path);
-    let value = match d.datatype().map_err(err)? {
-        Type::Bool => Value::Boolean(d.bool().map_err(err)?),
-        Type::String => Value::String(String::from(d.str().map_err(err)?)),
-        Type::Bytes => Value::Opaque(d.bytes().map_err(err)?.to_vec()),
-        Type::Tag => {
-            let tag = d.tag().map_err(err)?;
-            if tag != IanaTag::Timestamp.tag() {
-                return Err(Error::malformed(path, "unsupported CBOR tag"));
-            }
-            match cbor_util::read_number(d, path)? {
-                Value::Integer(i) => Value::Time(i),
-                _ => return Err(Error::malformed(path, "time tag on a non-integer")),
-            }
-        }
-        _ => cbor_util::read_number(d, path)?,
-    };
-    // Objlnk travels as text.
-    let value = match (value, resolver.resource_type(&path)) {
-        (Value::String(s), Some(ResourceType::Objlnk)) => {
-            let link: ObjLink = s.parse().map_err(|_| Error::TypeMismatch {
-                path,
-                expected: ResourceType::Objlnk,
-                found: "string that is not oid:iid",
-            })?;
-            Value::Objlnk(link)
-        }
-        (v, _) => v,
-    };
-    typed(resolver, path, value)
 }

@@ -19,6 +19,7 @@ use crate::path::Path;
 use crate::value::Value;
 
 mod base64;
+pub mod cbor;
 mod cbor_util;
 pub mod legacy_json;
 pub mod link;
@@ -36,6 +37,7 @@ pub fn encode(format: ContentFormat, content: &Content) -> Result<Vec<u8>, Error
     match format {
         ContentFormat::Text => text::encode(content),
         ContentFormat::Opaque => opaque::encode(content),
+        ContentFormat::Cbor => cbor::encode(content),
         ContentFormat::Tlv => tlv::encode(content),
         ContentFormat::SenmlJson => senml::json::encode(content),
         ContentFormat::SenmlCbor => senml::cbor::encode(content),
@@ -58,6 +60,7 @@ pub fn decode(
     match format {
         ContentFormat::Text => text::decode(path, payload, resolver),
         ContentFormat::Opaque => opaque::decode(path, payload, resolver),
+        ContentFormat::Cbor => cbor::decode(path, payload, resolver),
         ContentFormat::Tlv => tlv::decode(path, payload, resolver),
         ContentFormat::SenmlJson => senml::json::decode(path, payload, resolver),
         ContentFormat::SenmlCbor => senml::cbor::decode(path, payload, resolver),
