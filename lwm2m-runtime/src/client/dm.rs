@@ -148,8 +148,14 @@ impl Client {
         let Ok(obs) = self.endpoint.respond(now, id, response.clone()) else {
             return;
         };
-        if let (true, Some(obs), Some(path)) = (observing, obs, path) {
-            self.start_observation(now, obs, path, &response);
+        if let Some(obs) = obs {
+            match path {
+                Some(path) if observing && self.start_observation(now, obs, path, &response) => {}
+                // Observe of something we cannot notify (e.g. Discover): no observation.
+                _ => {
+                    self.endpoint.remove_observation(obs);
+                }
+            }
         }
     }
 
@@ -328,19 +334,21 @@ impl Client {
         id: crate::coap::ObservationId,
         path: Path,
         response: &Message,
-    ) {
+    ) -> bool {
         let Some(format) = response
             .content_format()
             .and_then(|n| ContentFormat::from_number(n).ok())
+            .filter(|f| *f != ContentFormat::LinkFormat)
         else {
-            return;
+            return false;
         };
         let Ok((_, content, _)) = self.read_encoded(path, Some(format.number())) else {
-            return;
+            return false;
         };
         self.observations
             .insert(id, Observation::new(path, format, content, now));
         self.events
             .push_back(ClientEvent::ObservationStarted { path });
+        true
     }
 }

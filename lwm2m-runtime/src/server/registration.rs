@@ -39,13 +39,11 @@ impl Server {
         let _ = self.endpoint.respond(now, id, response);
     }
 
+    /// A location id: a counter (unique in this server's life) and random bits (hard to guess).
     fn new_id(&mut self) -> String {
-        loop {
-            let id = alloc::format!("{:08x}", self.random.next_u32());
-            if self.store.get(&id).is_none() {
-                return id;
-            }
-        }
+        self.next_reg = self.next_reg.wrapping_add(1);
+        let r = self.random.next_u32() & 0xff_ffff;
+        alloc::format!("{:x}{r:06x}", self.next_reg)
     }
 
     fn register(&mut self, now: Timestamp, peer: SocketAddr, msg: &Message) -> Message {
