@@ -60,5 +60,8 @@ fn failed_expansion_keeps_the_struct() {
     let text = out.to_string();
     assert!(text.contains("struct Broken"), "{text}");
     assert!(text.contains("compile_error"), "{text}");
-    assert!(!text.contains("resource"), "our attributes are stripped: {text}");
+    assert!(
+        !text.contains("resource"),
+        "our attributes are stripped: {text}"
+    );
 }
