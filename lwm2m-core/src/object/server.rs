@@ -58,7 +58,7 @@ pub struct ExecuteRequest<'a> {
 }
 
 /// Read `h` of instance `instance`. Compiles only for readable Resources.
-pub fn read<O: ObjectType, T: ResourceData, A: Readable>(
+pub fn read<O: ObjectType, T, A: Readable>(
     instance: InstanceId,
     h: ResourceRef<O, T, A>,
 ) -> ReadRequest<T> {

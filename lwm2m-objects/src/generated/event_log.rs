@@ -122,11 +122,11 @@ pub mod v1_0 {
     pub enum LogDataFormat {
         /// `1`: OMA-LwM2M TLV format
         #[default]
-        OmaLwM2mTlvFormat,
+        OmaLwm2mTlvFormat,
         /// `2`: OMA-LwM2M JSON format
-        OmaLwM2mJsonFormat,
+        OmaLwm2mJsonFormat,
         /// `3`: OMA-LwM2M CBOR format
-        OmaLwM2mCborFormat,
+        OmaLwm2mCborFormat,
         /// A value without a registry label.
         Other(i16),
     }
@@ -139,17 +139,17 @@ pub mod v1_0 {
         ];
         fn from_raw(raw: i16) -> Self {
             match raw {
-                1 => Self::OmaLwM2mTlvFormat,
-                2 => Self::OmaLwM2mJsonFormat,
-                3 => Self::OmaLwM2mCborFormat,
+                1 => Self::OmaLwm2mTlvFormat,
+                2 => Self::OmaLwm2mJsonFormat,
+                3 => Self::OmaLwm2mCborFormat,
                 other => Self::Other(other),
             }
         }
         fn to_raw(self) -> i16 {
             match self {
-                Self::OmaLwM2mTlvFormat => 1,
-                Self::OmaLwM2mJsonFormat => 2,
-                Self::OmaLwM2mCborFormat => 3,
+                Self::OmaLwm2mTlvFormat => 1,
+                Self::OmaLwm2mJsonFormat => 2,
+                Self::OmaLwm2mCborFormat => 3,
                 Self::Other(raw) => raw,
             }
         }
@@ -453,11 +453,11 @@ pub mod v2_0 {
     pub enum LogDataFormat {
         /// `1`: OMA-LwM2M TLV format
         #[default]
-        OmaLwM2mTlvFormat,
+        OmaLwm2mTlvFormat,
         /// `2`: OMA-LwM2M JSON format
-        OmaLwM2mJsonFormat,
+        OmaLwm2mJsonFormat,
         /// `3`: OMA-LwM2M CBOR format
-        OmaLwM2mCborFormat,
+        OmaLwm2mCborFormat,
         /// A value without a registry label.
         Other(i16),
     }
@@ -470,17 +470,17 @@ pub mod v2_0 {
         ];
         fn from_raw(raw: i16) -> Self {
             match raw {
-                1 => Self::OmaLwM2mTlvFormat,
-                2 => Self::OmaLwM2mJsonFormat,
-                3 => Self::OmaLwM2mCborFormat,
+                1 => Self::OmaLwm2mTlvFormat,
+                2 => Self::OmaLwm2mJsonFormat,
+                3 => Self::OmaLwm2mCborFormat,
                 other => Self::Other(other),
             }
         }
         fn to_raw(self) -> i16 {
             match self {
-                Self::OmaLwM2mTlvFormat => 1,
-                Self::OmaLwM2mJsonFormat => 2,
-                Self::OmaLwM2mCborFormat => 3,
+                Self::OmaLwm2mTlvFormat => 1,
+                Self::OmaLwm2mJsonFormat => 2,
+                Self::OmaLwm2mCborFormat => 3,
                 Self::Other(raw) => raw,
             }
         }
@@ -815,11 +815,11 @@ pub mod v2_1 {
     pub enum LogDataFormat {
         /// `1`: OMA-LwM2M TLV format
         #[default]
-        OmaLwM2mTlvFormat,
+        OmaLwm2mTlvFormat,
         /// `2`: OMA-LwM2M JSON format
-        OmaLwM2mJsonFormat,
+        OmaLwm2mJsonFormat,
         /// `3`: OMA-LwM2M CBOR format
-        OmaLwM2mCborFormat,
+        OmaLwm2mCborFormat,
         /// A value without a registry label.
         Other(i16),
     }
@@ -832,17 +832,17 @@ pub mod v2_1 {
         ];
         fn from_raw(raw: i16) -> Self {
             match raw {
-                1 => Self::OmaLwM2mTlvFormat,
-                2 => Self::OmaLwM2mJsonFormat,
-                3 => Self::OmaLwM2mCborFormat,
+                1 => Self::OmaLwm2mTlvFormat,
+                2 => Self::OmaLwm2mJsonFormat,
+                3 => Self::OmaLwm2mCborFormat,
                 other => Self::Other(other),
             }
         }
         fn to_raw(self) -> i16 {
             match self {
-                Self::OmaLwM2mTlvFormat => 1,
-                Self::OmaLwM2mJsonFormat => 2,
-                Self::OmaLwM2mCborFormat => 3,
+                Self::OmaLwm2mTlvFormat => 1,
+                Self::OmaLwm2mJsonFormat => 2,
+                Self::OmaLwm2mCborFormat => 3,
                 Self::Other(raw) => raw,
             }
         }

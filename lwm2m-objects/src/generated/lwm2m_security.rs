@@ -204,7 +204,7 @@ pub mod v1_0 {
         > = ::lwm2m_core::object::ResourceRef::new(8);
         /// `LwM2M Server SMS Number` (resource 9): String, no operations, optional, single instance.
         #[cfg(feature = "alloc")]
-        pub const LW_M2M_SERVER_SMS_NUMBER: ::lwm2m_core::object::ResourceRef<
+        pub const LWM2M_SERVER_SMS_NUMBER: ::lwm2m_core::object::ResourceRef<
             Lwm2mSecurity,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::NoAccess,
@@ -391,7 +391,7 @@ pub mod v1_0 {
         sms_binding_secret_key_s: ::core::option::Option<
             ::lwm2m_core::object::__private::Vec<u8>,
         >,
-        lw_m2m_server_sms_number: ::core::option::Option<
+        lwm2m_server_sms_number: ::core::option::Option<
             ::lwm2m_core::object::__private::String,
         >,
         short_server_id: ::core::option::Option<i32>,
@@ -527,22 +527,22 @@ pub mod v1_0 {
             ::core::result::Result::Ok(self)
         }
         /// `LwM2M Server SMS Number` (resource 9): String, no operations, optional, single instance.
-        pub fn lw_m2m_server_sms_number(
+        pub fn lwm2m_server_sms_number(
             &self,
         ) -> ::core::option::Option<&::lwm2m_core::object::__private::String> {
-            self.lw_m2m_server_sms_number.as_ref()
+            self.lwm2m_server_sms_number.as_ref()
         }
         /// Removes `LwM2M Server SMS Number` (resource 9).
-        pub fn clear_lw_m2m_server_sms_number(&mut self) -> &mut Self {
-            self.lw_m2m_server_sms_number = ::core::option::Option::None;
+        pub fn clear_lwm2m_server_sms_number(&mut self) -> &mut Self {
+            self.lwm2m_server_sms_number = ::core::option::Option::None;
             self
         }
         /// Sets `LwM2M Server SMS Number` (resource 9).
-        pub fn set_lw_m2m_server_sms_number(
+        pub fn set_lwm2m_server_sms_number(
             &mut self,
             value: ::lwm2m_core::object::__private::String,
         ) -> &mut Self {
-            self.lw_m2m_server_sms_number = ::core::option::Option::Some(value);
+            self.lwm2m_server_sms_number = ::core::option::Option::Some(value);
             self
         }
         /// `Short Server ID` (resource 10): Integer, no operations, optional, single instance. Range: `1..65534` (checked).
@@ -654,7 +654,7 @@ pub mod v1_0 {
                         .map(::lwm2m_core::object::ResourceData::to_resource)
                 }
                 9 => {
-                    self.lw_m2m_server_sms_number
+                    self.lwm2m_server_sms_number
                         .as_ref()
                         .map(::lwm2m_core::object::ResourceData::to_resource)
                 }
@@ -750,7 +750,7 @@ pub mod v1_0 {
                         ))?;
                 }
                 9 => {
-                    self.set_lw_m2m_server_sms_number(
+                    self.set_lwm2m_server_sms_number(
                         ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
                     );
                 }
@@ -799,7 +799,7 @@ pub mod v1_0 {
                     true
                 }
                 9 => {
-                    self.lw_m2m_server_sms_number = ::core::option::Option::None;
+                    self.lwm2m_server_sms_number = ::core::option::Option::None;
                     true
                 }
                 10 => {
@@ -1068,7 +1068,7 @@ pub mod v1_1 {
         > = ::lwm2m_core::object::ResourceRef::new(8);
         /// `LwM2M Server SMS Number` (resource 9): String, no operations, optional, single instance.
         #[cfg(feature = "alloc")]
-        pub const LW_M2M_SERVER_SMS_NUMBER: ::lwm2m_core::object::ResourceRef<
+        pub const LWM2M_SERVER_SMS_NUMBER: ::lwm2m_core::object::ResourceRef<
             Lwm2mSecurity,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::NoAccess,
@@ -1346,7 +1346,7 @@ pub mod v1_1 {
         sms_binding_secret_key_s: ::core::option::Option<
             ::lwm2m_core::object::__private::Vec<u8>,
         >,
-        lw_m2m_server_sms_number: ::core::option::Option<
+        lwm2m_server_sms_number: ::core::option::Option<
             ::lwm2m_core::object::__private::String,
         >,
         short_server_id: ::core::option::Option<i32>,
@@ -1487,22 +1487,22 @@ pub mod v1_1 {
             ::core::result::Result::Ok(self)
         }
         /// `LwM2M Server SMS Number` (resource 9): String, no operations, optional, single instance.
-        pub fn lw_m2m_server_sms_number(
+        pub fn lwm2m_server_sms_number(
             &self,
         ) -> ::core::option::Option<&::lwm2m_core::object::__private::String> {
-            self.lw_m2m_server_sms_number.as_ref()
+            self.lwm2m_server_sms_number.as_ref()
         }
         /// Removes `LwM2M Server SMS Number` (resource 9).
-        pub fn clear_lw_m2m_server_sms_number(&mut self) -> &mut Self {
-            self.lw_m2m_server_sms_number = ::core::option::Option::None;
+        pub fn clear_lwm2m_server_sms_number(&mut self) -> &mut Self {
+            self.lwm2m_server_sms_number = ::core::option::Option::None;
             self
         }
         /// Sets `LwM2M Server SMS Number` (resource 9).
-        pub fn set_lw_m2m_server_sms_number(
+        pub fn set_lwm2m_server_sms_number(
             &mut self,
             value: ::lwm2m_core::object::__private::String,
         ) -> &mut Self {
-            self.lw_m2m_server_sms_number = ::core::option::Option::Some(value);
+            self.lwm2m_server_sms_number = ::core::option::Option::Some(value);
             self
         }
         /// `Short Server ID` (resource 10): Integer, no operations, optional, single instance. Range: `1..65534` (checked).
@@ -1704,7 +1704,7 @@ pub mod v1_1 {
                         .map(::lwm2m_core::object::ResourceData::to_resource)
                 }
                 9 => {
-                    self.lw_m2m_server_sms_number
+                    self.lwm2m_server_sms_number
                         .as_ref()
                         .map(::lwm2m_core::object::ResourceData::to_resource)
                 }
@@ -1825,7 +1825,7 @@ pub mod v1_1 {
                         ))?;
                 }
                 9 => {
-                    self.set_lw_m2m_server_sms_number(
+                    self.set_lwm2m_server_sms_number(
                         ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
                     );
                 }
@@ -1906,7 +1906,7 @@ pub mod v1_1 {
                     true
                 }
                 9 => {
-                    self.lw_m2m_server_sms_number = ::core::option::Option::None;
+                    self.lwm2m_server_sms_number = ::core::option::Option::None;
                     true
                 }
                 10 => {
@@ -2312,7 +2312,7 @@ pub mod v1_2 {
         > = ::lwm2m_core::object::ResourceRef::new(8);
         /// `LwM2M Server SMS Number` (resource 9): String, no operations, optional, single instance.
         #[cfg(feature = "alloc")]
-        pub const LW_M2M_SERVER_SMS_NUMBER: ::lwm2m_core::object::ResourceRef<
+        pub const LWM2M_SERVER_SMS_NUMBER: ::lwm2m_core::object::ResourceRef<
             Lwm2mSecurity,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::NoAccess,
@@ -2415,7 +2415,7 @@ pub mod v1_2 {
         > = ::lwm2m_core::object::ResourceRef::new(24);
         /// `Secondary LwM2M Server URI` (resource 25): String, no operations, optional, multiple instances. Range: `0..255 bytes` (checked).
         #[cfg(feature = "alloc")]
-        pub const SECONDARY_LW_M2M_SERVER_URI: ::lwm2m_core::object::ResourceRef<
+        pub const SECONDARY_LWM2M_SERVER_URI: ::lwm2m_core::object::ResourceRef<
             Lwm2mSecurity,
             ::lwm2m_core::object::Multi<::lwm2m_core::object::__private::String>,
             ::lwm2m_core::object::NoAccess,
@@ -2428,7 +2428,7 @@ pub mod v1_2 {
         > = ::lwm2m_core::object::ResourceRef::new(26);
         /// `LwM2M COSE Security` (resource 27): Objlnk, no operations, optional, multiple instances.
         #[cfg(feature = "alloc")]
-        pub const LW_M2M_COSE_SECURITY: ::lwm2m_core::object::ResourceRef<
+        pub const LWM2M_COSE_SECURITY: ::lwm2m_core::object::ResourceRef<
             Lwm2mSecurity,
             ::lwm2m_core::object::Multi<::lwm2m_core::ObjLink>,
             ::lwm2m_core::object::NoAccess,
@@ -2687,7 +2687,7 @@ pub mod v1_2 {
         &[(0, 65535)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_SECONDARY_LW_M2M_SERVER_URI: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
+    const RANGE_SECONDARY_LWM2M_SERVER_URI: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(0, 255)],
     );
     #[cfg(feature = "alloc")]
@@ -2715,7 +2715,7 @@ pub mod v1_2 {
         sms_binding_secret_key_s: ::core::option::Option<
             ::lwm2m_core::object::__private::Vec<u8>,
         >,
-        lw_m2m_server_sms_number: ::core::option::Option<
+        lwm2m_server_sms_number: ::core::option::Option<
             ::lwm2m_core::object::__private::String,
         >,
         short_server_id: ::core::option::Option<i32>,
@@ -2741,11 +2741,11 @@ pub mod v1_2 {
         tls_1_3_features_to_use_by_client: ::core::option::Option<u16>,
         tls_extensions_supported_by_server: ::core::option::Option<u16>,
         tls_extensions_to_use_by_client: ::core::option::Option<u16>,
-        secondary_lw_m2m_server_uri: ::core::option::Option<
+        secondary_lwm2m_server_uri: ::core::option::Option<
             ::lwm2m_core::object::Multi<::lwm2m_core::object::__private::String>,
         >,
         mqtt_server: ::core::option::Option<::lwm2m_core::ObjLink>,
-        lw_m2m_cose_security: ::core::option::Option<
+        lwm2m_cose_security: ::core::option::Option<
             ::lwm2m_core::object::Multi<::lwm2m_core::ObjLink>,
         >,
         rds_destination_port: ::core::option::Option<i8>,
@@ -2883,22 +2883,22 @@ pub mod v1_2 {
             ::core::result::Result::Ok(self)
         }
         /// `LwM2M Server SMS Number` (resource 9): String, no operations, optional, single instance.
-        pub fn lw_m2m_server_sms_number(
+        pub fn lwm2m_server_sms_number(
             &self,
         ) -> ::core::option::Option<&::lwm2m_core::object::__private::String> {
-            self.lw_m2m_server_sms_number.as_ref()
+            self.lwm2m_server_sms_number.as_ref()
         }
         /// Removes `LwM2M Server SMS Number` (resource 9).
-        pub fn clear_lw_m2m_server_sms_number(&mut self) -> &mut Self {
-            self.lw_m2m_server_sms_number = ::core::option::Option::None;
+        pub fn clear_lwm2m_server_sms_number(&mut self) -> &mut Self {
+            self.lwm2m_server_sms_number = ::core::option::Option::None;
             self
         }
         /// Sets `LwM2M Server SMS Number` (resource 9).
-        pub fn set_lw_m2m_server_sms_number(
+        pub fn set_lwm2m_server_sms_number(
             &mut self,
             value: ::lwm2m_core::object::__private::String,
         ) -> &mut Self {
-            self.lw_m2m_server_sms_number = ::core::option::Option::Some(value);
+            self.lwm2m_server_sms_number = ::core::option::Option::Some(value);
             self
         }
         /// `Short Server ID` (resource 10): Integer, no operations, optional, single instance. Range: `1..65534` (checked).
@@ -3216,26 +3216,26 @@ pub mod v1_2 {
             ::core::result::Result::Ok(self)
         }
         /// `Secondary LwM2M Server URI` (resource 25): String, no operations, optional, multiple instances. Range: `0..255 bytes` (checked).
-        pub fn secondary_lw_m2m_server_uri(
+        pub fn secondary_lwm2m_server_uri(
             &self,
         ) -> ::core::option::Option<
             &::lwm2m_core::object::Multi<::lwm2m_core::object::__private::String>,
         > {
-            self.secondary_lw_m2m_server_uri.as_ref()
+            self.secondary_lwm2m_server_uri.as_ref()
         }
         /// Removes `Secondary LwM2M Server URI` (resource 25).
-        pub fn clear_secondary_lw_m2m_server_uri(&mut self) -> &mut Self {
-            self.secondary_lw_m2m_server_uri = ::core::option::Option::None;
+        pub fn clear_secondary_lwm2m_server_uri(&mut self) -> &mut Self {
+            self.secondary_lwm2m_server_uri = ::core::option::Option::None;
             self
         }
         /// Sets `Secondary LwM2M Server URI` (resource 25).
         /// Fails when the value is outside the declared range.
-        pub fn set_secondary_lw_m2m_server_uri(
+        pub fn set_secondary_lwm2m_server_uri(
             &mut self,
             value: ::lwm2m_core::object::Multi<::lwm2m_core::object::__private::String>,
         ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(25, &RANGE_SECONDARY_LW_M2M_SERVER_URI, &value)?;
-            self.secondary_lw_m2m_server_uri = ::core::option::Option::Some(value);
+            ::lwm2m_core::object::check(25, &RANGE_SECONDARY_LWM2M_SERVER_URI, &value)?;
+            self.secondary_lwm2m_server_uri = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
         /// `MQTT Server` (resource 26): Objlnk, no operations, optional, single instance.
@@ -3253,24 +3253,24 @@ pub mod v1_2 {
             self
         }
         /// `LwM2M COSE Security` (resource 27): Objlnk, no operations, optional, multiple instances.
-        pub fn lw_m2m_cose_security(
+        pub fn lwm2m_cose_security(
             &self,
         ) -> ::core::option::Option<
             &::lwm2m_core::object::Multi<::lwm2m_core::ObjLink>,
         > {
-            self.lw_m2m_cose_security.as_ref()
+            self.lwm2m_cose_security.as_ref()
         }
         /// Removes `LwM2M COSE Security` (resource 27).
-        pub fn clear_lw_m2m_cose_security(&mut self) -> &mut Self {
-            self.lw_m2m_cose_security = ::core::option::Option::None;
+        pub fn clear_lwm2m_cose_security(&mut self) -> &mut Self {
+            self.lwm2m_cose_security = ::core::option::Option::None;
             self
         }
         /// Sets `LwM2M COSE Security` (resource 27).
-        pub fn set_lw_m2m_cose_security(
+        pub fn set_lwm2m_cose_security(
             &mut self,
             value: ::lwm2m_core::object::Multi<::lwm2m_core::ObjLink>,
         ) -> &mut Self {
-            self.lw_m2m_cose_security = ::core::option::Option::Some(value);
+            self.lwm2m_cose_security = ::core::option::Option::Some(value);
             self
         }
         /// `RDS Destination Port` (resource 28): Integer, no operations, optional, single instance. Range: `0..15` (checked).
@@ -3392,7 +3392,7 @@ pub mod v1_2 {
                         .map(::lwm2m_core::object::ResourceData::to_resource)
                 }
                 9 => {
-                    self.lw_m2m_server_sms_number
+                    self.lwm2m_server_sms_number
                         .as_ref()
                         .map(::lwm2m_core::object::ResourceData::to_resource)
                 }
@@ -3472,7 +3472,7 @@ pub mod v1_2 {
                         .map(::lwm2m_core::object::ResourceData::to_resource)
                 }
                 25 => {
-                    self.secondary_lw_m2m_server_uri
+                    self.secondary_lwm2m_server_uri
                         .as_ref()
                         .map(::lwm2m_core::object::ResourceData::to_resource)
                 }
@@ -3482,7 +3482,7 @@ pub mod v1_2 {
                         .map(::lwm2m_core::object::ResourceData::to_resource)
                 }
                 27 => {
-                    self.lw_m2m_cose_security
+                    self.lwm2m_cose_security
                         .as_ref()
                         .map(::lwm2m_core::object::ResourceData::to_resource)
                 }
@@ -3578,7 +3578,7 @@ pub mod v1_2 {
                         ))?;
                 }
                 9 => {
-                    self.set_lw_m2m_server_sms_number(
+                    self.set_lwm2m_server_sms_number(
                         ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
                     );
                 }
@@ -3721,7 +3721,7 @@ pub mod v1_2 {
                         ))?;
                 }
                 25 => {
-                    self.set_secondary_lw_m2m_server_uri(
+                    self.set_secondary_lwm2m_server_uri(
                             ::lwm2m_core::object::ResourceData::from_resource(
                                 value,
                                 path,
@@ -3738,7 +3738,7 @@ pub mod v1_2 {
                     );
                 }
                 27 => {
-                    self.set_lw_m2m_cose_security(
+                    self.set_lwm2m_cose_security(
                         ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
                     );
                 }
@@ -3794,7 +3794,7 @@ pub mod v1_2 {
                     true
                 }
                 9 => {
-                    self.lw_m2m_server_sms_number = ::core::option::Option::None;
+                    self.lwm2m_server_sms_number = ::core::option::Option::None;
                     true
                 }
                 10 => {
@@ -3858,7 +3858,7 @@ pub mod v1_2 {
                     true
                 }
                 25 => {
-                    self.secondary_lw_m2m_server_uri = ::core::option::Option::None;
+                    self.secondary_lwm2m_server_uri = ::core::option::Option::None;
                     true
                 }
                 26 => {
@@ -3866,7 +3866,7 @@ pub mod v1_2 {
                     true
                 }
                 27 => {
-                    self.lw_m2m_cose_security = ::core::option::Option::None;
+                    self.lwm2m_cose_security = ::core::option::Option::None;
                     true
                 }
                 28 => {

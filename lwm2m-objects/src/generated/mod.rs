@@ -7,11 +7,11 @@ pub mod lwm2m_security;
 /// `LwM2M Server`: LwM2M object 1 (versions 1.0, 1.1, 1.2; the newest is re-exported here).
 #[cfg(feature = "oma-core")]
 #[rustfmt::skip]
-pub mod lw_m2m_server;
+pub mod lwm2m_server;
 /// `LwM2M Access Control`: LwM2M object 2 (versions 1.0, 1.1; the newest is re-exported here).
 #[cfg(feature = "oma-core")]
 #[rustfmt::skip]
-pub mod lw_m2m_access_control;
+pub mod lwm2m_access_control;
 /// `Device`: LwM2M object 3 (versions 1.0, 1.1, 1.2; the newest is re-exported here).
 #[cfg(feature = "oma-core")]
 #[rustfmt::skip]
@@ -87,7 +87,7 @@ pub mod virtual_observe_notify;
 /// `LwM2M COSE`: LwM2M object 23 (versions 1.0; the newest is re-exported here).
 #[cfg(feature = "oma")]
 #[rustfmt::skip]
-pub mod lw_m2m_cose;
+pub mod lwm2m_cose;
 /// `MQTT Server`: LwM2M object 24 (versions 1.0; the newest is re-exported here).
 #[cfg(feature = "oma")]
 #[rustfmt::skip]
@@ -95,11 +95,11 @@ pub mod mqtt_server;
 /// `LwM2M Gateway`: LwM2M object 25 (versions 1.0, 2.0; the newest is re-exported here).
 #[cfg(feature = "oma")]
 #[rustfmt::skip]
-pub mod lw_m2m_gateway;
+pub mod lwm2m_gateway;
 /// `LwM2M Gateway Routing`: LwM2M object 26 (versions 1.0; the newest is re-exported here).
 #[cfg(feature = "oma")]
 #[rustfmt::skip]
-pub mod lw_m2m_gateway_routing;
+pub mod lwm2m_gateway_routing;
 /// `5GNR Connectivity`: LwM2M object 27 (versions 1.0; the newest is re-exported here).
 #[cfg(feature = "oma")]
 #[rustfmt::skip]
@@ -131,7 +131,7 @@ pub mod remote_sim_provisioning;
 /// `LwM2M SIM Provisioning`: LwM2M object 505 (versions 1.0; the newest is re-exported here).
 #[cfg(feature = "oma")]
 #[rustfmt::skip]
-pub mod lw_m2m_sim_provisioning;
+pub mod lwm2m_sim_provisioning;
 /// `nuSIM Profile`: LwM2M object 507 (versions 1.0; the newest is re-exported here).
 #[cfg(feature = "oma")]
 #[rustfmt::skip]
@@ -759,11 +759,11 @@ pub mod edge_computing_generic_condition;
 /// `LwM2M v1.0 Test Object`: LwM2M object 3441 (versions 1.0; the newest is re-exported here).
 #[cfg(feature = "ipso")]
 #[rustfmt::skip]
-pub mod lw_m2m_v1_0_test_object;
+pub mod lwm2m_v1_0_test_object;
 /// `LwM2M v1.1 Test Object`: LwM2M object 3442 (versions 1.0; the newest is re-exported here).
 #[cfg(feature = "ipso")]
 #[rustfmt::skip]
-pub mod lw_m2m_v1_1_test_object;
+pub mod lwm2m_v1_1_test_object;
 /// `eSIM IoT`: LwM2M object 3443 (versions 1.0; the newest is re-exported here).
 #[cfg(feature = "ipso")]
 #[rustfmt::skip]

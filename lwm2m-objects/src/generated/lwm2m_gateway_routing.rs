@@ -7,13 +7,13 @@
 pub mod v1_0 {
     /// Object 26 version 1.0: static metadata and one typed handle per Resource, for servers.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum LwM2mGatewayRouting {}
-    impl ::lwm2m_core::object::ObjectType for LwM2mGatewayRouting {
+    pub enum Lwm2mGatewayRouting {}
+    impl ::lwm2m_core::object::ObjectType for Lwm2mGatewayRouting {
         fn meta() -> &'static ::lwm2m_core::ObjectMeta {
             &META
         }
     }
-    /// Static metadata of [`LwM2mGatewayRouting`].
+    /// Static metadata of [`Lwm2mGatewayRouting`].
     pub static META: ::lwm2m_core::ObjectMeta = ::lwm2m_core::ObjectMeta {
         id: 26,
         name: "LwM2M Gateway Routing",
@@ -42,37 +42,37 @@ pub mod v1_0 {
             },
         ],
     };
-    impl LwM2mGatewayRouting {
+    impl Lwm2mGatewayRouting {
         /// `LwM2M Object ID` (resource 0): Unsigned Integer, read-only, mandatory, single instance.
-        pub const LW_M2M_OBJECT_ID: ::lwm2m_core::object::ResourceRef<
-            LwM2mGatewayRouting,
+        pub const LWM2M_OBJECT_ID: ::lwm2m_core::object::ResourceRef<
+            Lwm2mGatewayRouting,
             u64,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(0);
         /// `Mapping Info` (resource 1): Corelnk, read-only, mandatory, single instance.
         #[cfg(feature = "alloc")]
         pub const MAPPING_INFO: ::lwm2m_core::object::ResourceRef<
-            LwM2mGatewayRouting,
+            Lwm2mGatewayRouting,
             ::lwm2m_core::object::CoreLink,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(1);
     }
-    /// One instance of object 26 version 1.0 (device side): every Resource it stores can be set here; servers go through [`LwM2mGatewayRouting`]'s handles.
+    /// One instance of object 26 version 1.0 (device side): every Resource it stores can be set here; servers go through [`Lwm2mGatewayRouting`]'s handles.
     #[cfg(feature = "alloc")]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Instance {
-        lw_m2m_object_id: u64,
+        lwm2m_object_id: u64,
         mapping_info: ::lwm2m_core::object::CoreLink,
     }
     #[cfg(feature = "alloc")]
     impl Instance {
         /// `LwM2M Object ID` (resource 0): Unsigned Integer, read-only, mandatory, single instance.
-        pub fn lw_m2m_object_id(&self) -> &u64 {
-            &self.lw_m2m_object_id
+        pub fn lwm2m_object_id(&self) -> &u64 {
+            &self.lwm2m_object_id
         }
         /// Sets `LwM2M Object ID` (resource 0).
-        pub fn set_lw_m2m_object_id(&mut self, value: u64) -> &mut Self {
-            self.lw_m2m_object_id = value;
+        pub fn set_lwm2m_object_id(&mut self, value: u64) -> &mut Self {
+            self.lwm2m_object_id = value;
             self
         }
         /// `Mapping Info` (resource 1): Corelnk, read-only, mandatory, single instance.
@@ -90,13 +90,13 @@ pub mod v1_0 {
     }
     #[cfg(feature = "alloc")]
     impl ::lwm2m_core::object::ObjectInstance for Instance {
-        type Object = LwM2mGatewayRouting;
+        type Object = Lwm2mGatewayRouting;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
                     ::core::option::Option::Some(
                         ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.lw_m2m_object_id,
+                            &self.lwm2m_object_id,
                         ),
                     )
                 }
@@ -118,7 +118,7 @@ pub mod v1_0 {
         ) -> ::core::result::Result<(), ::lwm2m_core::Error> {
             match id {
                 0 => {
-                    self.set_lw_m2m_object_id(
+                    self.set_lwm2m_object_id(
                         ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
                     );
                 }

@@ -7,13 +7,13 @@
 pub mod v1_0 {
     /// Object 505 version 1.0: static metadata and one typed handle per Resource, for servers.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum LwM2mSimProvisioning {}
-    impl ::lwm2m_core::object::ObjectType for LwM2mSimProvisioning {
+    pub enum Lwm2mSimProvisioning {}
+    impl ::lwm2m_core::object::ObjectType for Lwm2mSimProvisioning {
         fn meta() -> &'static ::lwm2m_core::ObjectMeta {
             &META
         }
     }
-    /// Static metadata of [`LwM2mSimProvisioning`].
+    /// Static metadata of [`Lwm2mSimProvisioning`].
     pub static META: ::lwm2m_core::ObjectMeta = ::lwm2m_core::ObjectMeta {
         id: 505,
         name: "LwM2M SIM Provisioning",
@@ -177,116 +177,116 @@ pub mod v1_0 {
             },
         ],
     };
-    impl LwM2mSimProvisioning {
+    impl Lwm2mSimProvisioning {
         /// `Current SIM Type` (resource 0): Integer, read-only, mandatory, single instance. Values: see [`CurrentSimType`].
         pub const CURRENT_SIM_TYPE: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             CurrentSimType,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(0);
         /// `Supported SIM Type` (resource 1): Integer, read-only, mandatory, multiple instances. Values: see [`SupportedSimType`].
         #[cfg(feature = "alloc")]
         pub const SUPPORTED_SIM_TYPE: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             ::lwm2m_core::object::Multi<SupportedSimType>,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(1);
         /// `Service Provider Name` (resource 2): String, read-only, mandatory, single instance.
         #[cfg(feature = "alloc")]
         pub const SERVICE_PROVIDER_NAME: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(2);
         /// `Profile Package` (resource 3): Opaque, write-only, optional, single instance.
         #[cfg(feature = "alloc")]
         pub const PROFILE_PACKAGE: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             ::lwm2m_core::object::__private::Vec<u8>,
             ::lwm2m_core::object::Write,
         > = ::lwm2m_core::object::ResourceRef::new(3);
         /// `Profile URI` (resource 4): String, read-write, optional, single instance. Range: `0..255 bytes` (checked).
         #[cfg(feature = "alloc")]
         pub const PROFILE_URI: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(4);
         /// `Update Profile` (resource 5): no type, executable, optional, single instance.
         pub const UPDATE_PROFILE: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             ::lwm2m_core::object::NoValue,
             ::lwm2m_core::object::Execute,
         > = ::lwm2m_core::object::ResourceRef::new(5);
         /// `Update State` (resource 6): Integer, read-only, mandatory, single instance. Values: see [`UpdateState`].
         pub const UPDATE_STATE: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             UpdateState,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(6);
         /// `Update Result` (resource 7): Integer, read-only, mandatory, single instance. Values: see [`UpdateResult`].
         pub const UPDATE_RESULT: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             UpdateResult,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(7);
         /// `Profile Name` (resource 8): String, read-only, optional, single instance. Range: `0..255 bytes` (checked).
         #[cfg(feature = "alloc")]
         pub const PROFILE_NAME: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(8);
         /// `Profile Package Version` (resource 9): String, read-only, optional, single instance. Range: `0..255 bytes` (checked).
         #[cfg(feature = "alloc")]
         pub const PROFILE_PACKAGE_VERSION: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(9);
         /// `Profile Update Protocol Support` (resource 10): Integer, read-only, optional, multiple instances. Values: see [`ProfileUpdateProtocolSupport`].
         #[cfg(feature = "alloc")]
         pub const PROFILE_UPDATE_PROTOCOL_SUPPORT: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             ::lwm2m_core::object::Multi<ProfileUpdateProtocolSupport>,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(10);
         /// `Profile Update Delivery Method` (resource 11): Integer, read-only, mandatory, single instance. Values: see [`ProfileUpdateDeliveryMethod`].
         pub const PROFILE_UPDATE_DELIVERY_METHOD: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             ProfileUpdateDeliveryMethod,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(11);
         /// `Free Memory on SIM` (resource 12): Integer, read-only, optional, single instance. Units: `KiB`.
         pub const FREE_MEMORY_ON_SIM: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             i64,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(12);
         /// `Total Memory on SIM` (resource 13): Integer, read-only, optional, single instance. Units: `KiB`.
         pub const TOTAL_MEMORY_ON_SIM: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             i64,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(13);
         /// `Integrated Circuit Card Identifier (ICCID)` (resource 14): Integer, read-only, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const INTEGRATED_CIRCUIT_CARD_IDENTIFIER_ICCID: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             ::lwm2m_core::object::Multi<i64>,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(14);
         /// `eUICC ID` (resource 15): String, read-only, optional, single instance.
         #[cfg(feature = "alloc")]
         pub const E_UICC_ID: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(15);
         /// `Profile Type` (resource 16): String, read-only, optional, single instance.
         #[cfg(feature = "alloc")]
         pub const PROFILE_TYPE: ::lwm2m_core::object::ResourceRef<
-            LwM2mSimProvisioning,
+            Lwm2mSimProvisioning,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(16);
@@ -643,7 +643,7 @@ pub mod v1_0 {
     const RANGE_PROFILE_PACKAGE_VERSION: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(0, 255)],
     );
-    /// One instance of object 505 version 1.0 (device side): every Resource it stores can be set here; servers go through [`LwM2mSimProvisioning`]'s handles.
+    /// One instance of object 505 version 1.0 (device side): every Resource it stores can be set here; servers go through [`Lwm2mSimProvisioning`]'s handles.
     #[cfg(feature = "alloc")]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Instance {
@@ -932,7 +932,7 @@ pub mod v1_0 {
     }
     #[cfg(feature = "alloc")]
     impl ::lwm2m_core::object::ObjectInstance for Instance {
-        type Object = LwM2mSimProvisioning;
+        type Object = Lwm2mSimProvisioning;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {

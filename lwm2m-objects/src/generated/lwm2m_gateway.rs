@@ -7,13 +7,13 @@
 pub mod v1_0 {
     /// Object 25 version 1.0: static metadata and one typed handle per Resource, for servers.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum LwM2mGateway {}
-    impl ::lwm2m_core::object::ObjectType for LwM2mGateway {
+    pub enum Lwm2mGateway {}
+    impl ::lwm2m_core::object::ObjectType for Lwm2mGateway {
         fn meta() -> &'static ::lwm2m_core::ObjectMeta {
             &META
         }
     }
-    /// Static metadata of [`LwM2mGateway`].
+    /// Static metadata of [`Lwm2mGateway`].
     pub static META: ::lwm2m_core::ObjectMeta = ::lwm2m_core::ObjectMeta {
         id: 25,
         name: "LwM2M Gateway",
@@ -51,29 +51,29 @@ pub mod v1_0 {
             },
         ],
     };
-    impl LwM2mGateway {
+    impl Lwm2mGateway {
         /// `Device ID` (resource 0): String, read-only, mandatory, single instance.
         #[cfg(feature = "alloc")]
         pub const DEVICE_ID: ::lwm2m_core::object::ResourceRef<
-            LwM2mGateway,
+            Lwm2mGateway,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(0);
         /// `Prefix` (resource 1): String, read-write, mandatory, single instance.
         #[cfg(feature = "alloc")]
         pub const PREFIX: ::lwm2m_core::object::ResourceRef<
-            LwM2mGateway,
+            Lwm2mGateway,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(1);
         /// `Routing Table Entry` (resource 2): Objlnk, read-only, optional, single instance.
         pub const ROUTING_TABLE_ENTRY: ::lwm2m_core::object::ResourceRef<
-            LwM2mGateway,
+            Lwm2mGateway,
             ::lwm2m_core::ObjLink,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(2);
     }
-    /// One instance of object 25 version 1.0 (device side): every Resource it stores can be set here; servers go through [`LwM2mGateway`]'s handles.
+    /// One instance of object 25 version 1.0 (device side): every Resource it stores can be set here; servers go through [`Lwm2mGateway`]'s handles.
     #[cfg(feature = "alloc")]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Instance {
@@ -129,7 +129,7 @@ pub mod v1_0 {
     }
     #[cfg(feature = "alloc")]
     impl ::lwm2m_core::object::ObjectInstance for Instance {
-        type Object = LwM2mGateway;
+        type Object = Lwm2mGateway;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
@@ -198,13 +198,13 @@ pub mod v1_0 {
 pub mod v2_0 {
     /// Object 25 version 2.0: static metadata and one typed handle per Resource, for servers.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum LwM2mGateway {}
-    impl ::lwm2m_core::object::ObjectType for LwM2mGateway {
+    pub enum Lwm2mGateway {}
+    impl ::lwm2m_core::object::ObjectType for Lwm2mGateway {
         fn meta() -> &'static ::lwm2m_core::ObjectMeta {
             &META
         }
     }
-    /// Static metadata of [`LwM2mGateway`].
+    /// Static metadata of [`Lwm2mGateway`].
     pub static META: ::lwm2m_core::ObjectMeta = ::lwm2m_core::ObjectMeta {
         id: 25,
         name: "LwM2M Gateway",
@@ -242,30 +242,30 @@ pub mod v2_0 {
             },
         ],
     };
-    impl LwM2mGateway {
+    impl Lwm2mGateway {
         /// `Device ID` (resource 0): String, read-only, mandatory, single instance.
         #[cfg(feature = "alloc")]
         pub const DEVICE_ID: ::lwm2m_core::object::ResourceRef<
-            LwM2mGateway,
+            Lwm2mGateway,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(0);
         /// `Prefix` (resource 1): String, read-only, mandatory, single instance.
         #[cfg(feature = "alloc")]
         pub const PREFIX: ::lwm2m_core::object::ResourceRef<
-            LwM2mGateway,
+            Lwm2mGateway,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(1);
         /// `IoT Device Objects` (resource 3): Corelnk, read-only, mandatory, single instance.
         #[cfg(feature = "alloc")]
         pub const IO_T_DEVICE_OBJECTS: ::lwm2m_core::object::ResourceRef<
-            LwM2mGateway,
+            Lwm2mGateway,
             ::lwm2m_core::object::CoreLink,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(3);
     }
-    /// One instance of object 25 version 2.0 (device side): every Resource it stores can be set here; servers go through [`LwM2mGateway`]'s handles.
+    /// One instance of object 25 version 2.0 (device side): every Resource it stores can be set here; servers go through [`Lwm2mGateway`]'s handles.
     #[cfg(feature = "alloc")]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Instance {
@@ -314,7 +314,7 @@ pub mod v2_0 {
     }
     #[cfg(feature = "alloc")]
     impl ::lwm2m_core::object::ObjectInstance for Instance {
-        type Object = LwM2mGateway;
+        type Object = Lwm2mGateway;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {

@@ -7,13 +7,13 @@
 pub mod v1_0 {
     /// Object 23 version 1.0: static metadata and one typed handle per Resource, for servers.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum LwM2mCose {}
-    impl ::lwm2m_core::object::ObjectType for LwM2mCose {
+    pub enum Lwm2mCose {}
+    impl ::lwm2m_core::object::ObjectType for Lwm2mCose {
         fn meta() -> &'static ::lwm2m_core::ObjectMeta {
             &META
         }
     }
-    /// Static metadata of [`LwM2mCose`].
+    /// Static metadata of [`Lwm2mCose`].
     pub static META: ::lwm2m_core::ObjectMeta = ::lwm2m_core::ObjectMeta {
         id: 23,
         name: "LwM2M COSE",
@@ -51,29 +51,29 @@ pub mod v1_0 {
             },
         ],
     };
-    impl LwM2mCose {
+    impl Lwm2mCose {
         /// `KID` (resource 0): String, no operations, mandatory, single instance.
         #[cfg(feature = "alloc")]
         pub const KID: ::lwm2m_core::object::ResourceRef<
-            LwM2mCose,
+            Lwm2mCose,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(0);
         /// `AEAD Algorithm` (resource 1): Integer, no operations, mandatory, single instance.
         pub const AEAD_ALGORITHM: ::lwm2m_core::object::ResourceRef<
-            LwM2mCose,
+            Lwm2mCose,
             i64,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(1);
         /// `Key` (resource 2): String, no operations, mandatory, single instance.
         #[cfg(feature = "alloc")]
         pub const KEY: ::lwm2m_core::object::ResourceRef<
-            LwM2mCose,
+            Lwm2mCose,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(2);
     }
-    /// One instance of object 23 version 1.0 (device side): every Resource it stores can be set here; servers go through [`LwM2mCose`]'s handles.
+    /// One instance of object 23 version 1.0 (device side): every Resource it stores can be set here; servers go through [`Lwm2mCose`]'s handles.
     #[cfg(feature = "alloc")]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Instance {
@@ -119,7 +119,7 @@ pub mod v1_0 {
     }
     #[cfg(feature = "alloc")]
     impl ::lwm2m_core::object::ObjectInstance for Instance {
-        type Object = LwM2mCose;
+        type Object = Lwm2mCose;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {

@@ -7,13 +7,13 @@
 pub mod v1_0 {
     /// Object 3441 version 1.0: static metadata and one typed handle per Resource, for servers.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum LwM2mV10TestObject {}
-    impl ::lwm2m_core::object::ObjectType for LwM2mV10TestObject {
+    pub enum Lwm2mV10TestObject {}
+    impl ::lwm2m_core::object::ObjectType for Lwm2mV10TestObject {
         fn meta() -> &'static ::lwm2m_core::ObjectMeta {
             &META
         }
     }
-    /// Static metadata of [`LwM2mV10TestObject`].
+    /// Static metadata of [`Lwm2mV10TestObject`].
     pub static META: ::lwm2m_core::ObjectMeta = ::lwm2m_core::ObjectMeta {
         id: 3441,
         name: "LwM2M v1.0 Test Object",
@@ -195,133 +195,133 @@ pub mod v1_0 {
             },
         ],
     };
-    impl LwM2mV10TestObject {
+    impl Lwm2mV10TestObject {
         /// `Reset values` (resource 0): no type, executable, optional, single instance.
         pub const RESET_VALUES: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::NoValue,
             ::lwm2m_core::object::Execute,
         > = ::lwm2m_core::object::ResourceRef::new(0);
         /// `Randomize values` (resource 1): no type, executable, optional, single instance.
         pub const RANDOMIZE_VALUES: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::NoValue,
             ::lwm2m_core::object::Execute,
         > = ::lwm2m_core::object::ResourceRef::new(1);
         /// `Clear values` (resource 2): no type, executable, optional, single instance.
         pub const CLEAR_VALUES: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::NoValue,
             ::lwm2m_core::object::Execute,
         > = ::lwm2m_core::object::ResourceRef::new(2);
         /// `Exec With Arguments` (resource 3): no type, executable, optional, single instance.
         pub const EXEC_WITH_ARGUMENTS: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::NoValue,
             ::lwm2m_core::object::Execute,
         > = ::lwm2m_core::object::ResourceRef::new(3);
         /// `Arguments List` (resource 4): String, read-only, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const ARGUMENTS_LIST: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::Multi<::lwm2m_core::object::__private::String>,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(4);
         /// `String Value` (resource 110): String, read-write, optional, single instance.
         #[cfg(feature = "alloc")]
         pub const STRING_VALUE: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(110);
         /// `Integer Value` (resource 120): Integer, read-write, optional, single instance.
         pub const INTEGER_VALUE: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             i64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(120);
         /// `Float Value` (resource 130): Float, read-write, optional, single instance.
         pub const FLOAT_VALUE: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             f64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(130);
         /// `Boolean Value` (resource 140): Boolean, read-write, optional, single instance.
         pub const BOOLEAN_VALUE: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(140);
         /// `Opaque Value` (resource 150): Opaque, read-write, optional, single instance.
         #[cfg(feature = "alloc")]
         pub const OPAQUE_VALUE: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::__private::Vec<u8>,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(150);
         /// `Time Value` (resource 160): Time, read-write, optional, single instance.
         pub const TIME_VALUE: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::Time,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(160);
         /// `ObjLink Value` (resource 170): Objlnk, read-write, optional, single instance.
         pub const OBJ_LINK_VALUE: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::ObjLink,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(170);
         /// `Multiple String Value` (resource 1110): String, read-write, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const MULTIPLE_STRING_VALUE: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::Multi<::lwm2m_core::object::__private::String>,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(1110);
         /// `Multiple Integer Value` (resource 1120): Integer, read-write, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const MULTIPLE_INTEGER_VALUE: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::Multi<i64>,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(1120);
         /// `Multiple Float Value` (resource 1130): Float, read-write, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const MULTIPLE_FLOAT_VALUE: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::Multi<f64>,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(1130);
         /// `Multiple Boolean Value` (resource 1140): Boolean, read-write, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const MULTIPLE_BOOLEAN_VALUE: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::Multi<bool>,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(1140);
         /// `Multiple Opaque Value` (resource 1150): Opaque, read-write, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const MULTIPLE_OPAQUE_VALUE: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::Multi<::lwm2m_core::object::__private::Vec<u8>>,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(1150);
         /// `Multiple Time Value` (resource 1160): Time, read-write, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const MULTIPLE_TIME_VALUE: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::Multi<::lwm2m_core::object::Time>,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(1160);
         /// `Multiple ObjLink Value` (resource 1170): Objlnk, read-write, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const MULTIPLE_OBJ_LINK_VALUE: ::lwm2m_core::object::ResourceRef<
-            LwM2mV10TestObject,
+            Lwm2mV10TestObject,
             ::lwm2m_core::object::Multi<::lwm2m_core::ObjLink>,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(1170);
     }
-    /// One instance of object 3441 version 1.0 (device side): every Resource it stores can be set here; servers go through [`LwM2mV10TestObject`]'s handles.
+    /// One instance of object 3441 version 1.0 (device side): every Resource it stores can be set here; servers go through [`Lwm2mV10TestObject`]'s handles.
     #[cfg(feature = "alloc")]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Instance {
@@ -631,7 +631,7 @@ pub mod v1_0 {
     }
     #[cfg(feature = "alloc")]
     impl ::lwm2m_core::object::ObjectInstance for Instance {
-        type Object = LwM2mV10TestObject;
+        type Object = Lwm2mV10TestObject;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 4 => {

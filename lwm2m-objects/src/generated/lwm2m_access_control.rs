@@ -7,13 +7,13 @@
 pub mod v1_0 {
     /// Object 2 version 1.0: static metadata and one typed handle per Resource, for servers.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum LwM2mAccessControl {}
-    impl ::lwm2m_core::object::ObjectType for LwM2mAccessControl {
+    pub enum Lwm2mAccessControl {}
+    impl ::lwm2m_core::object::ObjectType for Lwm2mAccessControl {
         fn meta() -> &'static ::lwm2m_core::ObjectMeta {
             &META
         }
     }
-    /// Static metadata of [`LwM2mAccessControl`].
+    /// Static metadata of [`Lwm2mAccessControl`].
     pub static META: ::lwm2m_core::ObjectMeta = ::lwm2m_core::ObjectMeta {
         id: 2,
         name: "LwM2M Access Control",
@@ -60,29 +60,29 @@ pub mod v1_0 {
             },
         ],
     };
-    impl LwM2mAccessControl {
+    impl Lwm2mAccessControl {
         /// `Object ID` (resource 0): Integer, read-only, mandatory, single instance. Range: `1..65534` (checked).
         pub const OBJECT_ID: ::lwm2m_core::object::ResourceRef<
-            LwM2mAccessControl,
+            Lwm2mAccessControl,
             i32,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(0);
         /// `Object Instance ID` (resource 1): Integer, read-only, mandatory, single instance. Range: `0..65535` (checked).
         pub const OBJECT_INSTANCE_ID: ::lwm2m_core::object::ResourceRef<
-            LwM2mAccessControl,
+            Lwm2mAccessControl,
             i32,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(1);
         /// `ACL` (resource 2): Integer, read-write, optional, multiple instances. The declared range is not checked: the range text is not machine-readable.
         #[cfg(feature = "alloc")]
         pub const ACL: ::lwm2m_core::object::ResourceRef<
-            LwM2mAccessControl,
+            Lwm2mAccessControl,
             ::lwm2m_core::object::Multi<i64>,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(2);
         /// `Access Control Owner` (resource 3): Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
         pub const ACCESS_CONTROL_OWNER: ::lwm2m_core::object::ResourceRef<
-            LwM2mAccessControl,
+            Lwm2mAccessControl,
             i32,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(3);
@@ -99,7 +99,7 @@ pub mod v1_0 {
     const RANGE_ACCESS_CONTROL_OWNER: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(0, 65535)],
     );
-    /// One instance of object 2 version 1.0 (device side): every Resource it stores can be set here; servers go through [`LwM2mAccessControl`]'s handles.
+    /// One instance of object 2 version 1.0 (device side): every Resource it stores can be set here; servers go through [`Lwm2mAccessControl`]'s handles.
     #[cfg(feature = "alloc")]
     #[derive(Debug, Clone, PartialEq)]
     pub struct Instance {
@@ -180,7 +180,7 @@ pub mod v1_0 {
     }
     #[cfg(feature = "alloc")]
     impl ::lwm2m_core::object::ObjectInstance for Instance {
-        type Object = LwM2mAccessControl;
+        type Object = Lwm2mAccessControl;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
@@ -284,13 +284,13 @@ pub mod v1_0 {
 pub mod v1_1 {
     /// Object 2 version 1.1: static metadata and one typed handle per Resource, for servers.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum LwM2mAccessControl {}
-    impl ::lwm2m_core::object::ObjectType for LwM2mAccessControl {
+    pub enum Lwm2mAccessControl {}
+    impl ::lwm2m_core::object::ObjectType for Lwm2mAccessControl {
         fn meta() -> &'static ::lwm2m_core::ObjectMeta {
             &META
         }
     }
-    /// Static metadata of [`LwM2mAccessControl`].
+    /// Static metadata of [`Lwm2mAccessControl`].
     pub static META: ::lwm2m_core::ObjectMeta = ::lwm2m_core::ObjectMeta {
         id: 2,
         name: "LwM2M Access Control",
@@ -337,29 +337,29 @@ pub mod v1_1 {
             },
         ],
     };
-    impl LwM2mAccessControl {
+    impl Lwm2mAccessControl {
         /// `Object ID` (resource 0): Integer, read-only, mandatory, single instance. Range: `1..65534` (checked).
         pub const OBJECT_ID: ::lwm2m_core::object::ResourceRef<
-            LwM2mAccessControl,
+            Lwm2mAccessControl,
             i32,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(0);
         /// `Object Instance ID` (resource 1): Integer, read-only, mandatory, single instance. Range: `0..65535` (checked).
         pub const OBJECT_INSTANCE_ID: ::lwm2m_core::object::ResourceRef<
-            LwM2mAccessControl,
+            Lwm2mAccessControl,
             i32,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(1);
         /// `ACL` (resource 2): Integer, read-write, optional, multiple instances. Range: `0..31` (checked).
         #[cfg(feature = "alloc")]
         pub const ACL: ::lwm2m_core::object::ResourceRef<
-            LwM2mAccessControl,
+            Lwm2mAccessControl,
             ::lwm2m_core::object::Multi<i8>,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(2);
         /// `Access Control Owner` (resource 3): Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
         pub const ACCESS_CONTROL_OWNER: ::lwm2m_core::object::ResourceRef<
-            LwM2mAccessControl,
+            Lwm2mAccessControl,
             i32,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(3);
@@ -380,7 +380,7 @@ pub mod v1_1 {
     const RANGE_ACCESS_CONTROL_OWNER: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(0, 65535)],
     );
-    /// One instance of object 2 version 1.1 (device side): every Resource it stores can be set here; servers go through [`LwM2mAccessControl`]'s handles.
+    /// One instance of object 2 version 1.1 (device side): every Resource it stores can be set here; servers go through [`Lwm2mAccessControl`]'s handles.
     #[cfg(feature = "alloc")]
     #[derive(Debug, Clone, PartialEq)]
     pub struct Instance {
@@ -466,7 +466,7 @@ pub mod v1_1 {
     }
     #[cfg(feature = "alloc")]
     impl ::lwm2m_core::object::ObjectInstance for Instance {
-        type Object = LwM2mAccessControl;
+        type Object = Lwm2mAccessControl;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {

@@ -7,13 +7,13 @@
 pub mod v1_0 {
     /// Object 1 version 1.0: static metadata and one typed handle per Resource, for servers.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum LwM2mServer {}
-    impl ::lwm2m_core::object::ObjectType for LwM2mServer {
+    pub enum Lwm2mServer {}
+    impl ::lwm2m_core::object::ObjectType for Lwm2mServer {
         fn meta() -> &'static ::lwm2m_core::ObjectMeta {
             &META
         }
     }
-    /// Static metadata of [`LwM2mServer`].
+    /// Static metadata of [`Lwm2mServer`].
     pub static META: ::lwm2m_core::ObjectMeta = ::lwm2m_core::ObjectMeta {
         id: 1,
         name: "LwM2M Server",
@@ -105,59 +105,59 @@ pub mod v1_0 {
             },
         ],
     };
-    impl LwM2mServer {
+    impl Lwm2mServer {
         /// `Short Server ID` (resource 0): Integer, read-only, mandatory, single instance. Range: `1..65535` (checked).
         pub const SHORT_SERVER_ID: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i32,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(0);
         /// `Lifetime` (resource 1): Integer, read-write, mandatory, single instance. Units: `s`.
         pub const LIFETIME: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(1);
         /// `Default Minimum Period` (resource 2): Integer, read-write, optional, single instance. Units: `s`.
         pub const DEFAULT_MINIMUM_PERIOD: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(2);
         /// `Default Maximum Period` (resource 3): Integer, read-write, optional, single instance. Units: `s`.
         pub const DEFAULT_MAXIMUM_PERIOD: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(3);
         /// `Disable` (resource 4): no type, executable, optional, single instance.
         pub const DISABLE: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::NoValue,
             ::lwm2m_core::object::Execute,
         > = ::lwm2m_core::object::ResourceRef::new(4);
         /// `Disable Timeout` (resource 5): Integer, read-write, optional, single instance. Units: `s`.
         pub const DISABLE_TIMEOUT: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(5);
         /// `Notification Storing When Disabled or Offline` (resource 6): Boolean, read-write, mandatory, single instance.
         pub const NOTIFICATION_STORING_WHEN_DISABLED_OR_OFFLINE: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(6);
         /// `Binding` (resource 7): String, read-write, mandatory, single instance. The declared range is not checked: the range text is not machine-readable.
         #[cfg(feature = "alloc")]
         pub const BINDING: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(7);
         /// `Registration Update Trigger` (resource 8): no type, executable, mandatory, single instance.
         pub const REGISTRATION_UPDATE_TRIGGER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::NoValue,
             ::lwm2m_core::object::Execute,
         > = ::lwm2m_core::object::ResourceRef::new(8);
@@ -166,7 +166,7 @@ pub mod v1_0 {
     const RANGE_SHORT_SERVER_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(1, 65535)],
     );
-    /// One instance of object 1 version 1.0 (device side): every Resource it stores can be set here; servers go through [`LwM2mServer`]'s handles.
+    /// One instance of object 1 version 1.0 (device side): every Resource it stores can be set here; servers go through [`Lwm2mServer`]'s handles.
     #[cfg(feature = "alloc")]
     #[derive(Debug, Clone, PartialEq)]
     pub struct Instance {
@@ -286,7 +286,7 @@ pub mod v1_0 {
     }
     #[cfg(feature = "alloc")]
     impl ::lwm2m_core::object::ObjectInstance for Instance {
-        type Object = LwM2mServer;
+        type Object = Lwm2mServer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
@@ -414,13 +414,13 @@ pub mod v1_0 {
 pub mod v1_1 {
     /// Object 1 version 1.1: static metadata and one typed handle per Resource, for servers.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum LwM2mServer {}
-    impl ::lwm2m_core::object::ObjectType for LwM2mServer {
+    pub enum Lwm2mServer {}
+    impl ::lwm2m_core::object::ObjectType for Lwm2mServer {
         fn meta() -> &'static ::lwm2m_core::ObjectMeta {
             &META
         }
     }
-    /// Static metadata of [`LwM2mServer`].
+    /// Static metadata of [`Lwm2mServer`].
     pub static META: ::lwm2m_core::ObjectMeta = ::lwm2m_core::ObjectMeta {
         id: 1,
         name: "LwM2M Server",
@@ -647,150 +647,150 @@ pub mod v1_1 {
             },
         ],
     };
-    impl LwM2mServer {
+    impl Lwm2mServer {
         /// `Short Server ID` (resource 0): Integer, read-only, mandatory, single instance. Range: `1..65534` (checked).
         pub const SHORT_SERVER_ID: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i32,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(0);
         /// `Lifetime` (resource 1): Integer, read-write, mandatory, single instance. Units: `s`.
         pub const LIFETIME: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(1);
         /// `Default Minimum Period` (resource 2): Integer, read-write, optional, single instance. Units: `s`.
         pub const DEFAULT_MINIMUM_PERIOD: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(2);
         /// `Default Maximum Period` (resource 3): Integer, read-write, optional, single instance. Units: `s`.
         pub const DEFAULT_MAXIMUM_PERIOD: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(3);
         /// `Disable` (resource 4): no type, executable, optional, single instance.
         pub const DISABLE: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::NoValue,
             ::lwm2m_core::object::Execute,
         > = ::lwm2m_core::object::ResourceRef::new(4);
         /// `Disable Timeout` (resource 5): Integer, read-write, optional, single instance. Units: `s`.
         pub const DISABLE_TIMEOUT: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(5);
         /// `Notification Storing When Disabled or Offline` (resource 6): Boolean, read-write, mandatory, single instance.
         pub const NOTIFICATION_STORING_WHEN_DISABLED_OR_OFFLINE: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(6);
         /// `Binding` (resource 7): String, read-write, mandatory, single instance. The declared range is not checked: the range text is not machine-readable.
         #[cfg(feature = "alloc")]
         pub const BINDING: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(7);
         /// `Registration Update Trigger` (resource 8): no type, executable, mandatory, single instance.
         pub const REGISTRATION_UPDATE_TRIGGER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::NoValue,
             ::lwm2m_core::object::Execute,
         > = ::lwm2m_core::object::ResourceRef::new(8);
         /// `Bootstrap-Request Trigger` (resource 9): no type, executable, optional, single instance.
         pub const BOOTSTRAP_REQUEST_TRIGGER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::NoValue,
             ::lwm2m_core::object::Execute,
         > = ::lwm2m_core::object::ResourceRef::new(9);
         /// `APN Link` (resource 10): Objlnk, read-write, optional, single instance.
         pub const APN_LINK: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::ObjLink,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(10);
         /// `TLS-DTLS Alert Code` (resource 11): Unsigned Integer, read-only, optional, single instance. Range: `0..255` (checked).
         pub const TLS_DTLS_ALERT_CODE: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u8,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(11);
         /// `Last Bootstrapped` (resource 12): Time, read-only, optional, single instance.
         pub const LAST_BOOTSTRAPPED: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::Time,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(12);
         /// `Registration Priority Order` (resource 13): Unsigned Integer, no operations, optional, single instance.
         pub const REGISTRATION_PRIORITY_ORDER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u64,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(13);
         /// `Initial Registration Delay Timer` (resource 14): Unsigned Integer, no operations, optional, single instance. Units: `s`.
         pub const INITIAL_REGISTRATION_DELAY_TIMER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u64,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(14);
         /// `Registration Failure Block` (resource 15): Boolean, no operations, optional, single instance.
         pub const REGISTRATION_FAILURE_BLOCK: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             bool,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(15);
         /// `Bootstrap on Registration Failure` (resource 16): Boolean, no operations, optional, single instance.
         pub const BOOTSTRAP_ON_REGISTRATION_FAILURE: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             bool,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(16);
         /// `Communication Retry Count` (resource 17): Unsigned Integer, no operations, optional, single instance.
         pub const COMMUNICATION_RETRY_COUNT: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u64,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(17);
         /// `Communication Retry Timer` (resource 18): Unsigned Integer, no operations, optional, single instance. Units: `s`.
         pub const COMMUNICATION_RETRY_TIMER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u64,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(18);
         /// `Communication Sequence Delay Timer` (resource 19): Unsigned Integer, no operations, optional, single instance.
         pub const COMMUNICATION_SEQUENCE_DELAY_TIMER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u64,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(19);
         /// `Communication Sequence Retry Count` (resource 20): Unsigned Integer, no operations, optional, single instance.
         pub const COMMUNICATION_SEQUENCE_RETRY_COUNT: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u64,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(20);
         /// `Trigger` (resource 21): Boolean, read-write, optional, single instance.
         pub const TRIGGER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(21);
         /// `Preferred Transport` (resource 22): String, read-write, optional, single instance. The declared range is not checked: the range text is not machine-readable.
         #[cfg(feature = "alloc")]
         pub const PREFERRED_TRANSPORT: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(22);
         /// `Mute Send` (resource 23): Boolean, read-write, optional, single instance.
         pub const MUTE_SEND: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(23);
@@ -803,7 +803,7 @@ pub mod v1_1 {
     const RANGE_TLS_DTLS_ALERT_CODE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(0, 255)],
     );
-    /// One instance of object 1 version 1.1 (device side): every Resource it stores can be set here; servers go through [`LwM2mServer`]'s handles.
+    /// One instance of object 1 version 1.1 (device side): every Resource it stores can be set here; servers go through [`Lwm2mServer`]'s handles.
     #[cfg(feature = "alloc")]
     #[derive(Debug, Clone, PartialEq)]
     pub struct Instance {
@@ -1183,7 +1183,7 @@ pub mod v1_1 {
     }
     #[cfg(feature = "alloc")]
     impl ::lwm2m_core::object::ObjectInstance for Instance {
-        type Object = LwM2mServer;
+        type Object = Lwm2mServer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
@@ -1514,13 +1514,13 @@ pub mod v1_1 {
 pub mod v1_2 {
     /// Object 1 version 1.2: static metadata and one typed handle per Resource, for servers.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum LwM2mServer {}
-    impl ::lwm2m_core::object::ObjectType for LwM2mServer {
+    pub enum Lwm2mServer {}
+    impl ::lwm2m_core::object::ObjectType for Lwm2mServer {
         fn meta() -> &'static ::lwm2m_core::ObjectMeta {
             &META
         }
     }
-    /// Static metadata of [`LwM2mServer`].
+    /// Static metadata of [`Lwm2mServer`].
     pub static META: ::lwm2m_core::ObjectMeta = ::lwm2m_core::ObjectMeta {
         id: 1,
         name: "LwM2M Server",
@@ -1783,176 +1783,176 @@ pub mod v1_2 {
             },
         ],
     };
-    impl LwM2mServer {
+    impl Lwm2mServer {
         /// `Short Server ID` (resource 0): Integer, read-only, mandatory, single instance. Range: `1..65534` (checked).
         pub const SHORT_SERVER_ID: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i32,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(0);
         /// `Lifetime` (resource 1): Integer, read-write, mandatory, single instance. Units: `s`.
         pub const LIFETIME: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(1);
         /// `Default Minimum Period` (resource 2): Integer, read-write, optional, single instance. Units: `s`.
         pub const DEFAULT_MINIMUM_PERIOD: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(2);
         /// `Default Maximum Period` (resource 3): Integer, read-write, optional, single instance. Units: `s`.
         pub const DEFAULT_MAXIMUM_PERIOD: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(3);
         /// `Disable` (resource 4): no type, executable, optional, single instance.
         pub const DISABLE: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::NoValue,
             ::lwm2m_core::object::Execute,
         > = ::lwm2m_core::object::ResourceRef::new(4);
         /// `Disable Timeout` (resource 5): Integer, read-write, optional, single instance. Units: `s`.
         pub const DISABLE_TIMEOUT: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(5);
         /// `Notification Storing When Disabled or Offline` (resource 6): Boolean, read-write, mandatory, single instance.
         pub const NOTIFICATION_STORING_WHEN_DISABLED_OR_OFFLINE: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(6);
         /// `Binding` (resource 7): String, read-write, mandatory, single instance.
         #[cfg(feature = "alloc")]
         pub const BINDING: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(7);
         /// `Registration Update Trigger` (resource 8): no type, executable, mandatory, single instance.
         pub const REGISTRATION_UPDATE_TRIGGER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::NoValue,
             ::lwm2m_core::object::Execute,
         > = ::lwm2m_core::object::ResourceRef::new(8);
         /// `Bootstrap-Request Trigger` (resource 9): no type, executable, optional, single instance.
         pub const BOOTSTRAP_REQUEST_TRIGGER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::NoValue,
             ::lwm2m_core::object::Execute,
         > = ::lwm2m_core::object::ResourceRef::new(9);
         /// `APN Link` (resource 10): Objlnk, read-write, optional, single instance.
         pub const APN_LINK: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::ObjLink,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(10);
         /// `TLS-DTLS Alert Code` (resource 11): Unsigned Integer, read-only, optional, single instance. Range: `0..255` (checked).
         pub const TLS_DTLS_ALERT_CODE: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u8,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(11);
         /// `Last Bootstrapped` (resource 12): Time, read-only, optional, single instance.
         pub const LAST_BOOTSTRAPPED: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::Time,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(12);
         /// `Registration Priority Order` (resource 13): Unsigned Integer, read-only, optional, single instance.
         pub const REGISTRATION_PRIORITY_ORDER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u64,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(13);
         /// `Initial Registration Delay Timer` (resource 14): Unsigned Integer, read-write, optional, single instance. Units: `s`.
         pub const INITIAL_REGISTRATION_DELAY_TIMER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(14);
         /// `Registration Failure Block` (resource 15): Boolean, read-only, optional, single instance.
         pub const REGISTRATION_FAILURE_BLOCK: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             bool,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(15);
         /// `Bootstrap on Registration Failure` (resource 16): Boolean, read-only, optional, single instance.
         pub const BOOTSTRAP_ON_REGISTRATION_FAILURE: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             bool,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(16);
         /// `Communication Retry Count` (resource 17): Unsigned Integer, read-write, optional, single instance.
         pub const COMMUNICATION_RETRY_COUNT: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(17);
         /// `Communication Retry Timer` (resource 18): Unsigned Integer, read-write, optional, single instance. Units: `s`.
         pub const COMMUNICATION_RETRY_TIMER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(18);
         /// `Communication Sequence Delay Timer` (resource 19): Unsigned Integer, read-write, optional, single instance. Units: `s`.
         pub const COMMUNICATION_SEQUENCE_DELAY_TIMER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(19);
         /// `Communication Sequence Retry Count` (resource 20): Unsigned Integer, read-write, optional, single instance.
         pub const COMMUNICATION_SEQUENCE_RETRY_COUNT: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(20);
         /// `Trigger` (resource 21): Boolean, read-write, optional, single instance.
         pub const TRIGGER: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(21);
         /// `Preferred Transport` (resource 22): String, read-write, optional, single instance. The declared range is not checked: the range text is not machine-readable.
         #[cfg(feature = "alloc")]
         pub const PREFERRED_TRANSPORT: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(22);
         /// `Mute Send` (resource 23): Boolean, read-write, optional, single instance.
         pub const MUTE_SEND: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(23);
         /// `Alternate APN Links` (resource 24): Objlnk, read-write, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const ALTERNATE_APN_LINKS: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::Multi<::lwm2m_core::ObjLink>,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(24);
         /// `Supported Server Versions` (resource 25): String, read-write, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const SUPPORTED_SERVER_VERSIONS: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             ::lwm2m_core::object::Multi<::lwm2m_core::object::__private::String>,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(25);
         /// `Default Notification Mode` (resource 26): Integer, read-write, optional, single instance. Range: `0..1` (checked).
         pub const DEFAULT_NOTIFICATION_MODE: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             i8,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(26);
         /// `Profile ID Hash Algorithm` (resource 27): Unsigned Integer, read-write, optional, single instance. Range: `0..255` (checked).
         pub const PROFILE_ID_HASH_ALGORITHM: ::lwm2m_core::object::ResourceRef<
-            LwM2mServer,
+            Lwm2mServer,
             u8,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(27);
@@ -1973,7 +1973,7 @@ pub mod v1_2 {
     const RANGE_PROFILE_ID_HASH_ALGORITHM: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(0, 255)],
     );
-    /// One instance of object 1 version 1.2 (device side): every Resource it stores can be set here; servers go through [`LwM2mServer`]'s handles.
+    /// One instance of object 1 version 1.2 (device side): every Resource it stores can be set here; servers go through [`Lwm2mServer`]'s handles.
     #[cfg(feature = "alloc")]
     #[derive(Debug, Clone, PartialEq)]
     pub struct Instance {
@@ -2445,7 +2445,7 @@ pub mod v1_2 {
     }
     #[cfg(feature = "alloc")]
     impl ::lwm2m_core::object::ObjectInstance for Instance {
-        type Object = LwM2mServer;
+        type Object = Lwm2mServer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
