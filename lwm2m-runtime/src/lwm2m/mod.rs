@@ -2,6 +2,8 @@
 //! parameters and object links, and the notification attributes of Write-Attributes/Discover.
 
 mod attributes;
+#[cfg(feature = "tokio")]
+pub mod driver;
 mod registration;
 
 pub use attributes::{AttributeChange, AttributeError, AttributeStore, Attributes};
