@@ -202,3 +202,29 @@ fn message_ref_zero_copy_view() {
     );
     assert_eq!(m.uri_query().collect::<Vec<_>>(), ["ep=x"]);
 }
+
+#[test]
+fn message_ids_are_forgotten_after_exchange_lifetime() {
+    let mut ep = endpoint();
+    let mut req = Message::request(Code::GET).with_uri_path("/m");
+    req.message_id = 0x0102;
+    let bytes = req.encode().unwrap();
+    ep.handle_datagram(t(0), peer(), &bytes);
+    let Some(Event::Request { id, .. }) = ep.poll_event() else {
+        panic!()
+    };
+    ep.respond(t(0), id, Message::response(Code::CONTENT))
+        .unwrap();
+    sent(&mut ep);
+    // Within EXCHANGE_LIFETIME (247 s): a duplicate, answered from the cache.
+    ep.handle_timeout(t(246_000));
+    ep.handle_datagram(t(246_000), peer(), &bytes);
+    assert!(ep.poll_event().is_none());
+    assert_eq!(sent(&mut ep).len(), 1);
+    // The expiry is the next deadline; after it the message ID is new again.
+    assert_eq!(ep.poll_timeout(), Some(t(247_000)));
+    ep.handle_timeout(t(247_000));
+    assert_eq!(ep.poll_timeout(), None, "nothing left to remember");
+    ep.handle_datagram(t(247_001), peer(), &bytes);
+    assert!(matches!(ep.poll_event(), Some(Event::Request { .. })));
+}

@@ -460,3 +460,25 @@ fn observe_survives_loss_duplication_and_reordering() {
     );
     assert!(seqs.len() > 20, "{}", seqs.len());
 }
+
+#[test]
+fn large_notification_replaced_mid_transfer_delivers_the_newer_one() {
+    let mut p = Pair::new(14);
+    let (id, obs) = observe_setup(&mut p);
+    let (old, new) = (vec![b'a'; 3000], vec![b'b'; 3000]);
+    p.server.notify(p.now, obs, content(&old)).unwrap();
+    p.server.notify(p.now, obs, content(&new)).unwrap();
+    p.drive(10_000, |_| false);
+    let got = responses(&p, id);
+    assert_eq!(got.last().unwrap().payload, new);
+    assert!(
+        got.iter()
+            .all(|m| !m.payload.windows(2).any(|w| w == b"ab" || w == b"ba")),
+        "never a body mixed from two representations"
+    );
+    let etags = p
+        .decoded_log()
+        .filter(|(s, m)| *s == Side::Server && m.etag().is_some())
+        .count();
+    assert!(etags > 0, "sliced bodies carry an ETag");
+}

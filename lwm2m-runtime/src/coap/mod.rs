@@ -2,6 +2,7 @@
 //!
 //! The codec ([`MessageRef`], [`Encoder`]) needs no allocator. With the `alloc` feature,
 //! [`Message`] is the owned form and [`Endpoint`] the sans-IO message layer.
+#![warn(missing_docs)]
 
 mod access;
 mod block;

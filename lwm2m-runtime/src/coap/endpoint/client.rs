@@ -19,6 +19,8 @@ pub(super) struct Exchange {
     template: Message,
     con: bool,
     observe: bool,
+    /// A deregistration (GET with Observe=1) is in flight.
+    cancelling: bool,
     /// Token of the message in flight.
     token: Token,
     /// Token of the registration, while observing.
@@ -82,6 +84,7 @@ impl Endpoint {
             template,
             con: message.ty != MessageType::NonConfirmable,
             observe: message.observe() == Some(0),
+            cancelling: false,
             token: Token::EMPTY,
             obs_token: None,
             mid: None,
@@ -119,9 +122,9 @@ impl Endpoint {
         let e = self
             .exchanges
             .get_mut(&id)
-            .filter(|e| e.observe)
+            .filter(|e| e.observe && !e.cancelling)
             .ok_or(EndpointError::NotObserving)?;
-        e.observe = false;
+        e.cancelling = true;
         let token = e.obs_token.unwrap_or(e.token);
         let mut msg = e.template.clone();
         msg.set_uint_option(number::OBSERVE, 1);
@@ -293,14 +296,22 @@ impl Endpoint {
                     etag: etag.clone(),
                 });
             }
-            let Some(acc) = e.block2.as_mut() else {
-                self.fail(id, FailReason::BlockMismatch);
-                return;
-            };
-            if acc.body.len() != b2.offset() || acc.etag != etag {
-                self.fail(id, FailReason::BlockMismatch);
+            let in_sequence = e
+                .block2
+                .as_ref()
+                .is_some_and(|acc| acc.body.len() == b2.offset() && acc.etag == etag);
+            if !in_sequence {
+                if e.observe {
+                    // The representation changed mid-transfer: drop it, the next notification
+                    // brings a fresh one.
+                    e.block2 = None;
+                    self.stats.ignored += 1;
+                } else {
+                    self.fail(id, FailReason::BlockMismatch);
+                }
                 return;
             }
+            let Some(acc) = e.block2.as_mut() else { return };
             if acc.body.len() + msg.payload().len() > max_body {
                 self.fail(id, FailReason::TooLarge);
                 return;
@@ -341,7 +352,11 @@ impl Endpoint {
         let Some(e) = self.exchanges.get_mut(&id) else {
             return;
         };
-        let keep = e.observe && message.code.is_success() && message.observe().is_some();
+        // While deregistering, notifications may still arrive (CON/NON with Observe); the answer
+        // to the deregistration itself comes in the ACK or without Observe and ends the request.
+        let final_answer = e.cancelling && message.ty == MessageType::Acknowledgement;
+        let keep =
+            e.observe && !final_answer && message.code.is_success() && message.observe().is_some();
         self.events.push_back(Event::Response { id, message });
         if keep {
             if let Some(obs) = e.obs_token {

@@ -1,28 +1,4 @@
 //! The sans-IO message layer (RFC 7252 §4), with block-wise transfer and observe on top.
-//!
-//! The contract follows quinn-proto: after every input ([`Endpoint::handle_datagram`],
-//! [`Endpoint::handle_timeout`] or a command such as [`Endpoint::request`]), drain
-//! [`Endpoint::poll_transmit`] and [`Endpoint::poll_event`], then arm a timer for
-//! [`Endpoint::poll_timeout`].
-//!
-//! ```
-//! use lwm2m_runtime::coap::{Code, Config, Endpoint, Event, Message, SeededRandom, Timestamp};
-//!
-//! let (a, b) = ("127.0.0.1:5683".parse().unwrap(), "127.0.0.1:5684".parse().unwrap());
-//! let mut client = Endpoint::new(Config::default(), SeededRandom::new(1));
-//! let mut server = Endpoint::new(Config::default(), SeededRandom::new(2));
-//! let now = Timestamp::ZERO;
-//!
-//! let req = client.request(now, b, Message::request(Code::GET).with_uri_path("/3/0/0")).unwrap();
-//! let t = client.poll_transmit().unwrap();
-//! server.handle_datagram(now, a, &t.payload);
-//! let Some(Event::Request { id, .. }) = server.poll_event() else { panic!() };
-//! server.respond(now, id, Message::response(Code::CONTENT).with_payload("Open Mobile Alliance")).unwrap();
-//! let t = server.poll_transmit().unwrap();
-//! client.handle_datagram(now, b, &t.payload);
-//! let Some(Event::Response { id, message }) = client.poll_event() else { panic!() };
-//! assert_eq!((id, message.payload.as_slice()), (req, &b"Open Mobile Alliance"[..]));
-//! ```
 
 mod client;
 mod config;
@@ -52,12 +28,42 @@ pub use time::Timestamp;
 
 type Key = (SocketAddr, u16);
 
-/// A CoAP endpoint without I/O: client and server roles at once.
+/// A CoAP endpoint without I/O: client and server roles at once, with block-wise transfer
+/// and observe.
+///
+/// The contract follows quinn-proto: after every input ([`Endpoint::handle_datagram`],
+/// [`Endpoint::handle_timeout`] or a command such as [`Endpoint::request`]), drain
+/// [`Endpoint::poll_transmit`] and [`Endpoint::poll_event`], then arm a timer for
+/// [`Endpoint::poll_timeout`].
+///
+/// Not implemented yet: NSTART (the endpoint does not limit outstanding interactions per peer),
+/// client re-registration of observations on Max-Age expiry, Echo/Request-Tag (RFC 9175),
+/// No-Response (RFC 7967), multicast and proxying.
+///
+/// ```
+/// use lwm2m_runtime::coap::{Code, Config, Endpoint, Event, Message, SeededRandom, Timestamp};
+///
+/// let (a, b) = ("127.0.0.1:5683".parse().unwrap(), "127.0.0.1:5684".parse().unwrap());
+/// let mut client = Endpoint::new(Config::default(), SeededRandom::new(1));
+/// let mut server = Endpoint::new(Config::default(), SeededRandom::new(2));
+/// let now = Timestamp::ZERO;
+///
+/// let req = client.request(now, b, Message::request(Code::GET).with_uri_path("/3/0/0")).unwrap();
+/// let t = client.poll_transmit().unwrap();
+/// server.handle_datagram(now, a, &t.payload);
+/// let Some(Event::Request { id, .. }) = server.poll_event() else { panic!() };
+/// server.respond(now, id, Message::response(Code::CONTENT).with_payload("Open Mobile Alliance")).unwrap();
+/// let t = server.poll_transmit().unwrap();
+/// client.handle_datagram(now, b, &t.payload);
+/// let Some(Event::Response { id, message }) = client.poll_event() else { panic!() };
+/// assert_eq!((id, message.payload.as_slice()), (req, &b"Open Mobile Alliance"[..]));
+/// ```
 pub struct Endpoint {
     config: Config,
     random: Box<dyn RandomSource + Send>,
     next_mid: u16,
     next_id: u64,
+    next_etag: u32,
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
     stats: Stats,
@@ -91,7 +97,9 @@ impl fmt::Debug for Endpoint {
 
 impl Endpoint {
     /// A new endpoint; `random` seeds message IDs, tokens and retransmission jitter.
-    pub fn new(config: Config, random: impl RandomSource + Send + 'static) -> Self {
+    pub fn new(mut config: Config, random: impl RandomSource + Send + 'static) -> Self {
+        config.block_szx = config.block_szx.min(6);
+        config.token_len = config.token_len.min(8);
         let mut random: Box<dyn RandomSource + Send> = Box::new(random);
         let next_mid = random.next_u32() as u16;
         Self {
@@ -99,6 +107,7 @@ impl Endpoint {
             random,
             next_mid,
             next_id: 1,
+            next_etag: 0,
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             stats: Stats::default(),
@@ -151,6 +160,14 @@ impl Endpoint {
             }
         };
         let (ty, code, mid) = (msg.message_type(), msg.code(), msg.message_id());
+        if code.is_response() && msg.unrecognized_critical().is_some() {
+            // RFC 7252 §5.4.1: reject the response; an ACK is ignored, so the request is retransmitted.
+            self.stats.ignored += 1;
+            if ty == MessageType::Confirmable {
+                self.send_reset(peer, mid);
+            }
+            return;
+        }
         match ty {
             _ if code.is_empty() => match ty {
                 // CoAP ping (RFC 7252 §4.3): answered with a Reset.

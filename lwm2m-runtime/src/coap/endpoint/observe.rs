@@ -176,3 +176,31 @@ mod tests {
         assert!(is_fresh(6, t, 5, t + Duration::from_secs(129)));
     }
 }
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+    use crate::coap::{Code, Config, ReadOptions, SeededRandom};
+
+    #[test]
+    fn sequence_numbers_wrap_at_24_bits() {
+        let mut ep = Endpoint::new(Config::default(), SeededRandom::new(1));
+        let peer: SocketAddr = "192.0.2.7:5683".parse().unwrap();
+        let token = Token::new(&[7]).unwrap();
+        let (id, _) = ep.register_observation(Timestamp::ZERO, peer, token, b"k");
+        if let Some(o) = ep.observations.get_mut(&id) {
+            o.seq = SEQ_MASK - 1;
+        }
+        let mut seqs = Vec::new();
+        for _ in 0..3 {
+            ep.notify(Timestamp::ZERO, id, Message::response(Code::CONTENT))
+                .unwrap();
+            let t = ep.poll_transmit().unwrap();
+            seqs.push(Message::decode(&t.payload).unwrap().observe().unwrap());
+        }
+        assert_eq!(seqs, [0xff_ffff, 0, 1]);
+        // Each is fresh for the client despite the wrap.
+        let t = Timestamp::ZERO;
+        assert!(seqs.windows(2).all(|w| is_fresh(w[0], t, w[1], t)));
+    }
+}

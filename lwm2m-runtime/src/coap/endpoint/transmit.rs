@@ -243,19 +243,15 @@ impl Endpoint {
             }
             return true;
         }
-        let lifetime = if con {
-            self.config.exchange_lifetime
+        let (lifetime, queue) = if con {
+            (self.config.exchange_lifetime, &mut self.expiry.dedup_con)
         } else {
-            self.config.non_lifetime
+            (self.config.non_lifetime, &mut self.expiry.dedup_non)
         };
+        let expires = now + lifetime;
+        queue.push_back((expires, key));
         let state = DedupState::Pending { acked: false };
-        self.dedup.insert(
-            key,
-            Dedup {
-                expires: now + lifetime,
-                state,
-            },
-        );
+        self.dedup.insert(key, Dedup { expires, state });
         false
     }
 
