@@ -3,6 +3,7 @@
 //! The path is: registry XML → [`xml`] (raw elements, 1:1 with the schema) → [`lower`] (the
 //! [`model`] IR, every node with a [`model::Loc`]) → [`validate`] (all diagnostics at once).
 
+pub mod builder;
 pub mod catalog;
 pub mod diag;
 pub mod emit;
@@ -17,3 +18,5 @@ pub mod range;
 mod range_tests;
 pub mod validate;
 pub(crate) mod xml;
+
+pub use builder::{BuildError, Builder};

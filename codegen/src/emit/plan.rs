@@ -127,7 +127,9 @@ impl<'a> ObjectPlan<'a> {
             .zip(fields)
             .map(|(def, field)| {
                 let handle = consts.claim(&ident::shouty(&field), def.id).0;
-                let range_const = consts.claim(&format!("RANGE_{handle}"), def.id).0;
+                let range_const = consts
+                    .claim(&format!("RANGE_{}", handle.trim_start_matches('_')), def.id)
+                    .0;
                 let (kind, unchecked) = kind(def, &mut types);
                 let (setter, clear) = match kind {
                     Kind::Exec => (String::new(), String::new()),
@@ -322,6 +324,7 @@ fn check(
         Range::Unparsed(_) => (None, Some("the range text is not machine-readable")),
         _ if inverted => (None, Some("the range is inverted")),
         Range::Span { .. } | Range::Set(_) => match (scalar, int_spans) {
+            (s, Some(v)) if s.is_int() && covers_type(s, &v) => (None, None),
             (s, Some(v)) if s.is_int() || s == Scalar::Time => (Some(Check::Int(v)), None),
             (s, None) if s.is_int() => (Some(Check::Float(floats())), None),
             (Scalar::F64, _) => (Some(Check::Float(floats())), None),
@@ -336,4 +339,20 @@ fn check(
         Range::Strings(v) if scalar == Scalar::Str => (Some(Check::Strings(v.clone())), None),
         _ => (None, Some("the type cannot carry this range")),
     }
+}
+
+/// True when the spans allow every value of the integer type (no check needed).
+fn covers_type(s: Scalar, spans: &[(i128, i128)]) -> bool {
+    let (lo, hi): (i128, i128) = match s {
+        Scalar::I8 => (i8::MIN.into(), i8::MAX.into()),
+        Scalar::I16 => (i16::MIN.into(), i16::MAX.into()),
+        Scalar::I32 => (i32::MIN.into(), i32::MAX.into()),
+        Scalar::I64 => (i64::MIN.into(), i64::MAX.into()),
+        Scalar::U8 => (0, u8::MAX.into()),
+        Scalar::U16 => (0, u16::MAX.into()),
+        Scalar::U32 => (0, u32::MAX.into()),
+        Scalar::U64 => (0, u64::MAX.into()),
+        _ => return false,
+    };
+    spans.iter().any(|(a, b)| *a <= lo && hi <= *b)
 }

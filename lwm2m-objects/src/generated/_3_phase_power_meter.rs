@@ -808,11 +808,11 @@ pub mod v1_0 {
         &[(-1.0, 1.0)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE__3_PHASE_POWER_FACTOR: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Float(
+    const RANGE_3_PHASE_POWER_FACTOR: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Float(
         &[(-1.0, 1.0)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE__3_PHASE_PHI_COSINE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Float(
+    const RANGE_3_PHASE_PHI_COSINE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Float(
         &[(-1.0, 1.0)],
     );
     /// One instance of object 10242 version 1.0 (device side): every Resource it stores can be set here; servers go through [`_3PhasePowerMeter`]'s handles.
@@ -1446,7 +1446,7 @@ pub mod v1_0 {
             &mut self,
             value: f64,
         ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(39, &RANGE__3_PHASE_POWER_FACTOR, &value)?;
+            ::lwm2m_core::object::check(39, &RANGE_3_PHASE_POWER_FACTOR, &value)?;
             self._3_phase_power_factor = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
@@ -1465,7 +1465,7 @@ pub mod v1_0 {
             &mut self,
             value: f64,
         ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(40, &RANGE__3_PHASE_PHI_COSINE, &value)?;
+            ::lwm2m_core::object::check(40, &RANGE_3_PHASE_PHI_COSINE, &value)?;
             self._3_phase_phi_cosine = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }

@@ -882,19 +882,19 @@ pub mod v1_1 {
             ::lwm2m_core::object::Multi<::lwm2m_core::ObjLink>,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(11);
-        /// `Supported Power Saving Modes` (resource 12): Unsigned Integer, read-only, optional, single instance. Range: `0..255` (checked).
+        /// `Supported Power Saving Modes` (resource 12): Unsigned Integer, read-only, optional, single instance.
         pub const SUPPORTED_POWER_SAVING_MODES: ::lwm2m_core::object::ResourceRef<
             Lwm2mCellularConnectivity,
             u8,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(12);
-        /// `Active Power Saving Modes` (resource 13): Unsigned Integer, read-write, optional, single instance. Range: `0..255` (checked).
+        /// `Active Power Saving Modes` (resource 13): Unsigned Integer, read-write, optional, single instance.
         pub const ACTIVE_POWER_SAVING_MODES: ::lwm2m_core::object::ResourceRef<
             Lwm2mCellularConnectivity,
             u8,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(13);
-        /// `Release Assistance Indication Usage` (resource 14): Unsigned Integer, read-write, optional, single instance. Range: `0..255` (checked).
+        /// `Release Assistance Indication Usage` (resource 14): Unsigned Integer, read-write, optional, single instance.
         pub const RELEASE_ASSISTANCE_INDICATION_USAGE: ::lwm2m_core::object::ResourceRef<
             Lwm2mCellularConnectivity,
             u8,
@@ -919,18 +919,6 @@ pub mod v1_1 {
     );
     #[cfg(feature = "alloc")]
     const RANGE_E_DRX_PARAMETERS_FOR_A_GB_MODE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
-        &[(0, 255)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_SUPPORTED_POWER_SAVING_MODES: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_ACTIVE_POWER_SAVING_MODES: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_RELEASE_ASSISTANCE_INDICATION_USAGE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(0, 255)],
     );
     /// One instance of object 10 version 1.1 (device side): every Resource it stores can be set here; servers go through [`Lwm2mCellularConnectivity`]'s handles.
@@ -1178,7 +1166,7 @@ pub mod v1_1 {
             self.activated_profile_names = value;
             self
         }
-        /// `Supported Power Saving Modes` (resource 12): Unsigned Integer, read-only, optional, single instance. Range: `0..255` (checked).
+        /// `Supported Power Saving Modes` (resource 12): Unsigned Integer, read-only, optional, single instance.
         pub fn supported_power_saving_modes(&self) -> ::core::option::Option<&u8> {
             self.supported_power_saving_modes.as_ref()
         }
@@ -1188,20 +1176,11 @@ pub mod v1_1 {
             self
         }
         /// Sets `Supported Power Saving Modes` (resource 12).
-        /// Fails when the value is outside the declared range.
-        pub fn set_supported_power_saving_modes(
-            &mut self,
-            value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                12,
-                &RANGE_SUPPORTED_POWER_SAVING_MODES,
-                &value,
-            )?;
+        pub fn set_supported_power_saving_modes(&mut self, value: u8) -> &mut Self {
             self.supported_power_saving_modes = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Active Power Saving Modes` (resource 13): Unsigned Integer, read-write, optional, single instance. Range: `0..255` (checked).
+        /// `Active Power Saving Modes` (resource 13): Unsigned Integer, read-write, optional, single instance.
         pub fn active_power_saving_modes(&self) -> ::core::option::Option<&u8> {
             self.active_power_saving_modes.as_ref()
         }
@@ -1211,16 +1190,11 @@ pub mod v1_1 {
             self
         }
         /// Sets `Active Power Saving Modes` (resource 13).
-        /// Fails when the value is outside the declared range.
-        pub fn set_active_power_saving_modes(
-            &mut self,
-            value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(13, &RANGE_ACTIVE_POWER_SAVING_MODES, &value)?;
+        pub fn set_active_power_saving_modes(&mut self, value: u8) -> &mut Self {
             self.active_power_saving_modes = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Release Assistance Indication Usage` (resource 14): Unsigned Integer, read-write, optional, single instance. Range: `0..255` (checked).
+        /// `Release Assistance Indication Usage` (resource 14): Unsigned Integer, read-write, optional, single instance.
         pub fn release_assistance_indication_usage(
             &self,
         ) -> ::core::option::Option<&u8> {
@@ -1232,20 +1206,14 @@ pub mod v1_1 {
             self
         }
         /// Sets `Release Assistance Indication Usage` (resource 14).
-        /// Fails when the value is outside the declared range.
         pub fn set_release_assistance_indication_usage(
             &mut self,
             value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                14,
-                &RANGE_RELEASE_ASSISTANCE_INDICATION_USAGE,
-                &value,
-            )?;
+        ) -> &mut Self {
             self.release_assistance_indication_usage = ::core::option::Option::Some(
                 value,
             );
-            ::core::result::Result::Ok(self)
+            self
         }
     }
     #[cfg(feature = "alloc")]
@@ -1427,39 +1395,18 @@ pub mod v1_1 {
                 }
                 12 => {
                     self.set_supported_power_saving_modes(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 13 => {
                     self.set_active_power_saving_modes(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 14 => {
                     self.set_release_assistance_indication_usage(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 _ => {
                     return ::core::result::Result::Err(::lwm2m_core::Error::NotFound {

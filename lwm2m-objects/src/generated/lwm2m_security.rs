@@ -2367,47 +2367,47 @@ pub mod v1_2 {
             ::lwm2m_core::ObjLink,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(17);
-        /// `Groups To Use by Client` (resource 18): Unsigned Integer, no operations, optional, multiple instances. Range: `0..65535` (checked).
+        /// `Groups To Use by Client` (resource 18): Unsigned Integer, no operations, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const GROUPS_TO_USE_BY_CLIENT: ::lwm2m_core::object::ResourceRef<
             Lwm2mSecurity,
             ::lwm2m_core::object::Multi<u16>,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(18);
-        /// `Signature Algorithms Supported by Server` (resource 19): Unsigned Integer, no operations, optional, multiple instances. Range: `0..65535` (checked).
+        /// `Signature Algorithms Supported by Server` (resource 19): Unsigned Integer, no operations, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const SIGNATURE_ALGORITHMS_SUPPORTED_BY_SERVER: ::lwm2m_core::object::ResourceRef<
             Lwm2mSecurity,
             ::lwm2m_core::object::Multi<u16>,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(19);
-        /// `Signature Algorithms To Use by Client` (resource 20): Unsigned Integer, no operations, optional, multiple instances. Range: `0..65535` (checked).
+        /// `Signature Algorithms To Use by Client` (resource 20): Unsigned Integer, no operations, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const SIGNATURE_ALGORITHMS_TO_USE_BY_CLIENT: ::lwm2m_core::object::ResourceRef<
             Lwm2mSecurity,
             ::lwm2m_core::object::Multi<u16>,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(20);
-        /// `Signature Algorithm Certs Supported by Server` (resource 21): Unsigned Integer, no operations, optional, multiple instances. Range: `0..65535` (checked).
+        /// `Signature Algorithm Certs Supported by Server` (resource 21): Unsigned Integer, no operations, optional, multiple instances.
         #[cfg(feature = "alloc")]
         pub const SIGNATURE_ALGORITHM_CERTS_SUPPORTED_BY_SERVER: ::lwm2m_core::object::ResourceRef<
             Lwm2mSecurity,
             ::lwm2m_core::object::Multi<u16>,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(21);
-        /// `TLS 1.3 Features To Use by Client` (resource 22): Unsigned Integer, no operations, optional, single instance. Range: `0..65535` (checked).
+        /// `TLS 1.3 Features To Use by Client` (resource 22): Unsigned Integer, no operations, optional, single instance.
         pub const TLS_1_3_FEATURES_TO_USE_BY_CLIENT: ::lwm2m_core::object::ResourceRef<
             Lwm2mSecurity,
             u16,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(22);
-        /// `TLS Extensions Supported by Server` (resource 23): Unsigned Integer, no operations, optional, single instance. Range: `0..65535` (checked).
+        /// `TLS Extensions Supported by Server` (resource 23): Unsigned Integer, no operations, optional, single instance.
         pub const TLS_EXTENSIONS_SUPPORTED_BY_SERVER: ::lwm2m_core::object::ResourceRef<
             Lwm2mSecurity,
             u16,
             ::lwm2m_core::object::NoAccess,
         > = ::lwm2m_core::object::ResourceRef::new(23);
-        /// `TLS Extensions To Use by Client` (resource 24): Unsigned Integer, no operations, optional, single instance. Range: `0..65535` (checked).
+        /// `TLS Extensions To Use by Client` (resource 24): Unsigned Integer, no operations, optional, single instance.
         pub const TLS_EXTENSIONS_TO_USE_BY_CLIENT: ::lwm2m_core::object::ResourceRef<
             Lwm2mSecurity,
             u16,
@@ -2657,34 +2657,6 @@ pub mod v1_2 {
     #[cfg(feature = "alloc")]
     const RANGE_CERTIFICATE_USAGE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(0, 3)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_GROUPS_TO_USE_BY_CLIENT: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_SIGNATURE_ALGORITHMS_SUPPORTED_BY_SERVER: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_SIGNATURE_ALGORITHMS_TO_USE_BY_CLIENT: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_SIGNATURE_ALGORITHM_CERTS_SUPPORTED_BY_SERVER: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_TLS_1_3_FEATURES_TO_USE_BY_CLIENT: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_TLS_EXTENSIONS_SUPPORTED_BY_SERVER: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_TLS_EXTENSIONS_TO_USE_BY_CLIENT: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
     );
     #[cfg(feature = "alloc")]
     const RANGE_SECONDARY_LWM2M_SERVER_URI: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
@@ -3038,7 +3010,7 @@ pub mod v1_2 {
             self.oscore_security_mode = ::core::option::Option::Some(value);
             self
         }
-        /// `Groups To Use by Client` (resource 18): Unsigned Integer, no operations, optional, multiple instances. Range: `0..65535` (checked).
+        /// `Groups To Use by Client` (resource 18): Unsigned Integer, no operations, optional, multiple instances.
         pub fn groups_to_use_by_client(
             &self,
         ) -> ::core::option::Option<&::lwm2m_core::object::Multi<u16>> {
@@ -3050,16 +3022,14 @@ pub mod v1_2 {
             self
         }
         /// Sets `Groups To Use by Client` (resource 18).
-        /// Fails when the value is outside the declared range.
         pub fn set_groups_to_use_by_client(
             &mut self,
             value: ::lwm2m_core::object::Multi<u16>,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(18, &RANGE_GROUPS_TO_USE_BY_CLIENT, &value)?;
+        ) -> &mut Self {
             self.groups_to_use_by_client = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Signature Algorithms Supported by Server` (resource 19): Unsigned Integer, no operations, optional, multiple instances. Range: `0..65535` (checked).
+        /// `Signature Algorithms Supported by Server` (resource 19): Unsigned Integer, no operations, optional, multiple instances.
         pub fn signature_algorithms_supported_by_server(
             &self,
         ) -> ::core::option::Option<&::lwm2m_core::object::Multi<u16>> {
@@ -3071,22 +3041,16 @@ pub mod v1_2 {
             self
         }
         /// Sets `Signature Algorithms Supported by Server` (resource 19).
-        /// Fails when the value is outside the declared range.
         pub fn set_signature_algorithms_supported_by_server(
             &mut self,
             value: ::lwm2m_core::object::Multi<u16>,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                19,
-                &RANGE_SIGNATURE_ALGORITHMS_SUPPORTED_BY_SERVER,
-                &value,
-            )?;
+        ) -> &mut Self {
             self.signature_algorithms_supported_by_server = ::core::option::Option::Some(
                 value,
             );
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Signature Algorithms To Use by Client` (resource 20): Unsigned Integer, no operations, optional, multiple instances. Range: `0..65535` (checked).
+        /// `Signature Algorithms To Use by Client` (resource 20): Unsigned Integer, no operations, optional, multiple instances.
         pub fn signature_algorithms_to_use_by_client(
             &self,
         ) -> ::core::option::Option<&::lwm2m_core::object::Multi<u16>> {
@@ -3098,22 +3062,16 @@ pub mod v1_2 {
             self
         }
         /// Sets `Signature Algorithms To Use by Client` (resource 20).
-        /// Fails when the value is outside the declared range.
         pub fn set_signature_algorithms_to_use_by_client(
             &mut self,
             value: ::lwm2m_core::object::Multi<u16>,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                20,
-                &RANGE_SIGNATURE_ALGORITHMS_TO_USE_BY_CLIENT,
-                &value,
-            )?;
+        ) -> &mut Self {
             self.signature_algorithms_to_use_by_client = ::core::option::Option::Some(
                 value,
             );
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Signature Algorithm Certs Supported by Server` (resource 21): Unsigned Integer, no operations, optional, multiple instances. Range: `0..65535` (checked).
+        /// `Signature Algorithm Certs Supported by Server` (resource 21): Unsigned Integer, no operations, optional, multiple instances.
         pub fn signature_algorithm_certs_supported_by_server(
             &self,
         ) -> ::core::option::Option<&::lwm2m_core::object::Multi<u16>> {
@@ -3127,22 +3085,16 @@ pub mod v1_2 {
             self
         }
         /// Sets `Signature Algorithm Certs Supported by Server` (resource 21).
-        /// Fails when the value is outside the declared range.
         pub fn set_signature_algorithm_certs_supported_by_server(
             &mut self,
             value: ::lwm2m_core::object::Multi<u16>,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                21,
-                &RANGE_SIGNATURE_ALGORITHM_CERTS_SUPPORTED_BY_SERVER,
-                &value,
-            )?;
+        ) -> &mut Self {
             self.signature_algorithm_certs_supported_by_server = ::core::option::Option::Some(
                 value,
             );
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `TLS 1.3 Features To Use by Client` (resource 22): Unsigned Integer, no operations, optional, single instance. Range: `0..65535` (checked).
+        /// `TLS 1.3 Features To Use by Client` (resource 22): Unsigned Integer, no operations, optional, single instance.
         pub fn tls_1_3_features_to_use_by_client(&self) -> ::core::option::Option<&u16> {
             self.tls_1_3_features_to_use_by_client.as_ref()
         }
@@ -3152,20 +3104,14 @@ pub mod v1_2 {
             self
         }
         /// Sets `TLS 1.3 Features To Use by Client` (resource 22).
-        /// Fails when the value is outside the declared range.
         pub fn set_tls_1_3_features_to_use_by_client(
             &mut self,
             value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                22,
-                &RANGE_TLS_1_3_FEATURES_TO_USE_BY_CLIENT,
-                &value,
-            )?;
+        ) -> &mut Self {
             self.tls_1_3_features_to_use_by_client = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `TLS Extensions Supported by Server` (resource 23): Unsigned Integer, no operations, optional, single instance. Range: `0..65535` (checked).
+        /// `TLS Extensions Supported by Server` (resource 23): Unsigned Integer, no operations, optional, single instance.
         pub fn tls_extensions_supported_by_server(
             &self,
         ) -> ::core::option::Option<&u16> {
@@ -3177,22 +3123,16 @@ pub mod v1_2 {
             self
         }
         /// Sets `TLS Extensions Supported by Server` (resource 23).
-        /// Fails when the value is outside the declared range.
         pub fn set_tls_extensions_supported_by_server(
             &mut self,
             value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                23,
-                &RANGE_TLS_EXTENSIONS_SUPPORTED_BY_SERVER,
-                &value,
-            )?;
+        ) -> &mut Self {
             self.tls_extensions_supported_by_server = ::core::option::Option::Some(
                 value,
             );
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `TLS Extensions To Use by Client` (resource 24): Unsigned Integer, no operations, optional, single instance. Range: `0..65535` (checked).
+        /// `TLS Extensions To Use by Client` (resource 24): Unsigned Integer, no operations, optional, single instance.
         pub fn tls_extensions_to_use_by_client(&self) -> ::core::option::Option<&u16> {
             self.tls_extensions_to_use_by_client.as_ref()
         }
@@ -3202,18 +3142,9 @@ pub mod v1_2 {
             self
         }
         /// Sets `TLS Extensions To Use by Client` (resource 24).
-        /// Fails when the value is outside the declared range.
-        pub fn set_tls_extensions_to_use_by_client(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                24,
-                &RANGE_TLS_EXTENSIONS_TO_USE_BY_CLIENT,
-                &value,
-            )?;
+        pub fn set_tls_extensions_to_use_by_client(&mut self, value: u16) -> &mut Self {
             self.tls_extensions_to_use_by_client = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Secondary LwM2M Server URI` (resource 25): String, no operations, optional, multiple instances. Range: `0..255 bytes` (checked).
         pub fn secondary_lwm2m_server_uri(
@@ -3638,87 +3569,38 @@ pub mod v1_2 {
                 }
                 18 => {
                     self.set_groups_to_use_by_client(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 19 => {
                     self.set_signature_algorithms_supported_by_server(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 20 => {
                     self.set_signature_algorithms_to_use_by_client(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 21 => {
                     self.set_signature_algorithm_certs_supported_by_server(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 22 => {
                     self.set_tls_1_3_features_to_use_by_client(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 23 => {
                     self.set_tls_extensions_supported_by_server(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 24 => {
                     self.set_tls_extensions_to_use_by_client(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 25 => {
                     self.set_secondary_lwm2m_server_uri(

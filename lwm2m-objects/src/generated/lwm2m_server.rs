@@ -715,7 +715,7 @@ pub mod v1_1 {
             ::lwm2m_core::ObjLink,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(10);
-        /// `TLS-DTLS Alert Code` (resource 11): Unsigned Integer, read-only, optional, single instance. Range: `0..255` (checked).
+        /// `TLS-DTLS Alert Code` (resource 11): Unsigned Integer, read-only, optional, single instance.
         pub const TLS_DTLS_ALERT_CODE: ::lwm2m_core::object::ResourceRef<
             Lwm2mServer,
             u8,
@@ -798,10 +798,6 @@ pub mod v1_1 {
     #[cfg(feature = "alloc")]
     const RANGE_SHORT_SERVER_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(1, 65534)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_TLS_DTLS_ALERT_CODE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
     );
     /// One instance of object 1 version 1.1 (device side): every Resource it stores can be set here; servers go through [`Lwm2mServer`]'s handles.
     #[cfg(feature = "alloc")]
@@ -964,7 +960,7 @@ pub mod v1_1 {
             self.apn_link = ::core::option::Option::Some(value);
             self
         }
-        /// `TLS-DTLS Alert Code` (resource 11): Unsigned Integer, read-only, optional, single instance. Range: `0..255` (checked).
+        /// `TLS-DTLS Alert Code` (resource 11): Unsigned Integer, read-only, optional, single instance.
         pub fn tls_dtls_alert_code(&self) -> ::core::option::Option<&u8> {
             self.tls_dtls_alert_code.as_ref()
         }
@@ -974,14 +970,9 @@ pub mod v1_1 {
             self
         }
         /// Sets `TLS-DTLS Alert Code` (resource 11).
-        /// Fails when the value is outside the declared range.
-        pub fn set_tls_dtls_alert_code(
-            &mut self,
-            value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(11, &RANGE_TLS_DTLS_ALERT_CODE, &value)?;
+        pub fn set_tls_dtls_alert_code(&mut self, value: u8) -> &mut Self {
             self.tls_dtls_alert_code = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Last Bootstrapped` (resource 12): Time, read-only, optional, single instance.
         pub fn last_bootstrapped(
@@ -1354,15 +1345,8 @@ pub mod v1_1 {
                 }
                 11 => {
                     self.set_tls_dtls_alert_code(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 12 => {
                     self.set_last_bootstrapped(
@@ -1851,7 +1835,7 @@ pub mod v1_2 {
             ::lwm2m_core::ObjLink,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(10);
-        /// `TLS-DTLS Alert Code` (resource 11): Unsigned Integer, read-only, optional, single instance. Range: `0..255` (checked).
+        /// `TLS-DTLS Alert Code` (resource 11): Unsigned Integer, read-only, optional, single instance.
         pub const TLS_DTLS_ALERT_CODE: ::lwm2m_core::object::ResourceRef<
             Lwm2mServer,
             u8,
@@ -1950,7 +1934,7 @@ pub mod v1_2 {
             i8,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(26);
-        /// `Profile ID Hash Algorithm` (resource 27): Unsigned Integer, read-write, optional, single instance. Range: `0..255` (checked).
+        /// `Profile ID Hash Algorithm` (resource 27): Unsigned Integer, read-write, optional, single instance.
         pub const PROFILE_ID_HASH_ALGORITHM: ::lwm2m_core::object::ResourceRef<
             Lwm2mServer,
             u8,
@@ -1962,16 +1946,8 @@ pub mod v1_2 {
         &[(1, 65534)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_TLS_DTLS_ALERT_CODE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_DEFAULT_NOTIFICATION_MODE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(0, 1)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_PROFILE_ID_HASH_ALGORITHM: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
     );
     /// One instance of object 1 version 1.2 (device side): every Resource it stores can be set here; servers go through [`Lwm2mServer`]'s handles.
     #[cfg(feature = "alloc")]
@@ -2146,7 +2122,7 @@ pub mod v1_2 {
             self.apn_link = ::core::option::Option::Some(value);
             self
         }
-        /// `TLS-DTLS Alert Code` (resource 11): Unsigned Integer, read-only, optional, single instance. Range: `0..255` (checked).
+        /// `TLS-DTLS Alert Code` (resource 11): Unsigned Integer, read-only, optional, single instance.
         pub fn tls_dtls_alert_code(&self) -> ::core::option::Option<&u8> {
             self.tls_dtls_alert_code.as_ref()
         }
@@ -2156,14 +2132,9 @@ pub mod v1_2 {
             self
         }
         /// Sets `TLS-DTLS Alert Code` (resource 11).
-        /// Fails when the value is outside the declared range.
-        pub fn set_tls_dtls_alert_code(
-            &mut self,
-            value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(11, &RANGE_TLS_DTLS_ALERT_CODE, &value)?;
+        pub fn set_tls_dtls_alert_code(&mut self, value: u8) -> &mut Self {
             self.tls_dtls_alert_code = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Last Bootstrapped` (resource 12): Time, read-only, optional, single instance.
         pub fn last_bootstrapped(
@@ -2423,7 +2394,7 @@ pub mod v1_2 {
             self.default_notification_mode = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `Profile ID Hash Algorithm` (resource 27): Unsigned Integer, read-write, optional, single instance. Range: `0..255` (checked).
+        /// `Profile ID Hash Algorithm` (resource 27): Unsigned Integer, read-write, optional, single instance.
         pub fn profile_id_hash_algorithm(&self) -> ::core::option::Option<&u8> {
             self.profile_id_hash_algorithm.as_ref()
         }
@@ -2433,14 +2404,9 @@ pub mod v1_2 {
             self
         }
         /// Sets `Profile ID Hash Algorithm` (resource 27).
-        /// Fails when the value is outside the declared range.
-        pub fn set_profile_id_hash_algorithm(
-            &mut self,
-            value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(27, &RANGE_PROFILE_ID_HASH_ALGORITHM, &value)?;
+        pub fn set_profile_id_hash_algorithm(&mut self, value: u8) -> &mut Self {
             self.profile_id_hash_algorithm = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
     }
     #[cfg(feature = "alloc")]
@@ -2636,15 +2602,8 @@ pub mod v1_2 {
                 }
                 11 => {
                     self.set_tls_dtls_alert_code(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 12 => {
                     self.set_last_bootstrapped(
@@ -2730,15 +2689,8 @@ pub mod v1_2 {
                 }
                 27 => {
                     self.set_profile_id_hash_algorithm(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 _ => {
                     return ::core::result::Result::Err(::lwm2m_core::Error::NotFound {

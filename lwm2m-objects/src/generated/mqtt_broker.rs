@@ -144,7 +144,7 @@ pub mod v1_0 {
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(2);
-        /// `Keep Alive` (resource 3): Unsigned Integer, read-write, mandatory, single instance. Units: `s`. Range: `0..65535` (checked).
+        /// `Keep Alive` (resource 3): Unsigned Integer, read-write, mandatory, single instance. Units: `s`.
         pub const KEEP_ALIVE: ::lwm2m_core::object::ResourceRef<
             MqttBroker,
             u16,
@@ -314,10 +314,6 @@ pub mod v1_0 {
         }
     }
     #[cfg(feature = "alloc")]
-    const RANGE_KEEP_ALIVE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_PASSWORD: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(0, 65535)],
     );
@@ -376,19 +372,14 @@ pub mod v1_0 {
             self.clean_session = value;
             self
         }
-        /// `Keep Alive` (resource 3): Unsigned Integer, read-write, mandatory, single instance. Units: `s`. Range: `0..65535` (checked).
+        /// `Keep Alive` (resource 3): Unsigned Integer, read-write, mandatory, single instance. Units: `s`.
         pub fn keep_alive(&self) -> &u16 {
             &self.keep_alive
         }
         /// Sets `Keep Alive` (resource 3).
-        /// Fails when the value is outside the declared range.
-        pub fn set_keep_alive(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(3, &RANGE_KEEP_ALIVE, &value)?;
+        pub fn set_keep_alive(&mut self, value: u16) -> &mut Self {
             self.keep_alive = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `User Name` (resource 4): String, read-write, optional, single instance.
         pub fn user_name(
@@ -604,15 +595,8 @@ pub mod v1_0 {
                 }
                 3 => {
                     self.set_keep_alive(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 4 => {
                     self.set_user_name(

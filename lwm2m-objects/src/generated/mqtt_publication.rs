@@ -126,7 +126,7 @@ pub mod v1_0 {
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(5);
-        /// `Encoding` (resource 6): Unsigned Integer, read-write, optional, single instance. Range: `0..65535` (checked).
+        /// `Encoding` (resource 6): Unsigned Integer, read-write, optional, single instance.
         pub const ENCODING: ::lwm2m_core::object::ResourceRef<
             MqttPublication,
             u16,
@@ -136,10 +136,6 @@ pub mod v1_0 {
     #[cfg(feature = "alloc")]
     const RANGE_QO_S: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(0, 2)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_ENCODING: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
     );
     /// One instance of object 18831 version 1.0 (device side): every Resource it stores can be set here; servers go through [`MqttPublication`]'s handles.
     #[cfg(feature = "alloc")]
@@ -239,7 +235,7 @@ pub mod v1_0 {
             self.active = ::core::option::Option::Some(value);
             self
         }
-        /// `Encoding` (resource 6): Unsigned Integer, read-write, optional, single instance. Range: `0..65535` (checked).
+        /// `Encoding` (resource 6): Unsigned Integer, read-write, optional, single instance.
         pub fn encoding(&self) -> ::core::option::Option<&u16> {
             self.encoding.as_ref()
         }
@@ -249,14 +245,9 @@ pub mod v1_0 {
             self
         }
         /// Sets `Encoding` (resource 6).
-        /// Fails when the value is outside the declared range.
-        pub fn set_encoding(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(6, &RANGE_ENCODING, &value)?;
+        pub fn set_encoding(&mut self, value: u16) -> &mut Self {
             self.encoding = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
     }
     #[cfg(feature = "alloc")]
@@ -348,15 +339,8 @@ pub mod v1_0 {
                 }
                 6 => {
                     self.set_encoding(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 _ => {
                     return ::core::result::Result::Err(::lwm2m_core::Error::NotFound {

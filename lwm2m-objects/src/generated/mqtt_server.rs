@@ -138,7 +138,7 @@ pub mod v1_0 {
             u8,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(4);
-        /// `Keep Alive` (resource 5): Unsigned Integer, read-write, optional, single instance. Range: `0..65535` (checked).
+        /// `Keep Alive` (resource 5): Unsigned Integer, read-write, optional, single instance.
         pub const KEEP_ALIVE: ::lwm2m_core::object::ResourceRef<
             MqttServer,
             u16,
@@ -169,10 +169,6 @@ pub mod v1_0 {
     #[cfg(feature = "alloc")]
     const RANGE_WILL_QO_S: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(0, 3)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_KEEP_ALIVE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
     );
     /// One instance of object 24 version 1.0 (device side): every Resource it stores can be set here; servers go through [`MqttServer`]'s handles.
     #[cfg(feature = "alloc")]
@@ -275,7 +271,7 @@ pub mod v1_0 {
             self.will_qo_s = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `Keep Alive` (resource 5): Unsigned Integer, read-write, optional, single instance. Range: `0..65535` (checked).
+        /// `Keep Alive` (resource 5): Unsigned Integer, read-write, optional, single instance.
         pub fn keep_alive(&self) -> ::core::option::Option<&u16> {
             self.keep_alive.as_ref()
         }
@@ -285,14 +281,9 @@ pub mod v1_0 {
             self
         }
         /// Sets `Keep Alive` (resource 5).
-        /// Fails when the value is outside the declared range.
-        pub fn set_keep_alive(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(5, &RANGE_KEEP_ALIVE, &value)?;
+        pub fn set_keep_alive(&mut self, value: u16) -> &mut Self {
             self.keep_alive = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Client Identifier` (resource 6): String, read-write, mandatory, single instance.
         pub fn client_identifier(&self) -> &::lwm2m_core::object::__private::String {
@@ -441,15 +432,8 @@ pub mod v1_0 {
                 }
                 5 => {
                     self.set_keep_alive(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 6 => {
                     self.set_client_identifier(

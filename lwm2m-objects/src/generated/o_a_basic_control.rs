@@ -228,13 +228,13 @@ pub mod v1_0 {
             i32,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(803);
-        /// `Push-Button Event Configuration` (resource 806): Unsigned Integer, read-write, mandatory, single instance. Range: `0..255` (checked).
+        /// `Push-Button Event Configuration` (resource 806): Unsigned Integer, read-write, mandatory, single instance.
         pub const PUSH_BUTTON_EVENT_CONFIGURATION: ::lwm2m_core::object::ResourceRef<
             OABasicControl,
             u8,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(806);
-        /// `Presence Sensor Event Configuration` (resource 807): Unsigned Integer, read-write, mandatory, single instance. Range: `0..255` (checked).
+        /// `Presence Sensor Event Configuration` (resource 807): Unsigned Integer, read-write, mandatory, single instance.
         pub const PRESENCE_SENSOR_EVENT_CONFIGURATION: ::lwm2m_core::object::ResourceRef<
             OABasicControl,
             u8,
@@ -247,7 +247,7 @@ pub mod v1_0 {
             ::lwm2m_core::object::CoreLink,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(909);
-        /// `Supersede Heartbeat` (resource 805): Unsigned Integer, write-only, optional, single instance. Units: `s`. Range: `0..65535` (checked).
+        /// `Supersede Heartbeat` (resource 805): Unsigned Integer, write-only, optional, single instance. Units: `s`.
         pub const SUPERSEDE_HEARTBEAT: ::lwm2m_core::object::ResourceRef<
             OABasicControl,
             u16,
@@ -259,7 +259,7 @@ pub mod v1_0 {
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(905);
-        /// `Inject Test Event` (resource 906): Unsigned Integer, read-write, optional, single instance. Range: `0..65535` (checked).
+        /// `Inject Test Event` (resource 906): Unsigned Integer, read-write, optional, single instance.
         pub const INJECT_TEST_EVENT: ::lwm2m_core::object::ResourceRef<
             OABasicControl,
             u16,
@@ -403,22 +403,6 @@ pub mod v1_0 {
     const RANGE_CONTROLLED_APPLICATION_GROUP_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(0, 65535)],
     );
-    #[cfg(feature = "alloc")]
-    const RANGE_PUSH_BUTTON_EVENT_CONFIGURATION: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_PRESENCE_SENSOR_EVENT_CONFIGURATION: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_SUPERSEDE_HEARTBEAT: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_INJECT_TEST_EVENT: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
     /// One instance of object 3387 version 1.0 (device side): every Resource it stores can be set here; servers go through [`OABasicControl`]'s handles.
     #[cfg(feature = "alloc")]
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -560,41 +544,26 @@ pub mod v1_0 {
             self.controlled_application_group_id = value;
             ::core::result::Result::Ok(self)
         }
-        /// `Push-Button Event Configuration` (resource 806): Unsigned Integer, read-write, mandatory, single instance. Range: `0..255` (checked).
+        /// `Push-Button Event Configuration` (resource 806): Unsigned Integer, read-write, mandatory, single instance.
         pub fn push_button_event_configuration(&self) -> &u8 {
             &self.push_button_event_configuration
         }
         /// Sets `Push-Button Event Configuration` (resource 806).
-        /// Fails when the value is outside the declared range.
-        pub fn set_push_button_event_configuration(
-            &mut self,
-            value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                806,
-                &RANGE_PUSH_BUTTON_EVENT_CONFIGURATION,
-                &value,
-            )?;
+        pub fn set_push_button_event_configuration(&mut self, value: u8) -> &mut Self {
             self.push_button_event_configuration = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Presence Sensor Event Configuration` (resource 807): Unsigned Integer, read-write, mandatory, single instance. Range: `0..255` (checked).
+        /// `Presence Sensor Event Configuration` (resource 807): Unsigned Integer, read-write, mandatory, single instance.
         pub fn presence_sensor_event_configuration(&self) -> &u8 {
             &self.presence_sensor_event_configuration
         }
         /// Sets `Presence Sensor Event Configuration` (resource 807).
-        /// Fails when the value is outside the declared range.
         pub fn set_presence_sensor_event_configuration(
             &mut self,
             value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                807,
-                &RANGE_PRESENCE_SENSOR_EVENT_CONFIGURATION,
-                &value,
-            )?;
+        ) -> &mut Self {
             self.presence_sensor_event_configuration = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Executing Object` (resource 909): Corelnk, read-write, mandatory, single instance.
         pub fn executing_object(&self) -> &::lwm2m_core::object::CoreLink {
@@ -608,7 +577,7 @@ pub mod v1_0 {
             self.executing_object = value;
             self
         }
-        /// `Supersede Heartbeat` (resource 805): Unsigned Integer, write-only, optional, single instance. Units: `s`. Range: `0..65535` (checked).
+        /// `Supersede Heartbeat` (resource 805): Unsigned Integer, write-only, optional, single instance. Units: `s`.
         pub fn supersede_heartbeat(&self) -> ::core::option::Option<&u16> {
             self.supersede_heartbeat.as_ref()
         }
@@ -618,14 +587,9 @@ pub mod v1_0 {
             self
         }
         /// Sets `Supersede Heartbeat` (resource 805).
-        /// Fails when the value is outside the declared range.
-        pub fn set_supersede_heartbeat(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(805, &RANGE_SUPERSEDE_HEARTBEAT, &value)?;
+        pub fn set_supersede_heartbeat(&mut self, value: u16) -> &mut Self {
             self.supersede_heartbeat = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Debug Mode Enabled` (resource 905): Boolean, read-write, optional, single instance.
         pub fn debug_mode_enabled(&self) -> ::core::option::Option<&bool> {
@@ -641,7 +605,7 @@ pub mod v1_0 {
             self.debug_mode_enabled = ::core::option::Option::Some(value);
             self
         }
-        /// `Inject Test Event` (resource 906): Unsigned Integer, read-write, optional, single instance. Range: `0..65535` (checked).
+        /// `Inject Test Event` (resource 906): Unsigned Integer, read-write, optional, single instance.
         pub fn inject_test_event(&self) -> ::core::option::Option<&u16> {
             self.inject_test_event.as_ref()
         }
@@ -651,14 +615,9 @@ pub mod v1_0 {
             self
         }
         /// Sets `Inject Test Event` (resource 906).
-        /// Fails when the value is outside the declared range.
-        pub fn set_inject_test_event(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(906, &RANGE_INJECT_TEST_EVENT, &value)?;
+        pub fn set_inject_test_event(&mut self, value: u16) -> &mut Self {
             self.inject_test_event = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Object Enabled` (resource 924): Boolean, read-write, optional, single instance.
         pub fn object_enabled(&self) -> ::core::option::Option<&bool> {
@@ -863,27 +822,13 @@ pub mod v1_0 {
                 }
                 806 => {
                     self.set_push_button_event_configuration(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 807 => {
                     self.set_presence_sensor_event_configuration(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 909 => {
                     self.set_executing_object(
@@ -892,15 +837,8 @@ pub mod v1_0 {
                 }
                 805 => {
                     self.set_supersede_heartbeat(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 905 => {
                     self.set_debug_mode_enabled(
@@ -909,15 +847,8 @@ pub mod v1_0 {
                 }
                 906 => {
                     self.set_inject_test_event(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 924 => {
                     self.set_object_enabled(

@@ -156,7 +156,7 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(901);
-        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance.
         pub const ERROR_STATUS: ::lwm2m_core::object::ResourceRef<
             OADevice,
             u16,
@@ -176,13 +176,13 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(501);
-        /// `BMS ID` (resource 929): Unsigned Integer, read-write, optional, single instance. Range: `0..65535` (checked).
+        /// `BMS ID` (resource 929): Unsigned Integer, read-write, optional, single instance.
         pub const BMS_ID: ::lwm2m_core::object::ResourceRef<
             OADevice,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(929);
-        /// `CPU Temperature` (resource 503): Integer, read-only, mandatory, single instance. Units: `C`. Range: `-128..127` (checked).
+        /// `CPU Temperature` (resource 503): Integer, read-only, mandatory, single instance. Units: `C`.
         pub const CPU_TEMPERATURE: ::lwm2m_core::object::ResourceRef<
             OADevice,
             i8,
@@ -195,13 +195,13 @@ pub mod v1_0 {
             ::lwm2m_core::object::Multi<::lwm2m_core::object::CoreLink>,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(504);
-        /// `Total Energy Usage` (resource 910): Unsigned Integer, read-only, mandatory, single instance. Units: `Ws`. Range: `0..18446744073709551615` (checked).
+        /// `Total Energy Usage` (resource 910): Unsigned Integer, read-only, mandatory, single instance. Units: `Ws`.
         pub const TOTAL_ENERGY_USAGE: ::lwm2m_core::object::ResourceRef<
             OADevice,
             u64,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(910);
-        /// `Actual Power Usage` (resource 911): Unsigned Integer, read-only, mandatory, single instance. Units: `W`. Range: `0..4294967295` (checked).
+        /// `Actual Power Usage` (resource 911): Unsigned Integer, read-only, mandatory, single instance. Units: `W`.
         pub const ACTUAL_POWER_USAGE: ::lwm2m_core::object::ResourceRef<
             OADevice,
             u32,
@@ -221,7 +221,7 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(908);
-        /// `System Failure Time` (resource 505): Unsigned Integer, read-write, optional, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `System Failure Time` (resource 505): Unsigned Integer, read-write, optional, single instance. Units: `ms`.
         pub const SYSTEM_FAILURE_TIME: ::lwm2m_core::object::ResourceRef<
             OADevice,
             u16,
@@ -233,10 +233,6 @@ pub mod v1_0 {
         &[(0, 256)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_ERROR_STATUS: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_OEM_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(0, 64)],
     );
@@ -245,32 +241,12 @@ pub mod v1_0 {
         &[(0, 64)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_BMS_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_CPU_TEMPERATURE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(-128, 127)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_TOTAL_ENERGY_USAGE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 18446744073709551615)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_ACTUAL_POWER_USAGE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 4294967295)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_ACCURACY_CLASS: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(0, 64)],
     );
     #[cfg(feature = "alloc")]
     const RANGE_MOUNTING_LOCATION: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(1, 64)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_SYSTEM_FAILURE_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
     );
     /// One instance of object 3388 version 1.0 (device side): every Resource it stores can be set here; servers go through [`OADevice`]'s handles.
     #[cfg(feature = "alloc")]
@@ -334,19 +310,14 @@ pub mod v1_0 {
             self.documentary_description = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance.
         pub fn error_status(&self) -> &u16 {
             &self.error_status
         }
         /// Sets `Error Status` (resource 907).
-        /// Fails when the value is outside the declared range.
-        pub fn set_error_status(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(907, &RANGE_ERROR_STATUS, &value)?;
+        pub fn set_error_status(&mut self, value: u16) -> &mut Self {
             self.error_status = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `OEM ID` (resource 500): String, read-only, optional, single instance. Range: `0..64 bytes` (checked).
         pub fn oem_id(
@@ -390,7 +361,7 @@ pub mod v1_0 {
             self.oem_string = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `BMS ID` (resource 929): Unsigned Integer, read-write, optional, single instance. Range: `0..65535` (checked).
+        /// `BMS ID` (resource 929): Unsigned Integer, read-write, optional, single instance.
         pub fn bms_id(&self) -> ::core::option::Option<&u16> {
             self.bms_id.as_ref()
         }
@@ -400,28 +371,18 @@ pub mod v1_0 {
             self
         }
         /// Sets `BMS ID` (resource 929).
-        /// Fails when the value is outside the declared range.
-        pub fn set_bms_id(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(929, &RANGE_BMS_ID, &value)?;
+        pub fn set_bms_id(&mut self, value: u16) -> &mut Self {
             self.bms_id = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `CPU Temperature` (resource 503): Integer, read-only, mandatory, single instance. Units: `C`. Range: `-128..127` (checked).
+        /// `CPU Temperature` (resource 503): Integer, read-only, mandatory, single instance. Units: `C`.
         pub fn cpu_temperature(&self) -> &i8 {
             &self.cpu_temperature
         }
         /// Sets `CPU Temperature` (resource 503).
-        /// Fails when the value is outside the declared range.
-        pub fn set_cpu_temperature(
-            &mut self,
-            value: i8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(503, &RANGE_CPU_TEMPERATURE, &value)?;
+        pub fn set_cpu_temperature(&mut self, value: i8) -> &mut Self {
             self.cpu_temperature = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Executing Objects` (resource 504): Corelnk, read-only, mandatory, multiple instances.
         pub fn executing_objects(
@@ -437,33 +398,23 @@ pub mod v1_0 {
             self.executing_objects = value;
             self
         }
-        /// `Total Energy Usage` (resource 910): Unsigned Integer, read-only, mandatory, single instance. Units: `Ws`. Range: `0..18446744073709551615` (checked).
+        /// `Total Energy Usage` (resource 910): Unsigned Integer, read-only, mandatory, single instance. Units: `Ws`.
         pub fn total_energy_usage(&self) -> &u64 {
             &self.total_energy_usage
         }
         /// Sets `Total Energy Usage` (resource 910).
-        /// Fails when the value is outside the declared range.
-        pub fn set_total_energy_usage(
-            &mut self,
-            value: u64,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(910, &RANGE_TOTAL_ENERGY_USAGE, &value)?;
+        pub fn set_total_energy_usage(&mut self, value: u64) -> &mut Self {
             self.total_energy_usage = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Actual Power Usage` (resource 911): Unsigned Integer, read-only, mandatory, single instance. Units: `W`. Range: `0..4294967295` (checked).
+        /// `Actual Power Usage` (resource 911): Unsigned Integer, read-only, mandatory, single instance. Units: `W`.
         pub fn actual_power_usage(&self) -> &u32 {
             &self.actual_power_usage
         }
         /// Sets `Actual Power Usage` (resource 911).
-        /// Fails when the value is outside the declared range.
-        pub fn set_actual_power_usage(
-            &mut self,
-            value: u32,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(911, &RANGE_ACTUAL_POWER_USAGE, &value)?;
+        pub fn set_actual_power_usage(&mut self, value: u32) -> &mut Self {
             self.actual_power_usage = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Accuracy Class` (resource 912): String, read-only, optional, single instance. Range: `0..64 bytes` (checked).
         pub fn accuracy_class(
@@ -500,7 +451,7 @@ pub mod v1_0 {
             self.mounting_location = value;
             ::core::result::Result::Ok(self)
         }
-        /// `System Failure Time` (resource 505): Unsigned Integer, read-write, optional, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `System Failure Time` (resource 505): Unsigned Integer, read-write, optional, single instance. Units: `ms`.
         pub fn system_failure_time(&self) -> ::core::option::Option<&u16> {
             self.system_failure_time.as_ref()
         }
@@ -510,14 +461,9 @@ pub mod v1_0 {
             self
         }
         /// Sets `System Failure Time` (resource 505).
-        /// Fails when the value is outside the declared range.
-        pub fn set_system_failure_time(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(505, &RANGE_SYSTEM_FAILURE_TIME, &value)?;
+        pub fn set_system_failure_time(&mut self, value: u16) -> &mut Self {
             self.system_failure_time = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
     }
     #[cfg(feature = "alloc")]
@@ -631,15 +577,8 @@ pub mod v1_0 {
                 }
                 907 => {
                     self.set_error_status(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 500 => {
                     self.set_oem_id(
@@ -667,27 +606,13 @@ pub mod v1_0 {
                 }
                 929 => {
                     self.set_bms_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 503 => {
                     self.set_cpu_temperature(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 504 => {
                     self.set_executing_objects(
@@ -696,27 +621,13 @@ pub mod v1_0 {
                 }
                 910 => {
                     self.set_total_energy_usage(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 911 => {
                     self.set_actual_power_usage(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 912 => {
                     self.set_accuracy_class(
@@ -744,15 +655,8 @@ pub mod v1_0 {
                 }
                 505 => {
                     self.set_system_failure_time(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 _ => {
                     return ::core::result::Result::Err(::lwm2m_core::Error::NotFound {

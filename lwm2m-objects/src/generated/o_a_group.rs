@@ -93,13 +93,13 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(901);
-        /// `Application Group ID` (resource 600): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Application Group ID` (resource 600): Unsigned Integer, read-write, mandatory, single instance.
         pub const APPLICATION_GROUP_ID: ::lwm2m_core::object::ResourceRef<
             OAGroup,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(600);
-        /// `Security Group ID` (resource 601): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Security Group ID` (resource 601): Unsigned Integer, read-write, mandatory, single instance.
         pub const SECURITY_GROUP_ID: ::lwm2m_core::object::ResourceRef<
             OAGroup,
             u16,
@@ -123,14 +123,6 @@ pub mod v1_0 {
     #[cfg(feature = "alloc")]
     const RANGE_DOCUMENTARY_DESCRIPTION: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(0, 256)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_APPLICATION_GROUP_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_SECURITY_GROUP_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
     );
     /// One instance of object 3389 version 1.0 (device side): every Resource it stores can be set here; servers go through [`OAGroup`]'s handles.
     #[cfg(feature = "alloc")]
@@ -189,33 +181,23 @@ pub mod v1_0 {
             self.documentary_description = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `Application Group ID` (resource 600): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Application Group ID` (resource 600): Unsigned Integer, read-write, mandatory, single instance.
         pub fn application_group_id(&self) -> &u16 {
             &self.application_group_id
         }
         /// Sets `Application Group ID` (resource 600).
-        /// Fails when the value is outside the declared range.
-        pub fn set_application_group_id(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(600, &RANGE_APPLICATION_GROUP_ID, &value)?;
+        pub fn set_application_group_id(&mut self, value: u16) -> &mut Self {
             self.application_group_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Security Group ID` (resource 601): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Security Group ID` (resource 601): Unsigned Integer, read-write, mandatory, single instance.
         pub fn security_group_id(&self) -> &u16 {
             &self.security_group_id
         }
         /// Sets `Security Group ID` (resource 601).
-        /// Fails when the value is outside the declared range.
-        pub fn set_security_group_id(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(601, &RANGE_SECURITY_GROUP_ID, &value)?;
+        pub fn set_security_group_id(&mut self, value: u16) -> &mut Self {
             self.security_group_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `IP Addresses` (resource 602): Opaque, read-write, mandatory, multiple instances.
         pub fn ip_addresses(
@@ -316,27 +298,13 @@ pub mod v1_0 {
                 }
                 600 => {
                     self.set_application_group_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 601 => {
                     self.set_security_group_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 602 => {
                     self.set_ip_addresses(

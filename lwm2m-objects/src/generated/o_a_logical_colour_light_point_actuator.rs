@@ -264,13 +264,13 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(901);
-        /// `Target Colour X` (resource 125): Unsigned Integer, read-only, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Target Colour X` (resource 125): Unsigned Integer, read-only, mandatory, single instance.
         pub const TARGET_COLOUR_X: ::lwm2m_core::object::ResourceRef<
             OALogicalColourLightPointActuator,
             u16,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(125);
-        /// `Target Colour Y` (resource 126): Unsigned Integer, read-only, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Target Colour Y` (resource 126): Unsigned Integer, read-only, mandatory, single instance.
         pub const TARGET_COLOUR_Y: ::lwm2m_core::object::ResourceRef<
             OALogicalColourLightPointActuator,
             u16,
@@ -289,31 +289,31 @@ pub mod v1_0 {
             u8,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(921);
-        /// `Colour Changing Time` (resource 127): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Colour Changing Time` (resource 127): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`.
         pub const COLOUR_CHANGING_TIME: ::lwm2m_core::object::ResourceRef<
             OALogicalColourLightPointActuator,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(127);
-        /// `Colour Transition Time` (resource 128): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Colour Transition Time` (resource 128): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`.
         pub const COLOUR_TRANSITION_TIME: ::lwm2m_core::object::ResourceRef<
             OALogicalColourLightPointActuator,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(128);
-        /// `Hue Step Size` (resource 129): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Hue Step Size` (resource 129): Unsigned Integer, read-write, mandatory, single instance.
         pub const HUE_STEP_SIZE: ::lwm2m_core::object::ResourceRef<
             OALogicalColourLightPointActuator,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(129);
-        /// `Saturation Step Size` (resource 130): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Saturation Step Size` (resource 130): Unsigned Integer, read-write, mandatory, single instance.
         pub const SATURATION_STEP_SIZE: ::lwm2m_core::object::ResourceRef<
             OALogicalColourLightPointActuator,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(130);
-        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance.
         pub const APPLICATION_GROUP_ID: ::lwm2m_core::object::ResourceRef<
             OALogicalColourLightPointActuator,
             u16,
@@ -325,7 +325,7 @@ pub mod v1_0 {
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(904);
-        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance. Range: `0..255` (checked).
+        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance.
         pub const STATUS_REPORT_STRUCTURE_ID: ::lwm2m_core::object::ResourceRef<
             OALogicalColourLightPointActuator,
             u8,
@@ -377,7 +377,7 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::Vec<u8>,
             ::lwm2m_core::object::Write,
         > = ::lwm2m_core::object::ResourceRef::new(133);
-        /// `Recall Scene` (resource 902): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Recall Scene` (resource 902): Unsigned Integer, read-write, mandatory, single instance.
         pub const RECALL_SCENE: ::lwm2m_core::object::ResourceRef<
             OALogicalColourLightPointActuator,
             u16,
@@ -389,7 +389,7 @@ pub mod v1_0 {
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(905);
-        /// `Inject Test Event` (resource 906): Unsigned Integer, read-write, optional, single instance. Range: `0..65535` (checked).
+        /// `Inject Test Event` (resource 906): Unsigned Integer, read-write, optional, single instance.
         pub const INJECT_TEST_EVENT: ::lwm2m_core::object::ResourceRef<
             OALogicalColourLightPointActuator,
             u16,
@@ -413,52 +413,12 @@ pub mod v1_0 {
         &[(0, 256)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_TARGET_COLOUR_X: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_TARGET_COLOUR_Y: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_PRIORITY: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(0, 5)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_COLOUR_CHANGING_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_COLOUR_TRANSITION_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_HUE_STEP_SIZE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_SATURATION_STEP_SIZE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_APPLICATION_GROUP_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_STATUS_RESEND_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(1, 600)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_STATUS_REPORT_STRUCTURE_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_RECALL_SCENE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_INJECT_TEST_EVENT: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
     );
     /// One instance of object 3390 version 1.0 (device side): every Resource it stores can be set here; servers go through [`OALogicalColourLightPointActuator`]'s handles.
     #[cfg(feature = "alloc")]
@@ -564,33 +524,23 @@ pub mod v1_0 {
             self.documentary_description = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `Target Colour X` (resource 125): Unsigned Integer, read-only, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Target Colour X` (resource 125): Unsigned Integer, read-only, mandatory, single instance.
         pub fn target_colour_x(&self) -> &u16 {
             &self.target_colour_x
         }
         /// Sets `Target Colour X` (resource 125).
-        /// Fails when the value is outside the declared range.
-        pub fn set_target_colour_x(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(125, &RANGE_TARGET_COLOUR_X, &value)?;
+        pub fn set_target_colour_x(&mut self, value: u16) -> &mut Self {
             self.target_colour_x = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Target Colour Y` (resource 126): Unsigned Integer, read-only, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Target Colour Y` (resource 126): Unsigned Integer, read-only, mandatory, single instance.
         pub fn target_colour_y(&self) -> &u16 {
             &self.target_colour_y
         }
         /// Sets `Target Colour Y` (resource 126).
-        /// Fails when the value is outside the declared range.
-        pub fn set_target_colour_y(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(126, &RANGE_TARGET_COLOUR_Y, &value)?;
+        pub fn set_target_colour_y(&mut self, value: u16) -> &mut Self {
             self.target_colour_y = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Executing Object` (resource 909): Corelnk, read-write, mandatory, single instance.
         pub fn executing_object(&self) -> &::lwm2m_core::object::CoreLink {
@@ -618,75 +568,50 @@ pub mod v1_0 {
             self.priority = value;
             ::core::result::Result::Ok(self)
         }
-        /// `Colour Changing Time` (resource 127): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Colour Changing Time` (resource 127): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`.
         pub fn colour_changing_time(&self) -> &u16 {
             &self.colour_changing_time
         }
         /// Sets `Colour Changing Time` (resource 127).
-        /// Fails when the value is outside the declared range.
-        pub fn set_colour_changing_time(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(127, &RANGE_COLOUR_CHANGING_TIME, &value)?;
+        pub fn set_colour_changing_time(&mut self, value: u16) -> &mut Self {
             self.colour_changing_time = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Colour Transition Time` (resource 128): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Colour Transition Time` (resource 128): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`.
         pub fn colour_transition_time(&self) -> &u16 {
             &self.colour_transition_time
         }
         /// Sets `Colour Transition Time` (resource 128).
-        /// Fails when the value is outside the declared range.
-        pub fn set_colour_transition_time(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(128, &RANGE_COLOUR_TRANSITION_TIME, &value)?;
+        pub fn set_colour_transition_time(&mut self, value: u16) -> &mut Self {
             self.colour_transition_time = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Hue Step Size` (resource 129): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Hue Step Size` (resource 129): Unsigned Integer, read-write, mandatory, single instance.
         pub fn hue_step_size(&self) -> &u16 {
             &self.hue_step_size
         }
         /// Sets `Hue Step Size` (resource 129).
-        /// Fails when the value is outside the declared range.
-        pub fn set_hue_step_size(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(129, &RANGE_HUE_STEP_SIZE, &value)?;
+        pub fn set_hue_step_size(&mut self, value: u16) -> &mut Self {
             self.hue_step_size = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Saturation Step Size` (resource 130): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Saturation Step Size` (resource 130): Unsigned Integer, read-write, mandatory, single instance.
         pub fn saturation_step_size(&self) -> &u16 {
             &self.saturation_step_size
         }
         /// Sets `Saturation Step Size` (resource 130).
-        /// Fails when the value is outside the declared range.
-        pub fn set_saturation_step_size(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(130, &RANGE_SATURATION_STEP_SIZE, &value)?;
+        pub fn set_saturation_step_size(&mut self, value: u16) -> &mut Self {
             self.saturation_step_size = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance.
         pub fn application_group_id(&self) -> &u16 {
             &self.application_group_id
         }
         /// Sets `Application Group ID` (resource 903).
-        /// Fails when the value is outside the declared range.
-        pub fn set_application_group_id(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(903, &RANGE_APPLICATION_GROUP_ID, &value)?;
+        pub fn set_application_group_id(&mut self, value: u16) -> &mut Self {
             self.application_group_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Status Resend Time` (resource 904): Unsigned Integer, read-write, mandatory, single instance. Units: `s`. Range: `1..600` (checked).
         pub fn status_resend_time(&self) -> &u16 {
@@ -702,19 +627,14 @@ pub mod v1_0 {
             self.status_resend_time = value;
             ::core::result::Result::Ok(self)
         }
-        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance. Range: `0..255` (checked).
+        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance.
         pub fn status_report_structure_id(&self) -> &u8 {
             &self.status_report_structure_id
         }
         /// Sets `Status Report Structure ID` (resource 919).
-        /// Fails when the value is outside the declared range.
-        pub fn set_status_report_structure_id(
-            &mut self,
-            value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(919, &RANGE_STATUS_REPORT_STRUCTURE_ID, &value)?;
+        pub fn set_status_report_structure_id(&mut self, value: u8) -> &mut Self {
             self.status_report_structure_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Scene Cache` (resource 922): Opaque, read-write, optional, multiple instances.
         pub fn scene_cache(
@@ -791,19 +711,14 @@ pub mod v1_0 {
             self.step_hue = value;
             self
         }
-        /// `Recall Scene` (resource 902): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Recall Scene` (resource 902): Unsigned Integer, read-write, mandatory, single instance.
         pub fn recall_scene(&self) -> &u16 {
             &self.recall_scene
         }
         /// Sets `Recall Scene` (resource 902).
-        /// Fails when the value is outside the declared range.
-        pub fn set_recall_scene(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(902, &RANGE_RECALL_SCENE, &value)?;
+        pub fn set_recall_scene(&mut self, value: u16) -> &mut Self {
             self.recall_scene = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Debug Mode Enabled` (resource 905): Boolean, read-write, optional, single instance.
         pub fn debug_mode_enabled(&self) -> ::core::option::Option<&bool> {
@@ -819,7 +734,7 @@ pub mod v1_0 {
             self.debug_mode_enabled = ::core::option::Option::Some(value);
             self
         }
-        /// `Inject Test Event` (resource 906): Unsigned Integer, read-write, optional, single instance. Range: `0..65535` (checked).
+        /// `Inject Test Event` (resource 906): Unsigned Integer, read-write, optional, single instance.
         pub fn inject_test_event(&self) -> ::core::option::Option<&u16> {
             self.inject_test_event.as_ref()
         }
@@ -829,14 +744,9 @@ pub mod v1_0 {
             self
         }
         /// Sets `Inject Test Event` (resource 906).
-        /// Fails when the value is outside the declared range.
-        pub fn set_inject_test_event(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(906, &RANGE_INJECT_TEST_EVENT, &value)?;
+        pub fn set_inject_test_event(&mut self, value: u16) -> &mut Self {
             self.inject_test_event = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Object Enabled` (resource 924): Boolean, read-write, optional, single instance.
         pub fn object_enabled(&self) -> ::core::option::Option<&bool> {
@@ -1030,27 +940,13 @@ pub mod v1_0 {
                 }
                 125 => {
                     self.set_target_colour_x(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 126 => {
                     self.set_target_colour_y(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 909 => {
                     self.set_executing_object(
@@ -1071,63 +967,28 @@ pub mod v1_0 {
                 }
                 127 => {
                     self.set_colour_changing_time(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 128 => {
                     self.set_colour_transition_time(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 129 => {
                     self.set_hue_step_size(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 130 => {
                     self.set_saturation_step_size(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 903 => {
                     self.set_application_group_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 904 => {
                     self.set_status_resend_time(
@@ -1143,15 +1004,8 @@ pub mod v1_0 {
                 }
                 919 => {
                     self.set_status_report_structure_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 922 => {
                     self.set_scene_cache(
@@ -1185,15 +1039,8 @@ pub mod v1_0 {
                 }
                 902 => {
                     self.set_recall_scene(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 905 => {
                     self.set_debug_mode_enabled(
@@ -1202,15 +1049,8 @@ pub mod v1_0 {
                 }
                 906 => {
                     self.set_inject_test_event(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 924 => {
                     self.set_object_enabled(

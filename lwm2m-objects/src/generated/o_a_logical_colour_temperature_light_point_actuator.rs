@@ -229,7 +229,7 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(901);
-        /// `Target Colour Temperature` (resource 146): Unsigned Integer, read-only, mandatory, single instance. Units: `K`. Range: `0..65535` (checked).
+        /// `Target Colour Temperature` (resource 146): Unsigned Integer, read-only, mandatory, single instance. Units: `K`.
         pub const TARGET_COLOUR_TEMPERATURE: ::lwm2m_core::object::ResourceRef<
             OALogicalColourTemperatureLightPointActuator,
             u16,
@@ -248,25 +248,25 @@ pub mod v1_0 {
             u8,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(921);
-        /// `Colour Temperature Changing Time` (resource 139): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Colour Temperature Changing Time` (resource 139): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`.
         pub const COLOUR_TEMPERATURE_CHANGING_TIME: ::lwm2m_core::object::ResourceRef<
             OALogicalColourTemperatureLightPointActuator,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(139);
-        /// `Colour Temperature Transition Time` (resource 140): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Colour Temperature Transition Time` (resource 140): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`.
         pub const COLOUR_TEMPERATURE_TRANSITION_TIME: ::lwm2m_core::object::ResourceRef<
             OALogicalColourTemperatureLightPointActuator,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(140);
-        /// `Colour Temperature Step Size` (resource 141): Unsigned Integer, read-write, mandatory, single instance. Units: `K`. Range: `0..65535` (checked).
+        /// `Colour Temperature Step Size` (resource 141): Unsigned Integer, read-write, mandatory, single instance. Units: `K`.
         pub const COLOUR_TEMPERATURE_STEP_SIZE: ::lwm2m_core::object::ResourceRef<
             OALogicalColourTemperatureLightPointActuator,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(141);
-        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance.
         pub const APPLICATION_GROUP_ID: ::lwm2m_core::object::ResourceRef<
             OALogicalColourTemperatureLightPointActuator,
             u16,
@@ -278,7 +278,7 @@ pub mod v1_0 {
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(904);
-        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance. Range: `0..255` (checked).
+        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance.
         pub const STATUS_REPORT_STRUCTURE_ID: ::lwm2m_core::object::ResourceRef<
             OALogicalColourTemperatureLightPointActuator,
             u8,
@@ -317,7 +317,7 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::Vec<u8>,
             ::lwm2m_core::object::Write,
         > = ::lwm2m_core::object::ResourceRef::new(145);
-        /// `Recall Scene` (resource 902): Unsigned Integer, write-only, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Recall Scene` (resource 902): Unsigned Integer, write-only, mandatory, single instance.
         pub const RECALL_SCENE: ::lwm2m_core::object::ResourceRef<
             OALogicalColourTemperatureLightPointActuator,
             u16,
@@ -329,7 +329,7 @@ pub mod v1_0 {
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(905);
-        /// `Inject Test Event` (resource 906): Unsigned Integer, write-only, optional, single instance. Range: `0..65535` (checked).
+        /// `Inject Test Event` (resource 906): Unsigned Integer, write-only, optional, single instance.
         pub const INJECT_TEST_EVENT: ::lwm2m_core::object::ResourceRef<
             OALogicalColourTemperatureLightPointActuator,
             u16,
@@ -353,44 +353,12 @@ pub mod v1_0 {
         &[(0, 256)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_TARGET_COLOUR_TEMPERATURE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_PRIORITY: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(0, 5)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_COLOUR_TEMPERATURE_CHANGING_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_COLOUR_TEMPERATURE_TRANSITION_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_COLOUR_TEMPERATURE_STEP_SIZE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_APPLICATION_GROUP_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_STATUS_RESEND_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(1, 600)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_STATUS_REPORT_STRUCTURE_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_RECALL_SCENE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_INJECT_TEST_EVENT: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
     );
     /// One instance of object 3391 version 1.0 (device side): every Resource it stores can be set here; servers go through [`OALogicalColourTemperatureLightPointActuator`]'s handles.
     #[cfg(feature = "alloc")]
@@ -488,19 +456,14 @@ pub mod v1_0 {
             self.documentary_description = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `Target Colour Temperature` (resource 146): Unsigned Integer, read-only, mandatory, single instance. Units: `K`. Range: `0..65535` (checked).
+        /// `Target Colour Temperature` (resource 146): Unsigned Integer, read-only, mandatory, single instance. Units: `K`.
         pub fn target_colour_temperature(&self) -> &u16 {
             &self.target_colour_temperature
         }
         /// Sets `Target Colour Temperature` (resource 146).
-        /// Fails when the value is outside the declared range.
-        pub fn set_target_colour_temperature(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(146, &RANGE_TARGET_COLOUR_TEMPERATURE, &value)?;
+        pub fn set_target_colour_temperature(&mut self, value: u16) -> &mut Self {
             self.target_colour_temperature = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Executing Object` (resource 909): Corelnk, read-write, mandatory, single instance.
         pub fn executing_object(&self) -> &::lwm2m_core::object::CoreLink {
@@ -528,73 +491,44 @@ pub mod v1_0 {
             self.priority = value;
             ::core::result::Result::Ok(self)
         }
-        /// `Colour Temperature Changing Time` (resource 139): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Colour Temperature Changing Time` (resource 139): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`.
         pub fn colour_temperature_changing_time(&self) -> &u16 {
             &self.colour_temperature_changing_time
         }
         /// Sets `Colour Temperature Changing Time` (resource 139).
-        /// Fails when the value is outside the declared range.
-        pub fn set_colour_temperature_changing_time(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                139,
-                &RANGE_COLOUR_TEMPERATURE_CHANGING_TIME,
-                &value,
-            )?;
+        pub fn set_colour_temperature_changing_time(&mut self, value: u16) -> &mut Self {
             self.colour_temperature_changing_time = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Colour Temperature Transition Time` (resource 140): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Colour Temperature Transition Time` (resource 140): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`.
         pub fn colour_temperature_transition_time(&self) -> &u16 {
             &self.colour_temperature_transition_time
         }
         /// Sets `Colour Temperature Transition Time` (resource 140).
-        /// Fails when the value is outside the declared range.
         pub fn set_colour_temperature_transition_time(
             &mut self,
             value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                140,
-                &RANGE_COLOUR_TEMPERATURE_TRANSITION_TIME,
-                &value,
-            )?;
+        ) -> &mut Self {
             self.colour_temperature_transition_time = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Colour Temperature Step Size` (resource 141): Unsigned Integer, read-write, mandatory, single instance. Units: `K`. Range: `0..65535` (checked).
+        /// `Colour Temperature Step Size` (resource 141): Unsigned Integer, read-write, mandatory, single instance. Units: `K`.
         pub fn colour_temperature_step_size(&self) -> &u16 {
             &self.colour_temperature_step_size
         }
         /// Sets `Colour Temperature Step Size` (resource 141).
-        /// Fails when the value is outside the declared range.
-        pub fn set_colour_temperature_step_size(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                141,
-                &RANGE_COLOUR_TEMPERATURE_STEP_SIZE,
-                &value,
-            )?;
+        pub fn set_colour_temperature_step_size(&mut self, value: u16) -> &mut Self {
             self.colour_temperature_step_size = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance.
         pub fn application_group_id(&self) -> &u16 {
             &self.application_group_id
         }
         /// Sets `Application Group ID` (resource 903).
-        /// Fails when the value is outside the declared range.
-        pub fn set_application_group_id(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(903, &RANGE_APPLICATION_GROUP_ID, &value)?;
+        pub fn set_application_group_id(&mut self, value: u16) -> &mut Self {
             self.application_group_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Status Resend Time` (resource 904): Unsigned Integer, read-write, mandatory, single instance. Units: `s`. Range: `1..600` (checked).
         pub fn status_resend_time(&self) -> &u16 {
@@ -610,19 +544,14 @@ pub mod v1_0 {
             self.status_resend_time = value;
             ::core::result::Result::Ok(self)
         }
-        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance. Range: `0..255` (checked).
+        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance.
         pub fn status_report_structure_id(&self) -> &u8 {
             &self.status_report_structure_id
         }
         /// Sets `Status Report Structure ID` (resource 919).
-        /// Fails when the value is outside the declared range.
-        pub fn set_status_report_structure_id(
-            &mut self,
-            value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(919, &RANGE_STATUS_REPORT_STRUCTURE_ID, &value)?;
+        pub fn set_status_report_structure_id(&mut self, value: u8) -> &mut Self {
             self.status_report_structure_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Scene Cache` (resource 922): Opaque, read-write, optional, multiple instances.
         pub fn scene_cache(
@@ -685,19 +614,14 @@ pub mod v1_0 {
             self.step_colour_temperature = value;
             self
         }
-        /// `Recall Scene` (resource 902): Unsigned Integer, write-only, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Recall Scene` (resource 902): Unsigned Integer, write-only, mandatory, single instance.
         pub fn recall_scene(&self) -> &u16 {
             &self.recall_scene
         }
         /// Sets `Recall Scene` (resource 902).
-        /// Fails when the value is outside the declared range.
-        pub fn set_recall_scene(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(902, &RANGE_RECALL_SCENE, &value)?;
+        pub fn set_recall_scene(&mut self, value: u16) -> &mut Self {
             self.recall_scene = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Debug Mode Enabled` (resource 905): Boolean, read-write, optional, single instance.
         pub fn debug_mode_enabled(&self) -> ::core::option::Option<&bool> {
@@ -713,7 +637,7 @@ pub mod v1_0 {
             self.debug_mode_enabled = ::core::option::Option::Some(value);
             self
         }
-        /// `Inject Test Event` (resource 906): Unsigned Integer, write-only, optional, single instance. Range: `0..65535` (checked).
+        /// `Inject Test Event` (resource 906): Unsigned Integer, write-only, optional, single instance.
         pub fn inject_test_event(&self) -> ::core::option::Option<&u16> {
             self.inject_test_event.as_ref()
         }
@@ -723,14 +647,9 @@ pub mod v1_0 {
             self
         }
         /// Sets `Inject Test Event` (resource 906).
-        /// Fails when the value is outside the declared range.
-        pub fn set_inject_test_event(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(906, &RANGE_INJECT_TEST_EVENT, &value)?;
+        pub fn set_inject_test_event(&mut self, value: u16) -> &mut Self {
             self.inject_test_event = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Object Enabled` (resource 924): Boolean, read-write, optional, single instance.
         pub fn object_enabled(&self) -> ::core::option::Option<&bool> {
@@ -900,15 +819,8 @@ pub mod v1_0 {
                 }
                 146 => {
                     self.set_target_colour_temperature(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 909 => {
                     self.set_executing_object(
@@ -929,51 +841,23 @@ pub mod v1_0 {
                 }
                 139 => {
                     self.set_colour_temperature_changing_time(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 140 => {
                     self.set_colour_temperature_transition_time(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 141 => {
                     self.set_colour_temperature_step_size(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 903 => {
                     self.set_application_group_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 904 => {
                     self.set_status_resend_time(
@@ -989,15 +873,8 @@ pub mod v1_0 {
                 }
                 919 => {
                     self.set_status_report_structure_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 922 => {
                     self.set_scene_cache(
@@ -1021,15 +898,8 @@ pub mod v1_0 {
                 }
                 902 => {
                     self.set_recall_scene(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 905 => {
                     self.set_debug_mode_enabled(
@@ -1038,15 +908,8 @@ pub mod v1_0 {
                 }
                 906 => {
                     self.set_inject_test_event(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 924 => {
                     self.set_object_enabled(

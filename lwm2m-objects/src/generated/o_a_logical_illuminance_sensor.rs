@@ -174,7 +174,7 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(901);
-        /// `Sensor Value` (resource 404): Unsigned Integer, read-only, mandatory, single instance. Units: `lx`. Range: `0..65535` (checked).
+        /// `Sensor Value` (resource 404): Unsigned Integer, read-only, mandatory, single instance. Units: `lx`.
         pub const SENSOR_VALUE: ::lwm2m_core::object::ResourceRef<
             OALogicalIlluminanceSensor,
             u16,
@@ -187,31 +187,31 @@ pub mod v1_0 {
             ::lwm2m_core::object::CoreLink,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(909);
-        /// `Less Than` (resource 400): Unsigned Integer, read-write, optional, single instance. Units: `lx`. Range: `0..65535` (checked).
+        /// `Less Than` (resource 400): Unsigned Integer, read-write, optional, single instance. Units: `lx`.
         pub const LESS_THAN: ::lwm2m_core::object::ResourceRef<
             OALogicalIlluminanceSensor,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(400);
-        /// `Greater Than` (resource 401): Unsigned Integer, read-write, optional, single instance. Units: `lx`. Range: `0..65535` (checked).
+        /// `Greater Than` (resource 401): Unsigned Integer, read-write, optional, single instance. Units: `lx`.
         pub const GREATER_THAN: ::lwm2m_core::object::ResourceRef<
             OALogicalIlluminanceSensor,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(401);
-        /// `Step` (resource 402): Unsigned Integer, read-write, optional, single instance. Units: `lx`. Range: `0..65535` (checked).
+        /// `Step` (resource 402): Unsigned Integer, read-write, optional, single instance. Units: `lx`.
         pub const STEP: ::lwm2m_core::object::ResourceRef<
             OALogicalIlluminanceSensor,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(402);
-        /// `Minimum Update Interval` (resource 403): Unsigned Integer, read-write, mandatory, single instance. Units: `s`. Range: `0..65535` (checked).
+        /// `Minimum Update Interval` (resource 403): Unsigned Integer, read-write, mandatory, single instance. Units: `s`.
         pub const MINIMUM_UPDATE_INTERVAL: ::lwm2m_core::object::ResourceRef<
             OALogicalIlluminanceSensor,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(403);
-        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance.
         pub const APPLICATION_GROUP_ID: ::lwm2m_core::object::ResourceRef<
             OALogicalIlluminanceSensor,
             u16,
@@ -223,7 +223,7 @@ pub mod v1_0 {
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(904);
-        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance. Range: `0..255` (checked).
+        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance.
         pub const STATUS_REPORT_STRUCTURE_ID: ::lwm2m_core::object::ResourceRef<
             OALogicalIlluminanceSensor,
             u8,
@@ -235,7 +235,7 @@ pub mod v1_0 {
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(905);
-        /// `Inject Test Event` (resource 906): Unsigned Integer, write-only, optional, single instance. Range: `0..65535` (checked).
+        /// `Inject Test Event` (resource 906): Unsigned Integer, write-only, optional, single instance.
         pub const INJECT_TEST_EVENT: ::lwm2m_core::object::ResourceRef<
             OALogicalIlluminanceSensor,
             u16,
@@ -259,40 +259,8 @@ pub mod v1_0 {
         &[(0, 256)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_SENSOR_VALUE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_LESS_THAN: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_GREATER_THAN: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_STEP: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_MINIMUM_UPDATE_INTERVAL: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_APPLICATION_GROUP_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_STATUS_RESEND_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(1, 600)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_STATUS_REPORT_STRUCTURE_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_INJECT_TEST_EVENT: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
     );
     /// One instance of object 3392 version 1.0 (device side): every Resource it stores can be set here; servers go through [`OALogicalIlluminanceSensor`]'s handles.
     #[cfg(feature = "alloc")]
@@ -378,19 +346,14 @@ pub mod v1_0 {
             self.documentary_description = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `Sensor Value` (resource 404): Unsigned Integer, read-only, mandatory, single instance. Units: `lx`. Range: `0..65535` (checked).
+        /// `Sensor Value` (resource 404): Unsigned Integer, read-only, mandatory, single instance. Units: `lx`.
         pub fn sensor_value(&self) -> &u16 {
             &self.sensor_value
         }
         /// Sets `Sensor Value` (resource 404).
-        /// Fails when the value is outside the declared range.
-        pub fn set_sensor_value(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(404, &RANGE_SENSOR_VALUE, &value)?;
+        pub fn set_sensor_value(&mut self, value: u16) -> &mut Self {
             self.sensor_value = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Executing Object` (resource 909): Corelnk, read-write, mandatory, single instance.
         pub fn executing_object(&self) -> &::lwm2m_core::object::CoreLink {
@@ -404,7 +367,7 @@ pub mod v1_0 {
             self.executing_object = value;
             self
         }
-        /// `Less Than` (resource 400): Unsigned Integer, read-write, optional, single instance. Units: `lx`. Range: `0..65535` (checked).
+        /// `Less Than` (resource 400): Unsigned Integer, read-write, optional, single instance. Units: `lx`.
         pub fn less_than(&self) -> ::core::option::Option<&u16> {
             self.less_than.as_ref()
         }
@@ -414,16 +377,11 @@ pub mod v1_0 {
             self
         }
         /// Sets `Less Than` (resource 400).
-        /// Fails when the value is outside the declared range.
-        pub fn set_less_than(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(400, &RANGE_LESS_THAN, &value)?;
+        pub fn set_less_than(&mut self, value: u16) -> &mut Self {
             self.less_than = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Greater Than` (resource 401): Unsigned Integer, read-write, optional, single instance. Units: `lx`. Range: `0..65535` (checked).
+        /// `Greater Than` (resource 401): Unsigned Integer, read-write, optional, single instance. Units: `lx`.
         pub fn greater_than(&self) -> ::core::option::Option<&u16> {
             self.greater_than.as_ref()
         }
@@ -433,16 +391,11 @@ pub mod v1_0 {
             self
         }
         /// Sets `Greater Than` (resource 401).
-        /// Fails when the value is outside the declared range.
-        pub fn set_greater_than(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(401, &RANGE_GREATER_THAN, &value)?;
+        pub fn set_greater_than(&mut self, value: u16) -> &mut Self {
             self.greater_than = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Step` (resource 402): Unsigned Integer, read-write, optional, single instance. Units: `lx`. Range: `0..65535` (checked).
+        /// `Step` (resource 402): Unsigned Integer, read-write, optional, single instance. Units: `lx`.
         pub fn step(&self) -> ::core::option::Option<&u16> {
             self.step.as_ref()
         }
@@ -452,42 +405,27 @@ pub mod v1_0 {
             self
         }
         /// Sets `Step` (resource 402).
-        /// Fails when the value is outside the declared range.
-        pub fn set_step(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(402, &RANGE_STEP, &value)?;
+        pub fn set_step(&mut self, value: u16) -> &mut Self {
             self.step = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Minimum Update Interval` (resource 403): Unsigned Integer, read-write, mandatory, single instance. Units: `s`. Range: `0..65535` (checked).
+        /// `Minimum Update Interval` (resource 403): Unsigned Integer, read-write, mandatory, single instance. Units: `s`.
         pub fn minimum_update_interval(&self) -> &u16 {
             &self.minimum_update_interval
         }
         /// Sets `Minimum Update Interval` (resource 403).
-        /// Fails when the value is outside the declared range.
-        pub fn set_minimum_update_interval(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(403, &RANGE_MINIMUM_UPDATE_INTERVAL, &value)?;
+        pub fn set_minimum_update_interval(&mut self, value: u16) -> &mut Self {
             self.minimum_update_interval = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance.
         pub fn application_group_id(&self) -> &u16 {
             &self.application_group_id
         }
         /// Sets `Application Group ID` (resource 903).
-        /// Fails when the value is outside the declared range.
-        pub fn set_application_group_id(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(903, &RANGE_APPLICATION_GROUP_ID, &value)?;
+        pub fn set_application_group_id(&mut self, value: u16) -> &mut Self {
             self.application_group_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Status Resend Time` (resource 904): Unsigned Integer, read-write, mandatory, single instance. Units: `s`. Range: `1..600` (checked).
         pub fn status_resend_time(&self) -> &u16 {
@@ -503,19 +441,14 @@ pub mod v1_0 {
             self.status_resend_time = value;
             ::core::result::Result::Ok(self)
         }
-        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance. Range: `0..255` (checked).
+        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance.
         pub fn status_report_structure_id(&self) -> &u8 {
             &self.status_report_structure_id
         }
         /// Sets `Status Report Structure ID` (resource 919).
-        /// Fails when the value is outside the declared range.
-        pub fn set_status_report_structure_id(
-            &mut self,
-            value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(919, &RANGE_STATUS_REPORT_STRUCTURE_ID, &value)?;
+        pub fn set_status_report_structure_id(&mut self, value: u8) -> &mut Self {
             self.status_report_structure_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Debug Mode Enabled` (resource 905): Boolean, read-write, optional, single instance.
         pub fn debug_mode_enabled(&self) -> ::core::option::Option<&bool> {
@@ -531,7 +464,7 @@ pub mod v1_0 {
             self.debug_mode_enabled = ::core::option::Option::Some(value);
             self
         }
-        /// `Inject Test Event` (resource 906): Unsigned Integer, write-only, optional, single instance. Range: `0..65535` (checked).
+        /// `Inject Test Event` (resource 906): Unsigned Integer, write-only, optional, single instance.
         pub fn inject_test_event(&self) -> ::core::option::Option<&u16> {
             self.inject_test_event.as_ref()
         }
@@ -541,14 +474,9 @@ pub mod v1_0 {
             self
         }
         /// Sets `Inject Test Event` (resource 906).
-        /// Fails when the value is outside the declared range.
-        pub fn set_inject_test_event(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(906, &RANGE_INJECT_TEST_EVENT, &value)?;
+        pub fn set_inject_test_event(&mut self, value: u16) -> &mut Self {
             self.inject_test_event = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Object Enabled` (resource 924): Boolean, read-write, optional, single instance.
         pub fn object_enabled(&self) -> ::core::option::Option<&bool> {
@@ -681,15 +609,8 @@ pub mod v1_0 {
                 }
                 404 => {
                     self.set_sensor_value(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 909 => {
                     self.set_executing_object(
@@ -698,63 +619,28 @@ pub mod v1_0 {
                 }
                 400 => {
                     self.set_less_than(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 401 => {
                     self.set_greater_than(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 402 => {
                     self.set_step(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 403 => {
                     self.set_minimum_update_interval(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 903 => {
                     self.set_application_group_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 904 => {
                     self.set_status_resend_time(
@@ -770,15 +656,8 @@ pub mod v1_0 {
                 }
                 919 => {
                     self.set_status_report_structure_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 905 => {
                     self.set_debug_mode_enabled(
@@ -787,15 +666,8 @@ pub mod v1_0 {
                 }
                 906 => {
                     self.set_inject_test_event(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 924 => {
                     self.set_object_enabled(

@@ -262,13 +262,13 @@ pub mod v1_0 {
             u8,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(921);
-        /// `Dimming Time` (resource 106): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Dimming Time` (resource 106): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`.
         pub const DIMMING_TIME: ::lwm2m_core::object::ResourceRef<
             OALogicalLightPointActuator,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(106);
-        /// `Transition Time` (resource 108): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Transition Time` (resource 108): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`.
         pub const TRANSITION_TIME: ::lwm2m_core::object::ResourceRef<
             OALogicalLightPointActuator,
             u16,
@@ -280,7 +280,7 @@ pub mod v1_0 {
             f64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(109);
-        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance.
         pub const APPLICATION_GROUP_ID: ::lwm2m_core::object::ResourceRef<
             OALogicalLightPointActuator,
             u16,
@@ -292,7 +292,7 @@ pub mod v1_0 {
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(904);
-        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance. Range: `0..255` (checked).
+        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance.
         pub const STATUS_REPORT_STRUCTURE_ID: ::lwm2m_core::object::ResourceRef<
             OALogicalLightPointActuator,
             u8,
@@ -331,7 +331,7 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::Vec<u8>,
             ::lwm2m_core::object::Write,
         > = ::lwm2m_core::object::ResourceRef::new(120);
-        /// `Recall Scene` (resource 902): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Recall Scene` (resource 902): Unsigned Integer, read-write, mandatory, single instance.
         pub const RECALL_SCENE: ::lwm2m_core::object::ResourceRef<
             OALogicalLightPointActuator,
             u16,
@@ -343,7 +343,7 @@ pub mod v1_0 {
             bool,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(905);
-        /// `Inject Test Event` (resource 906): Unsigned Integer, write-only, optional, single instance. Range: `0..65535` (checked).
+        /// `Inject Test Event` (resource 906): Unsigned Integer, write-only, optional, single instance.
         pub const INJECT_TEST_EVENT: ::lwm2m_core::object::ResourceRef<
             OALogicalLightPointActuator,
             u16,
@@ -375,36 +375,12 @@ pub mod v1_0 {
         &[(0, 5)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_DIMMING_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_TRANSITION_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_STEP_SIZE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Float(
         &[(0.000001, 1.0)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_APPLICATION_GROUP_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_STATUS_RESEND_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(1, 600)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_STATUS_REPORT_STRUCTURE_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_RECALL_SCENE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_INJECT_TEST_EVENT: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
     );
     /// One instance of object 3393 version 1.0 (device side): every Resource it stores can be set here; servers go through [`OALogicalLightPointActuator`]'s handles.
     #[cfg(feature = "alloc")]
@@ -553,33 +529,23 @@ pub mod v1_0 {
             self.priority = value;
             ::core::result::Result::Ok(self)
         }
-        /// `Dimming Time` (resource 106): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Dimming Time` (resource 106): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`.
         pub fn dimming_time(&self) -> &u16 {
             &self.dimming_time
         }
         /// Sets `Dimming Time` (resource 106).
-        /// Fails when the value is outside the declared range.
-        pub fn set_dimming_time(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(106, &RANGE_DIMMING_TIME, &value)?;
+        pub fn set_dimming_time(&mut self, value: u16) -> &mut Self {
             self.dimming_time = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Transition Time` (resource 108): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Transition Time` (resource 108): Unsigned Integer, read-write, mandatory, single instance. Units: `ms`.
         pub fn transition_time(&self) -> &u16 {
             &self.transition_time
         }
         /// Sets `Transition Time` (resource 108).
-        /// Fails when the value is outside the declared range.
-        pub fn set_transition_time(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(108, &RANGE_TRANSITION_TIME, &value)?;
+        pub fn set_transition_time(&mut self, value: u16) -> &mut Self {
             self.transition_time = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Step Size` (resource 109): Float, read-write, mandatory, single instance. Range: `1e-6..1.0` (checked).
         pub fn step_size(&self) -> &f64 {
@@ -595,19 +561,14 @@ pub mod v1_0 {
             self.step_size = value;
             ::core::result::Result::Ok(self)
         }
-        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance.
         pub fn application_group_id(&self) -> &u16 {
             &self.application_group_id
         }
         /// Sets `Application Group ID` (resource 903).
-        /// Fails when the value is outside the declared range.
-        pub fn set_application_group_id(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(903, &RANGE_APPLICATION_GROUP_ID, &value)?;
+        pub fn set_application_group_id(&mut self, value: u16) -> &mut Self {
             self.application_group_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Status Resend Time` (resource 904): Unsigned Integer, read-write, mandatory, single instance. Units: `s`. Range: `1..600` (checked).
         pub fn status_resend_time(&self) -> &u16 {
@@ -623,19 +584,14 @@ pub mod v1_0 {
             self.status_resend_time = value;
             ::core::result::Result::Ok(self)
         }
-        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance. Range: `0..255` (checked).
+        /// `Status Report Structure ID` (resource 919): Unsigned Integer, read-write, mandatory, single instance.
         pub fn status_report_structure_id(&self) -> &u8 {
             &self.status_report_structure_id
         }
         /// Sets `Status Report Structure ID` (resource 919).
-        /// Fails when the value is outside the declared range.
-        pub fn set_status_report_structure_id(
-            &mut self,
-            value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(919, &RANGE_STATUS_REPORT_STRUCTURE_ID, &value)?;
+        pub fn set_status_report_structure_id(&mut self, value: u8) -> &mut Self {
             self.status_report_structure_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Scene Cache` (resource 922): Opaque, read-write, optional, multiple instances.
         pub fn scene_cache(
@@ -691,19 +647,14 @@ pub mod v1_0 {
             self.step = value;
             self
         }
-        /// `Recall Scene` (resource 902): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Recall Scene` (resource 902): Unsigned Integer, read-write, mandatory, single instance.
         pub fn recall_scene(&self) -> &u16 {
             &self.recall_scene
         }
         /// Sets `Recall Scene` (resource 902).
-        /// Fails when the value is outside the declared range.
-        pub fn set_recall_scene(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(902, &RANGE_RECALL_SCENE, &value)?;
+        pub fn set_recall_scene(&mut self, value: u16) -> &mut Self {
             self.recall_scene = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Debug Mode Enabled` (resource 905): Boolean, read-write, optional, single instance.
         pub fn debug_mode_enabled(&self) -> ::core::option::Option<&bool> {
@@ -719,7 +670,7 @@ pub mod v1_0 {
             self.debug_mode_enabled = ::core::option::Option::Some(value);
             self
         }
-        /// `Inject Test Event` (resource 906): Unsigned Integer, write-only, optional, single instance. Range: `0..65535` (checked).
+        /// `Inject Test Event` (resource 906): Unsigned Integer, write-only, optional, single instance.
         pub fn inject_test_event(&self) -> ::core::option::Option<&u16> {
             self.inject_test_event.as_ref()
         }
@@ -729,14 +680,9 @@ pub mod v1_0 {
             self
         }
         /// Sets `Inject Test Event` (resource 906).
-        /// Fails when the value is outside the declared range.
-        pub fn set_inject_test_event(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(906, &RANGE_INJECT_TEST_EVENT, &value)?;
+        pub fn set_inject_test_event(&mut self, value: u16) -> &mut Self {
             self.inject_test_event = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Object Enabled` (resource 924): Boolean, read-write, optional, single instance.
         pub fn object_enabled_924(&self) -> ::core::option::Option<&bool> {
@@ -939,27 +885,13 @@ pub mod v1_0 {
                 }
                 106 => {
                     self.set_dimming_time(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 108 => {
                     self.set_transition_time(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 109 => {
                     self.set_step_size(
@@ -975,15 +907,8 @@ pub mod v1_0 {
                 }
                 903 => {
                     self.set_application_group_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 904 => {
                     self.set_status_resend_time(
@@ -999,15 +924,8 @@ pub mod v1_0 {
                 }
                 919 => {
                     self.set_status_report_structure_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 922 => {
                     self.set_scene_cache(
@@ -1031,15 +949,8 @@ pub mod v1_0 {
                 }
                 902 => {
                     self.set_recall_scene(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 905 => {
                     self.set_debug_mode_enabled(
@@ -1048,15 +959,8 @@ pub mod v1_0 {
                 }
                 906 => {
                     self.set_inject_test_event(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 924 => {
                     self.set_object_enabled_924(

@@ -84,7 +84,7 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(901);
-        /// `OGC Security ID` (resource 0): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `OGC Security ID` (resource 0): Unsigned Integer, read-write, mandatory, single instance.
         pub const OGC_SECURITY_ID: ::lwm2m_core::object::ResourceRef<
             OAOgcSecurity,
             u16,
@@ -108,10 +108,6 @@ pub mod v1_0 {
     #[cfg(feature = "alloc")]
     const RANGE_DOCUMENTARY_DESCRIPTION: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(0, 256)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_OGC_SECURITY_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
     );
     /// One instance of object 3405 version 1.0 (device side): every Resource it stores can be set here; servers go through [`OAOgcSecurity`]'s handles.
     #[cfg(feature = "alloc")]
@@ -169,19 +165,14 @@ pub mod v1_0 {
             self.documentary_description = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `OGC Security ID` (resource 0): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `OGC Security ID` (resource 0): Unsigned Integer, read-write, mandatory, single instance.
         pub fn ogc_security_id(&self) -> &u16 {
             &self.ogc_security_id
         }
         /// Sets `OGC Security ID` (resource 0).
-        /// Fails when the value is outside the declared range.
-        pub fn set_ogc_security_id(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(0, &RANGE_OGC_SECURITY_ID, &value)?;
+        pub fn set_ogc_security_id(&mut self, value: u16) -> &mut Self {
             self.ogc_security_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Accepted Senders` (resource 3): Opaque, read-write, mandatory, multiple instances.
         pub fn accepted_senders(
@@ -275,15 +266,8 @@ pub mod v1_0 {
                 }
                 0 => {
                     self.set_ogc_security_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 3 => {
                     self.set_accepted_senders(

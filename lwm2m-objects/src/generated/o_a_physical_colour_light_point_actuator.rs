@@ -263,7 +263,7 @@ pub mod v1_0 {
             f64,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(100);
-        /// `Remaining Transition Time` (resource 102): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Remaining Transition Time` (resource 102): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`.
         pub const REMAINING_TRANSITION_TIME: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourLightPointActuator,
             u16,
@@ -281,19 +281,19 @@ pub mod v1_0 {
             u16,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(123);
-        /// `Remaining Colour Transition Time` (resource 124): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Remaining Colour Transition Time` (resource 124): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`.
         pub const REMAINING_COLOUR_TRANSITION_TIME: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourLightPointActuator,
             u16,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(124);
-        /// `Total Energy Usage` (resource 910): Unsigned Integer, read-only, mandatory, single instance. Units: `Ws`. Range: `0..18446744073709551615` (checked).
+        /// `Total Energy Usage` (resource 910): Unsigned Integer, read-only, mandatory, single instance. Units: `Ws`.
         pub const TOTAL_ENERGY_USAGE: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourLightPointActuator,
             u64,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(910);
-        /// `Actual Power Usage` (resource 911): Unsigned Integer, read-only, mandatory, single instance. Units: `W`. Range: `0..4294967295` (checked).
+        /// `Actual Power Usage` (resource 911): Unsigned Integer, read-only, mandatory, single instance. Units: `W`.
         pub const ACTUAL_POWER_USAGE: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourLightPointActuator,
             u32,
@@ -306,13 +306,13 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(912);
-        /// `Operating Hours` (resource 930): Unsigned Integer, read-only, mandatory, single instance. Units: `h`. Range: `0..4294967295` (checked).
+        /// `Operating Hours` (resource 930): Unsigned Integer, read-only, mandatory, single instance. Units: `h`.
         pub const OPERATING_HOURS: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourLightPointActuator,
             u32,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(930);
-        /// `Adjusted Operating Hours` (resource 931): Unsigned Integer, read-only, mandatory, single instance. Range: `0..4294967295` (checked).
+        /// `Adjusted Operating Hours` (resource 931): Unsigned Integer, read-only, mandatory, single instance.
         pub const ADJUSTED_OPERATING_HOURS: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourLightPointActuator,
             u32,
@@ -424,10 +424,6 @@ pub mod v1_0 {
         &[(0.0, 1.0)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_REMAINING_TRANSITION_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_CURRENT_COLOUR_Y: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(0, 10000)],
     );
@@ -436,28 +432,8 @@ pub mod v1_0 {
         &[(0, 10000)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_REMAINING_COLOUR_TRANSITION_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_TOTAL_ENERGY_USAGE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 18446744073709551615)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_ACTUAL_POWER_USAGE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 4294967295)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_ACCURACY_CLASS: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(0, 64)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_OPERATING_HOURS: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 4294967295)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_ADJUSTED_OPERATING_HOURS: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 4294967295)],
     );
     #[cfg(feature = "alloc")]
     const RANGE_PHYSICAL_MINIMUM_INTENSITY: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Float(
@@ -632,19 +608,14 @@ pub mod v1_0 {
             self.current_intensity = value;
             ::core::result::Result::Ok(self)
         }
-        /// `Remaining Transition Time` (resource 102): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Remaining Transition Time` (resource 102): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`.
         pub fn remaining_transition_time(&self) -> &u16 {
             &self.remaining_transition_time
         }
         /// Sets `Remaining Transition Time` (resource 102).
-        /// Fails when the value is outside the declared range.
-        pub fn set_remaining_transition_time(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(102, &RANGE_REMAINING_TRANSITION_TIME, &value)?;
+        pub fn set_remaining_transition_time(&mut self, value: u16) -> &mut Self {
             self.remaining_transition_time = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Current Colour Y` (resource 122): Unsigned Integer, read-only, mandatory, single instance. Units: `K`. Range: `0..10000` (checked).
         pub fn current_colour_y(&self) -> &u16 {
@@ -674,51 +645,32 @@ pub mod v1_0 {
             self.current_colour_x = value;
             ::core::result::Result::Ok(self)
         }
-        /// `Remaining Colour Transition Time` (resource 124): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Remaining Colour Transition Time` (resource 124): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`.
         pub fn remaining_colour_transition_time(&self) -> &u16 {
             &self.remaining_colour_transition_time
         }
         /// Sets `Remaining Colour Transition Time` (resource 124).
-        /// Fails when the value is outside the declared range.
-        pub fn set_remaining_colour_transition_time(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                124,
-                &RANGE_REMAINING_COLOUR_TRANSITION_TIME,
-                &value,
-            )?;
+        pub fn set_remaining_colour_transition_time(&mut self, value: u16) -> &mut Self {
             self.remaining_colour_transition_time = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Total Energy Usage` (resource 910): Unsigned Integer, read-only, mandatory, single instance. Units: `Ws`. Range: `0..18446744073709551615` (checked).
+        /// `Total Energy Usage` (resource 910): Unsigned Integer, read-only, mandatory, single instance. Units: `Ws`.
         pub fn total_energy_usage(&self) -> &u64 {
             &self.total_energy_usage
         }
         /// Sets `Total Energy Usage` (resource 910).
-        /// Fails when the value is outside the declared range.
-        pub fn set_total_energy_usage(
-            &mut self,
-            value: u64,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(910, &RANGE_TOTAL_ENERGY_USAGE, &value)?;
+        pub fn set_total_energy_usage(&mut self, value: u64) -> &mut Self {
             self.total_energy_usage = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Actual Power Usage` (resource 911): Unsigned Integer, read-only, mandatory, single instance. Units: `W`. Range: `0..4294967295` (checked).
+        /// `Actual Power Usage` (resource 911): Unsigned Integer, read-only, mandatory, single instance. Units: `W`.
         pub fn actual_power_usage(&self) -> &u32 {
             &self.actual_power_usage
         }
         /// Sets `Actual Power Usage` (resource 911).
-        /// Fails when the value is outside the declared range.
-        pub fn set_actual_power_usage(
-            &mut self,
-            value: u32,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(911, &RANGE_ACTUAL_POWER_USAGE, &value)?;
+        pub fn set_actual_power_usage(&mut self, value: u32) -> &mut Self {
             self.actual_power_usage = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Accuracy Class` (resource 912): String, read-only, optional, single instance. Range: `0..64 bytes` (checked).
         pub fn accuracy_class(
@@ -741,33 +693,23 @@ pub mod v1_0 {
             self.accuracy_class = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `Operating Hours` (resource 930): Unsigned Integer, read-only, mandatory, single instance. Units: `h`. Range: `0..4294967295` (checked).
+        /// `Operating Hours` (resource 930): Unsigned Integer, read-only, mandatory, single instance. Units: `h`.
         pub fn operating_hours(&self) -> &u32 {
             &self.operating_hours
         }
         /// Sets `Operating Hours` (resource 930).
-        /// Fails when the value is outside the declared range.
-        pub fn set_operating_hours(
-            &mut self,
-            value: u32,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(930, &RANGE_OPERATING_HOURS, &value)?;
+        pub fn set_operating_hours(&mut self, value: u32) -> &mut Self {
             self.operating_hours = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Adjusted Operating Hours` (resource 931): Unsigned Integer, read-only, mandatory, single instance. Range: `0..4294967295` (checked).
+        /// `Adjusted Operating Hours` (resource 931): Unsigned Integer, read-only, mandatory, single instance.
         pub fn adjusted_operating_hours(&self) -> &u32 {
             &self.adjusted_operating_hours
         }
         /// Sets `Adjusted Operating Hours` (resource 931).
-        /// Fails when the value is outside the declared range.
-        pub fn set_adjusted_operating_hours(
-            &mut self,
-            value: u32,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(931, &RANGE_ADJUSTED_OPERATING_HOURS, &value)?;
+        pub fn set_adjusted_operating_hours(&mut self, value: u32) -> &mut Self {
             self.adjusted_operating_hours = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Physical Minimum Intensity` (resource 103): Float, read-only, optional, single instance. Range: `1e-6..1.0` (checked).
         pub fn physical_minimum_intensity(&self) -> ::core::option::Option<&f64> {
@@ -1092,15 +1034,8 @@ pub mod v1_0 {
                 }
                 102 => {
                     self.set_remaining_transition_time(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 122 => {
                     self.set_current_colour_y(
@@ -1128,39 +1063,18 @@ pub mod v1_0 {
                 }
                 124 => {
                     self.set_remaining_colour_transition_time(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 910 => {
                     self.set_total_energy_usage(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 911 => {
                     self.set_actual_power_usage(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 912 => {
                     self.set_accuracy_class(
@@ -1176,27 +1090,13 @@ pub mod v1_0 {
                 }
                 930 => {
                     self.set_operating_hours(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 931 => {
                     self.set_adjusted_operating_hours(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 103 => {
                     self.set_physical_minimum_intensity(

@@ -265,7 +265,7 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(901);
-        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance. Range: `0..255` (checked).
+        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance.
         pub const ERROR_STATUS: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourTemperatureLightPointActuator,
             u8,
@@ -290,25 +290,25 @@ pub mod v1_0 {
             f64,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(100);
-        /// `Remaining Transition Time` (resource 102): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Remaining Transition Time` (resource 102): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`.
         pub const REMAINING_TRANSITION_TIME: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourTemperatureLightPointActuator,
             u16,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(102);
-        /// `Current Colour Temperature` (resource 137): Unsigned Integer, read-only, mandatory, single instance. Units: `K`. Range: `0..65535` (checked).
+        /// `Current Colour Temperature` (resource 137): Unsigned Integer, read-only, mandatory, single instance. Units: `K`.
         pub const CURRENT_COLOUR_TEMPERATURE: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourTemperatureLightPointActuator,
             u16,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(137);
-        /// `Remaining Colour Temperature Transition Time` (resource 138): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Remaining Colour Temperature Transition Time` (resource 138): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`.
         pub const REMAINING_COLOUR_TEMPERATURE_TRANSITION_TIME: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourTemperatureLightPointActuator,
             u16,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(138);
-        /// `Total Energy Usage` (resource 910): Unsigned Integer, read-only, mandatory, single instance. Units: `Ws`. Range: `0..18446744073709551615` (checked).
+        /// `Total Energy Usage` (resource 910): Unsigned Integer, read-only, mandatory, single instance. Units: `Ws`.
         pub const TOTAL_ENERGY_USAGE: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourTemperatureLightPointActuator,
             u64,
@@ -327,13 +327,13 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(912);
-        /// `Operating Hours` (resource 930): Unsigned Integer, read-only, mandatory, single instance. Units: `h`. Range: `0..4294967295` (checked).
+        /// `Operating Hours` (resource 930): Unsigned Integer, read-only, mandatory, single instance. Units: `h`.
         pub const OPERATING_HOURS: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourTemperatureLightPointActuator,
             u32,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(930);
-        /// `Adjusted Operating Hours` (resource 931): Unsigned Integer, read-only, mandatory, single instance. Range: `0..4294967295` (checked).
+        /// `Adjusted Operating Hours` (resource 931): Unsigned Integer, read-only, mandatory, single instance.
         pub const ADJUSTED_OPERATING_HOURS: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourTemperatureLightPointActuator,
             u32,
@@ -357,25 +357,25 @@ pub mod v1_0 {
             f64,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(105);
-        /// `Physical Minimum Colour Temperature` (resource 155): Unsigned Integer, read-only, optional, single instance. Units: `K`. Range: `0..65535` (checked).
+        /// `Physical Minimum Colour Temperature` (resource 155): Unsigned Integer, read-only, optional, single instance. Units: `K`.
         pub const PHYSICAL_MINIMUM_COLOUR_TEMPERATURE: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourTemperatureLightPointActuator,
             u16,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(155);
-        /// `Physical Maximum Colour Temperature` (resource 156): Unsigned Integer, read-only, optional, single instance. Units: `K`. Range: `0..65535` (checked).
+        /// `Physical Maximum Colour Temperature` (resource 156): Unsigned Integer, read-only, optional, single instance. Units: `K`.
         pub const PHYSICAL_MAXIMUM_COLOUR_TEMPERATURE: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourTemperatureLightPointActuator,
             u16,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(156);
-        /// `Minimum Colour Temperature` (resource 157): Unsigned Integer, read-only, optional, single instance. Units: `K`. Range: `0..65535` (checked).
+        /// `Minimum Colour Temperature` (resource 157): Unsigned Integer, read-only, optional, single instance. Units: `K`.
         pub const MINIMUM_COLOUR_TEMPERATURE: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourTemperatureLightPointActuator,
             u16,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(157);
-        /// `Maximum Colour Temperature` (resource 158): Unsigned Integer, read-only, optional, single instance. Units: `K`. Range: `0..65535` (checked).
+        /// `Maximum Colour Temperature` (resource 158): Unsigned Integer, read-only, optional, single instance. Units: `K`.
         pub const MAXIMUM_COLOUR_TEMPERATURE: ::lwm2m_core::object::ResourceRef<
             OAPhysicalColourTemperatureLightPointActuator,
             u16,
@@ -461,10 +461,6 @@ pub mod v1_0 {
         &[(0, 256)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_ERROR_STATUS: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_MOUNTING_LOCATION: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(1, 64)],
     );
@@ -473,36 +469,12 @@ pub mod v1_0 {
         &[(0.0, 1.0)],
     );
     #[cfg(feature = "alloc")]
-    const RANGE_REMAINING_TRANSITION_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_CURRENT_COLOUR_TEMPERATURE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_REMAINING_COLOUR_TEMPERATURE_TRANSITION_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_TOTAL_ENERGY_USAGE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 18446744073709551615)],
-    );
-    #[cfg(feature = "alloc")]
     const RANGE_ACTUAL_POWER_USAGE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(0, 4294967295)],
     );
     #[cfg(feature = "alloc")]
     const RANGE_ACCURACY_CLASS: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(0, 64)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_OPERATING_HOURS: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 4294967295)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_ADJUSTED_OPERATING_HOURS: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 4294967295)],
     );
     #[cfg(feature = "alloc")]
     const RANGE_PHYSICAL_MINIMUM_INTENSITY: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Float(
@@ -515,22 +487,6 @@ pub mod v1_0 {
     #[cfg(feature = "alloc")]
     const RANGE_MAXIMUM_INTENSITY: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Float(
         &[(0.000001, 1.0)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_PHYSICAL_MINIMUM_COLOUR_TEMPERATURE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_PHYSICAL_MAXIMUM_COLOUR_TEMPERATURE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_MINIMUM_COLOUR_TEMPERATURE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_MAXIMUM_COLOUR_TEMPERATURE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
     );
     #[cfg(feature = "alloc")]
     const RANGE_POWER_ON_INTENSITY: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Float(
@@ -650,19 +606,14 @@ pub mod v1_0 {
             self.documentary_description = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance. Range: `0..255` (checked).
+        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance.
         pub fn error_status(&self) -> &u8 {
             &self.error_status
         }
         /// Sets `Error Status` (resource 907).
-        /// Fails when the value is outside the declared range.
-        pub fn set_error_status(
-            &mut self,
-            value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(907, &RANGE_ERROR_STATUS, &value)?;
+        pub fn set_error_status(&mut self, value: u8) -> &mut Self {
             self.error_status = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Mounting Location` (resource 908): String, read-write, mandatory, single instance. Range: `1..64 bytes` (checked).
         pub fn mounting_location(&self) -> &::lwm2m_core::object::__private::String {
@@ -701,65 +652,44 @@ pub mod v1_0 {
             self.current_intensity = value;
             ::core::result::Result::Ok(self)
         }
-        /// `Remaining Transition Time` (resource 102): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Remaining Transition Time` (resource 102): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`.
         pub fn remaining_transition_time(&self) -> &u16 {
             &self.remaining_transition_time
         }
         /// Sets `Remaining Transition Time` (resource 102).
-        /// Fails when the value is outside the declared range.
-        pub fn set_remaining_transition_time(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(102, &RANGE_REMAINING_TRANSITION_TIME, &value)?;
+        pub fn set_remaining_transition_time(&mut self, value: u16) -> &mut Self {
             self.remaining_transition_time = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Current Colour Temperature` (resource 137): Unsigned Integer, read-only, mandatory, single instance. Units: `K`. Range: `0..65535` (checked).
+        /// `Current Colour Temperature` (resource 137): Unsigned Integer, read-only, mandatory, single instance. Units: `K`.
         pub fn current_colour_temperature(&self) -> &u16 {
             &self.current_colour_temperature
         }
         /// Sets `Current Colour Temperature` (resource 137).
-        /// Fails when the value is outside the declared range.
-        pub fn set_current_colour_temperature(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(137, &RANGE_CURRENT_COLOUR_TEMPERATURE, &value)?;
+        pub fn set_current_colour_temperature(&mut self, value: u16) -> &mut Self {
             self.current_colour_temperature = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Remaining Colour Temperature Transition Time` (resource 138): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`. Range: `0..65535` (checked).
+        /// `Remaining Colour Temperature Transition Time` (resource 138): Unsigned Integer, read-only, mandatory, single instance. Units: `ms`.
         pub fn remaining_colour_temperature_transition_time(&self) -> &u16 {
             &self.remaining_colour_temperature_transition_time
         }
         /// Sets `Remaining Colour Temperature Transition Time` (resource 138).
-        /// Fails when the value is outside the declared range.
         pub fn set_remaining_colour_temperature_transition_time(
             &mut self,
             value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                138,
-                &RANGE_REMAINING_COLOUR_TEMPERATURE_TRANSITION_TIME,
-                &value,
-            )?;
+        ) -> &mut Self {
             self.remaining_colour_temperature_transition_time = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Total Energy Usage` (resource 910): Unsigned Integer, read-only, mandatory, single instance. Units: `Ws`. Range: `0..18446744073709551615` (checked).
+        /// `Total Energy Usage` (resource 910): Unsigned Integer, read-only, mandatory, single instance. Units: `Ws`.
         pub fn total_energy_usage(&self) -> &u64 {
             &self.total_energy_usage
         }
         /// Sets `Total Energy Usage` (resource 910).
-        /// Fails when the value is outside the declared range.
-        pub fn set_total_energy_usage(
-            &mut self,
-            value: u64,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(910, &RANGE_TOTAL_ENERGY_USAGE, &value)?;
+        pub fn set_total_energy_usage(&mut self, value: u64) -> &mut Self {
             self.total_energy_usage = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Actual Power Usage` (resource 911): Integer, read-only, mandatory, single instance. Units: `W`. Range: `0..4294967295` (checked).
         pub fn actual_power_usage(&self) -> &i64 {
@@ -796,33 +726,23 @@ pub mod v1_0 {
             self.accuracy_class = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `Operating Hours` (resource 930): Unsigned Integer, read-only, mandatory, single instance. Units: `h`. Range: `0..4294967295` (checked).
+        /// `Operating Hours` (resource 930): Unsigned Integer, read-only, mandatory, single instance. Units: `h`.
         pub fn operating_hours(&self) -> &u32 {
             &self.operating_hours
         }
         /// Sets `Operating Hours` (resource 930).
-        /// Fails when the value is outside the declared range.
-        pub fn set_operating_hours(
-            &mut self,
-            value: u32,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(930, &RANGE_OPERATING_HOURS, &value)?;
+        pub fn set_operating_hours(&mut self, value: u32) -> &mut Self {
             self.operating_hours = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Adjusted Operating Hours` (resource 931): Unsigned Integer, read-only, mandatory, single instance. Range: `0..4294967295` (checked).
+        /// `Adjusted Operating Hours` (resource 931): Unsigned Integer, read-only, mandatory, single instance.
         pub fn adjusted_operating_hours(&self) -> &u32 {
             &self.adjusted_operating_hours
         }
         /// Sets `Adjusted Operating Hours` (resource 931).
-        /// Fails when the value is outside the declared range.
-        pub fn set_adjusted_operating_hours(
-            &mut self,
-            value: u32,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(931, &RANGE_ADJUSTED_OPERATING_HOURS, &value)?;
+        pub fn set_adjusted_operating_hours(&mut self, value: u32) -> &mut Self {
             self.adjusted_operating_hours = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Physical Minimum Intensity` (resource 103): Float, read-only, optional, single instance. Range: `1e-6..1.0` (checked).
         pub fn physical_minimum_intensity(&self) -> ::core::option::Option<&f64> {
@@ -871,7 +791,7 @@ pub mod v1_0 {
             self.maximum_intensity = value;
             ::core::result::Result::Ok(self)
         }
-        /// `Physical Minimum Colour Temperature` (resource 155): Unsigned Integer, read-only, optional, single instance. Units: `K`. Range: `0..65535` (checked).
+        /// `Physical Minimum Colour Temperature` (resource 155): Unsigned Integer, read-only, optional, single instance. Units: `K`.
         pub fn physical_minimum_colour_temperature(
             &self,
         ) -> ::core::option::Option<&u16> {
@@ -883,22 +803,16 @@ pub mod v1_0 {
             self
         }
         /// Sets `Physical Minimum Colour Temperature` (resource 155).
-        /// Fails when the value is outside the declared range.
         pub fn set_physical_minimum_colour_temperature(
             &mut self,
             value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                155,
-                &RANGE_PHYSICAL_MINIMUM_COLOUR_TEMPERATURE,
-                &value,
-            )?;
+        ) -> &mut Self {
             self.physical_minimum_colour_temperature = ::core::option::Option::Some(
                 value,
             );
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Physical Maximum Colour Temperature` (resource 156): Unsigned Integer, read-only, optional, single instance. Units: `K`. Range: `0..65535` (checked).
+        /// `Physical Maximum Colour Temperature` (resource 156): Unsigned Integer, read-only, optional, single instance. Units: `K`.
         pub fn physical_maximum_colour_temperature(
             &self,
         ) -> ::core::option::Option<&u16> {
@@ -910,22 +824,16 @@ pub mod v1_0 {
             self
         }
         /// Sets `Physical Maximum Colour Temperature` (resource 156).
-        /// Fails when the value is outside the declared range.
         pub fn set_physical_maximum_colour_temperature(
             &mut self,
             value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(
-                156,
-                &RANGE_PHYSICAL_MAXIMUM_COLOUR_TEMPERATURE,
-                &value,
-            )?;
+        ) -> &mut Self {
             self.physical_maximum_colour_temperature = ::core::option::Option::Some(
                 value,
             );
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Minimum Colour Temperature` (resource 157): Unsigned Integer, read-only, optional, single instance. Units: `K`. Range: `0..65535` (checked).
+        /// `Minimum Colour Temperature` (resource 157): Unsigned Integer, read-only, optional, single instance. Units: `K`.
         pub fn minimum_colour_temperature(&self) -> ::core::option::Option<&u16> {
             self.minimum_colour_temperature.as_ref()
         }
@@ -935,16 +843,11 @@ pub mod v1_0 {
             self
         }
         /// Sets `Minimum Colour Temperature` (resource 157).
-        /// Fails when the value is outside the declared range.
-        pub fn set_minimum_colour_temperature(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(157, &RANGE_MINIMUM_COLOUR_TEMPERATURE, &value)?;
+        pub fn set_minimum_colour_temperature(&mut self, value: u16) -> &mut Self {
             self.minimum_colour_temperature = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Maximum Colour Temperature` (resource 158): Unsigned Integer, read-only, optional, single instance. Units: `K`. Range: `0..65535` (checked).
+        /// `Maximum Colour Temperature` (resource 158): Unsigned Integer, read-only, optional, single instance. Units: `K`.
         pub fn maximum_colour_temperature(&self) -> ::core::option::Option<&u16> {
             self.maximum_colour_temperature.as_ref()
         }
@@ -954,14 +857,9 @@ pub mod v1_0 {
             self
         }
         /// Sets `Maximum Colour Temperature` (resource 158).
-        /// Fails when the value is outside the declared range.
-        pub fn set_maximum_colour_temperature(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(158, &RANGE_MAXIMUM_COLOUR_TEMPERATURE, &value)?;
+        pub fn set_maximum_colour_temperature(&mut self, value: u16) -> &mut Self {
             self.maximum_colour_temperature = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Power On Behaviour` (resource 110): Unsigned Integer, read-write, optional, single instance. Values: see [`PowerOnBehaviour`].
         pub fn power_on_behaviour(&self) -> ::core::option::Option<&PowerOnBehaviour> {
@@ -1218,15 +1116,8 @@ pub mod v1_0 {
                 }
                 907 => {
                     self.set_error_status(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 908 => {
                     self.set_mounting_location(
@@ -1259,51 +1150,23 @@ pub mod v1_0 {
                 }
                 102 => {
                     self.set_remaining_transition_time(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 137 => {
                     self.set_current_colour_temperature(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 138 => {
                     self.set_remaining_colour_temperature_transition_time(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 910 => {
                     self.set_total_energy_usage(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 911 => {
                     self.set_actual_power_usage(
@@ -1331,27 +1194,13 @@ pub mod v1_0 {
                 }
                 930 => {
                     self.set_operating_hours(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 931 => {
                     self.set_adjusted_operating_hours(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 103 => {
                     self.set_physical_minimum_intensity(
@@ -1391,51 +1240,23 @@ pub mod v1_0 {
                 }
                 155 => {
                     self.set_physical_minimum_colour_temperature(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 156 => {
                     self.set_physical_maximum_colour_temperature(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 157 => {
                     self.set_minimum_colour_temperature(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 158 => {
                     self.set_maximum_colour_temperature(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 110 => {
                     self.set_power_on_behaviour(

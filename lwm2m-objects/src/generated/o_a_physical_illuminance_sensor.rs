@@ -93,19 +93,19 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(901);
-        /// `Min Range Value` (resource 407): Unsigned Integer, read-only, optional, single instance. Units: `lx`. Range: `0..65535` (checked).
+        /// `Min Range Value` (resource 407): Unsigned Integer, read-only, optional, single instance. Units: `lx`.
         pub const MIN_RANGE_VALUE: ::lwm2m_core::object::ResourceRef<
             OAPhysicalIlluminanceSensor,
             u16,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(407);
-        /// `Max Range Value` (resource 408): Unsigned Integer, read-only, optional, single instance. Units: `lx`. Range: `0..65535` (checked).
+        /// `Max Range Value` (resource 408): Unsigned Integer, read-only, optional, single instance. Units: `lx`.
         pub const MAX_RANGE_VALUE: ::lwm2m_core::object::ResourceRef<
             OAPhysicalIlluminanceSensor,
             u16,
             ::lwm2m_core::object::Read,
         > = ::lwm2m_core::object::ResourceRef::new(408);
-        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance. Range: `0..255` (checked).
+        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance.
         pub const ERROR_STATUS: ::lwm2m_core::object::ResourceRef<
             OAPhysicalIlluminanceSensor,
             u8,
@@ -122,18 +122,6 @@ pub mod v1_0 {
     #[cfg(feature = "alloc")]
     const RANGE_DOCUMENTARY_DESCRIPTION: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(0, 256)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_MIN_RANGE_VALUE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_MAX_RANGE_VALUE: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_ERROR_STATUS: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
     );
     #[cfg(feature = "alloc")]
     const RANGE_MOUNTING_LOCATION: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
@@ -194,7 +182,7 @@ pub mod v1_0 {
             self.documentary_description = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `Min Range Value` (resource 407): Unsigned Integer, read-only, optional, single instance. Units: `lx`. Range: `0..65535` (checked).
+        /// `Min Range Value` (resource 407): Unsigned Integer, read-only, optional, single instance. Units: `lx`.
         pub fn min_range_value(&self) -> ::core::option::Option<&u16> {
             self.min_range_value.as_ref()
         }
@@ -204,16 +192,11 @@ pub mod v1_0 {
             self
         }
         /// Sets `Min Range Value` (resource 407).
-        /// Fails when the value is outside the declared range.
-        pub fn set_min_range_value(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(407, &RANGE_MIN_RANGE_VALUE, &value)?;
+        pub fn set_min_range_value(&mut self, value: u16) -> &mut Self {
             self.min_range_value = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Max Range Value` (resource 408): Unsigned Integer, read-only, optional, single instance. Units: `lx`. Range: `0..65535` (checked).
+        /// `Max Range Value` (resource 408): Unsigned Integer, read-only, optional, single instance. Units: `lx`.
         pub fn max_range_value(&self) -> ::core::option::Option<&u16> {
             self.max_range_value.as_ref()
         }
@@ -223,28 +206,18 @@ pub mod v1_0 {
             self
         }
         /// Sets `Max Range Value` (resource 408).
-        /// Fails when the value is outside the declared range.
-        pub fn set_max_range_value(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(408, &RANGE_MAX_RANGE_VALUE, &value)?;
+        pub fn set_max_range_value(&mut self, value: u16) -> &mut Self {
             self.max_range_value = ::core::option::Option::Some(value);
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance. Range: `0..255` (checked).
+        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance.
         pub fn error_status(&self) -> &u8 {
             &self.error_status
         }
         /// Sets `Error Status` (resource 907).
-        /// Fails when the value is outside the declared range.
-        pub fn set_error_status(
-            &mut self,
-            value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(907, &RANGE_ERROR_STATUS, &value)?;
+        pub fn set_error_status(&mut self, value: u8) -> &mut Self {
             self.error_status = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Mounting Location` (resource 908): String, read-write, mandatory, single instance. Range: `1..64 bytes` (checked).
         pub fn mounting_location(&self) -> &::lwm2m_core::object::__private::String {
@@ -329,39 +302,18 @@ pub mod v1_0 {
                 }
                 407 => {
                     self.set_min_range_value(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 408 => {
                     self.set_max_range_value(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 907 => {
                     self.set_error_status(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 908 => {
                     self.set_mounting_location(

@@ -75,7 +75,7 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(901);
-        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance. Range: `0..255` (checked).
+        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance.
         pub const ERROR_STATUS: ::lwm2m_core::object::ResourceRef<
             OAPhysicalPresenceSensor,
             u8,
@@ -92,10 +92,6 @@ pub mod v1_0 {
     #[cfg(feature = "alloc")]
     const RANGE_DOCUMENTARY_DESCRIPTION: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(0, 256)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_ERROR_STATUS: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
     );
     #[cfg(feature = "alloc")]
     const RANGE_MOUNTING_LOCATION: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
@@ -154,19 +150,14 @@ pub mod v1_0 {
             self.documentary_description = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance. Range: `0..255` (checked).
+        /// `Error Status` (resource 907): Unsigned Integer, read-only, mandatory, single instance.
         pub fn error_status(&self) -> &u8 {
             &self.error_status
         }
         /// Sets `Error Status` (resource 907).
-        /// Fails when the value is outside the declared range.
-        pub fn set_error_status(
-            &mut self,
-            value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(907, &RANGE_ERROR_STATUS, &value)?;
+        pub fn set_error_status(&mut self, value: u8) -> &mut Self {
             self.error_status = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Mounting Location` (resource 908): String, read-write, mandatory, single instance. Range: `1..64 bytes` (checked).
         pub fn mounting_location(&self) -> &::lwm2m_core::object::__private::String {
@@ -241,15 +232,8 @@ pub mod v1_0 {
                 }
                 907 => {
                     self.set_error_status(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 908 => {
                     self.set_mounting_location(

@@ -128,7 +128,7 @@ pub mod v1_0 {
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(919);
-        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance. Units: `s`. Range: `0..65535` (checked).
+        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance. Units: `s`.
         pub const APPLICATION_GROUP_ID: ::lwm2m_core::object::ResourceRef<
             OAReportingObject,
             u16,
@@ -146,10 +146,6 @@ pub mod v1_0 {
     #[cfg(feature = "alloc")]
     const RANGE_STATUS_REPORT_STRUCTURE_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
         &[(1, 600)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_APPLICATION_GROUP_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
     );
     /// One instance of object 3403 version 1.0 (device side): every Resource it stores can be set here; servers go through [`OAReportingObject`]'s handles.
     #[cfg(feature = "alloc")]
@@ -277,19 +273,14 @@ pub mod v1_0 {
             self.status_report_structure_id = value;
             ::core::result::Result::Ok(self)
         }
-        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance. Units: `s`. Range: `0..65535` (checked).
+        /// `Application Group ID` (resource 903): Unsigned Integer, read-write, mandatory, single instance. Units: `s`.
         pub fn application_group_id(&self) -> &u16 {
             &self.application_group_id
         }
         /// Sets `Application Group ID` (resource 903).
-        /// Fails when the value is outside the declared range.
-        pub fn set_application_group_id(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(903, &RANGE_APPLICATION_GROUP_ID, &value)?;
+        pub fn set_application_group_id(&mut self, value: u16) -> &mut Self {
             self.application_group_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
     }
     #[cfg(feature = "alloc")]
@@ -405,15 +396,8 @@ pub mod v1_0 {
                 }
                 903 => {
                     self.set_application_group_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 _ => {
                     return ::core::result::Result::Err(::lwm2m_core::Error::NotFound {

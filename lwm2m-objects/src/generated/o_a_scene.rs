@@ -102,13 +102,13 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(901);
-        /// `Scene ID` (resource 650): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Scene ID` (resource 650): Unsigned Integer, read-write, mandatory, single instance.
         pub const SCENE_ID: ::lwm2m_core::object::ResourceRef<
             OAScene,
             u16,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(650);
-        /// `Application Group ID` (resource 651): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Application Group ID` (resource 651): Unsigned Integer, read-write, mandatory, single instance.
         pub const APPLICATION_GROUP_ID: ::lwm2m_core::object::ResourceRef<
             OAScene,
             u16,
@@ -137,14 +137,6 @@ pub mod v1_0 {
     #[cfg(feature = "alloc")]
     const RANGE_DOCUMENTARY_DESCRIPTION: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(0, 256)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_SCENE_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_APPLICATION_GROUP_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 65535)],
     );
     #[cfg(feature = "alloc")]
     const RANGE_TRANSITION_TIME: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
@@ -208,33 +200,23 @@ pub mod v1_0 {
             self.documentary_description = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `Scene ID` (resource 650): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Scene ID` (resource 650): Unsigned Integer, read-write, mandatory, single instance.
         pub fn scene_id(&self) -> &u16 {
             &self.scene_id
         }
         /// Sets `Scene ID` (resource 650).
-        /// Fails when the value is outside the declared range.
-        pub fn set_scene_id(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(650, &RANGE_SCENE_ID, &value)?;
+        pub fn set_scene_id(&mut self, value: u16) -> &mut Self {
             self.scene_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
-        /// `Application Group ID` (resource 651): Unsigned Integer, read-write, mandatory, single instance. Range: `0..65535` (checked).
+        /// `Application Group ID` (resource 651): Unsigned Integer, read-write, mandatory, single instance.
         pub fn application_group_id(&self) -> &u16 {
             &self.application_group_id
         }
         /// Sets `Application Group ID` (resource 651).
-        /// Fails when the value is outside the declared range.
-        pub fn set_application_group_id(
-            &mut self,
-            value: u16,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(651, &RANGE_APPLICATION_GROUP_ID, &value)?;
+        pub fn set_application_group_id(&mut self, value: u16) -> &mut Self {
             self.application_group_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Changeable by User API` (resource 655): Boolean, read-write, mandatory, single instance.
         pub fn changeable_by_user_api(&self) -> &bool {
@@ -351,27 +333,13 @@ pub mod v1_0 {
                 }
                 650 => {
                     self.set_scene_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 651 => {
                     self.set_application_group_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 655 => {
                     self.set_changeable_by_user_api(

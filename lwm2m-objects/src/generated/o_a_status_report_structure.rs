@@ -75,7 +75,7 @@ pub mod v1_0 {
             ::lwm2m_core::object::__private::String,
             ::lwm2m_core::object::ReadWrite,
         > = ::lwm2m_core::object::ResourceRef::new(901);
-        /// `Status Report Structure ID` (resource 850): Unsigned Integer, read-write, mandatory, single instance. Range: `0..255` (checked).
+        /// `Status Report Structure ID` (resource 850): Unsigned Integer, read-write, mandatory, single instance.
         pub const STATUS_REPORT_STRUCTURE_ID: ::lwm2m_core::object::ResourceRef<
             OAStatusReportStructure,
             u8,
@@ -92,10 +92,6 @@ pub mod v1_0 {
     #[cfg(feature = "alloc")]
     const RANGE_DOCUMENTARY_DESCRIPTION: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Len(
         &[(0, 256)],
-    );
-    #[cfg(feature = "alloc")]
-    const RANGE_STATUS_REPORT_STRUCTURE_ID: ::lwm2m_core::object::RangeSpec = ::lwm2m_core::object::RangeSpec::Int(
-        &[(0, 255)],
     );
     /// One instance of object 3406 version 1.0 (device side): every Resource it stores can be set here; servers go through [`OAStatusReportStructure`]'s handles.
     #[cfg(feature = "alloc")]
@@ -150,19 +146,14 @@ pub mod v1_0 {
             self.documentary_description = ::core::option::Option::Some(value);
             ::core::result::Result::Ok(self)
         }
-        /// `Status Report Structure ID` (resource 850): Unsigned Integer, read-write, mandatory, single instance. Range: `0..255` (checked).
+        /// `Status Report Structure ID` (resource 850): Unsigned Integer, read-write, mandatory, single instance.
         pub fn status_report_structure_id(&self) -> &u8 {
             &self.status_report_structure_id
         }
         /// Sets `Status Report Structure ID` (resource 850).
-        /// Fails when the value is outside the declared range.
-        pub fn set_status_report_structure_id(
-            &mut self,
-            value: u8,
-        ) -> ::core::result::Result<&mut Self, ::lwm2m_core::object::RangeError> {
-            ::lwm2m_core::object::check(850, &RANGE_STATUS_REPORT_STRUCTURE_ID, &value)?;
+        pub fn set_status_report_structure_id(&mut self, value: u8) -> &mut Self {
             self.status_report_structure_id = value;
-            ::core::result::Result::Ok(self)
+            self
         }
         /// `Keys` (resource 851): String, read-write, mandatory, multiple instances.
         pub fn keys(
@@ -235,15 +226,8 @@ pub mod v1_0 {
                 }
                 850 => {
                     self.set_status_report_structure_id(
-                            ::lwm2m_core::object::ResourceData::from_resource(
-                                value,
-                                path,
-                            )?,
-                        )
-                        .map_err(|e| ::lwm2m_core::object::__private::range_error(
-                            path,
-                            e,
-                        ))?;
+                        ::lwm2m_core::object::ResourceData::from_resource(value, path)?,
+                    );
                 }
                 851 => {
                     self.set_keys(
