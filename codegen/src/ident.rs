@@ -41,11 +41,42 @@ pub fn words(name: &str) -> String {
             '&' => out.push_str(" and "),
             '%' => out.push_str(" percent "),
             '#' => out.push_str(" number "),
+            c if !c.is_ascii() => out.push_str(latin(c)),
             _ => out.push(' '),
         }
         prev = Some(c);
     }
     out
+}
+
+/// A Latin letter with a diacritic as its ASCII letter(s) (`é` → `e`, `ß` → `ss`); anything
+/// else non-ASCII separates words.
+fn latin(c: char) -> &'static str {
+    const FOLD: &[(&str, &str)] = &[
+        ("àáâãäåā", "a"),
+        ("ÀÁÂÃÄÅĀ", "A"),
+        ("çć", "c"),
+        ("ÇĆ", "C"),
+        ("èéêëē", "e"),
+        ("ÈÉÊËĒ", "E"),
+        ("ìíîïī", "i"),
+        ("ÌÍÎÏĪ", "I"),
+        ("ñń", "n"),
+        ("ÑŃ", "N"),
+        ("òóôõöøō", "o"),
+        ("ÒÓÔÕÖØŌ", "O"),
+        ("ùúûüū", "u"),
+        ("ÙÚÛÜŪ", "U"),
+        ("ýÿ", "y"),
+        ("Ý", "Y"),
+        ("ß", "ss"),
+        ("æ", "ae"),
+        ("Æ", "Ae"),
+        ("µ", "u"),
+    ];
+    FOLD.iter()
+        .find(|(set, _)| set.contains(c))
+        .map_or(" ", |(_, ascii)| ascii)
 }
 
 /// A cheap key that is equal for any two names whose [`snake`] identifiers are equal (the
@@ -205,6 +236,7 @@ mod tests {
         assert_eq!(snake("Sensor Value", 5700), "sensor_value");
         assert_eq!(camel("Light Control", 3311), "LightControl");
         assert_eq!(snake("LwM2M Server", 1), "lwm2m_server");
+        assert_eq!(snake("Température °C", 1), "temperature_c");
         assert_eq!(camel("LWM2M Security", 0), "Lwm2mSecurity");
         assert_eq!(
             snake("APN Retry Back-Off Period", 1),
