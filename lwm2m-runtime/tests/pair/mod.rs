@@ -1,10 +1,15 @@
 //! A deterministic two-endpoint network in virtual time (quinn's `Pair`): no sockets, no sleeps.
 //! The clock jumps to the next delivery or deadline; loss, duplication and reordering come from a
 //! seeded generator.
+// Each test binary uses a different subset of the helpers.
+#![allow(dead_code)]
 
 use std::net::SocketAddr;
 
-use lwm2m_runtime::coap::{Config, Endpoint, Event, MessageRef, SeededRandom, Timestamp};
+use lwm2m_runtime::coap::{
+    Code, Config, Endpoint, Event, FailReason, Message, MessageRef, ObservationId, RequestId,
+    SeededRandom, Timestamp,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Side {
@@ -178,4 +183,41 @@ impl Pair {
             .iter()
             .filter_map(|(s, b)| MessageRef::decode(b).ok().map(|m| (*s, m)))
     }
+}
+
+/// Answers every pending request on the server with `reply(request)`; returns observations started.
+pub(crate) fn serve(p: &mut Pair, reply: impl Fn(&Message) -> Message) -> Vec<ObservationId> {
+    let mut started = Vec::new();
+    for ev in std::mem::take(&mut p.server_events) {
+        match ev {
+            Event::Request { id, message, .. } => {
+                if let Some(obs) = p.server.respond(p.now, id, reply(&message)).unwrap() {
+                    started.push(obs);
+                }
+            }
+            other => p.server_events.push(other),
+        }
+    }
+    started
+}
+
+pub(crate) fn responses(p: &Pair, id: RequestId) -> Vec<&Message> {
+    p.client_events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Response { id: i, message } if *i == id => Some(message),
+            _ => None,
+        })
+        .collect()
+}
+
+pub(crate) fn failure(p: &Pair, id: RequestId) -> Option<FailReason> {
+    p.client_events.iter().find_map(|e| match e {
+        Event::RequestFailed { id: i, reason } if *i == id => Some(*reason),
+        _ => None,
+    })
+}
+
+pub(crate) fn content(body: &[u8]) -> Message {
+    Message::response(Code::CONTENT).with_payload(body.to_vec())
 }

@@ -1,5 +1,6 @@
 //! The sans-IO message layer (RFC 7252 §4), with block-wise transfer and observe on top.
 
+mod blockwise;
 mod client;
 mod config;
 mod event;
@@ -77,8 +78,8 @@ pub struct Endpoint {
     exchanges: BTreeMap<RequestId, client::Exchange>,
     tokens: BTreeMap<Token, RequestId>,
     incoming: BTreeMap<IncomingId, server::Pending>,
-    block1_in: BTreeMap<(SocketAddr, Vec<u8>), server::Assembly>,
-    block2_out: BTreeMap<(SocketAddr, Vec<u8>), server::Cached>,
+    block1_in: BTreeMap<(SocketAddr, Vec<u8>), blockwise::Assembly>,
+    block2_out: BTreeMap<(SocketAddr, Vec<u8>), blockwise::Cached>,
     observations: BTreeMap<ObservationId, observe::Observation>,
     observation_keys: BTreeMap<(SocketAddr, Token), ObservationId>,
 }
