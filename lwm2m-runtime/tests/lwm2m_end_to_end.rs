@@ -487,3 +487,109 @@ fn re_registration_replaces_the_previous_one() {
         .unwrap();
     assert_eq!(req.decode(content(result(&mut n, op)).node).unwrap(), 21.5);
 }
+
+#[test]
+fn client_re_registers_when_the_server_forgot_it() {
+    let mut n = net(8, config(300));
+    register(&mut n);
+    // The server restarts with an empty store: the next Update gets 4.04, the client registers
+    // again.
+    let mut fresh = net(8, config(300));
+    std::mem::swap(&mut n.server, &mut fresh.server);
+    let ep = n.wait_server(400_000, |e| match e {
+        ServerEvent::Registered { endpoint, .. } => Some(endpoint.clone()),
+        _ => None,
+    });
+    assert_eq!(ep.as_deref(), Some("dev-1"));
+    assert!(n.server.registration("dev-1").is_some());
+}
+
+#[test]
+fn local_instance_changes_update_the_registration() {
+    let mut n = net(9, config(86_400));
+    register(&mut n);
+    let temps = n
+        .client
+        .object_mut::<Object<temperature::Instance>>(3303)
+        .unwrap();
+    temps.insert(7, temperature::Instance::default());
+    n.client.instances_changed(n.now);
+    n.wait_server(10_000, |e| {
+        matches!(e, ServerEvent::Updated { .. }).then_some(())
+    })
+    .expect("update");
+    let reg = n.server.registration("dev-1").unwrap();
+    assert!(
+        reg.objects
+            .iter()
+            .any(|o| o.object == 3303 && o.instance == Some(7))
+    );
+}
+
+#[test]
+fn observe_an_instance_and_thresholds() {
+    let mut n = net(10, config(86_400));
+    register(&mut n);
+    // gt=25 on the sensor value: only crossings notify.
+    let path = Path::resource(3303, 0, 5700);
+    let change = AttributeChange::from_query(["gt=25"]).unwrap();
+    let op = n
+        .server
+        .write_attributes(n.now, "dev-1", path, &change)
+        .unwrap();
+    assert_eq!(result(&mut n, op), Ok(Reply::Changed));
+    let obs = n.server.observe(n.now, "dev-1", path).unwrap();
+    content(result(&mut n, obs));
+    let inst = n
+        .server
+        .observe(n.now, "dev-1", Path::instance(3303, 0))
+        .unwrap();
+    content(result(&mut n, inst));
+    let value_of = |op: OpId| {
+        move |e: &ServerEvent| match e {
+            ServerEvent::Notification { op: o, content, .. } if *o == op => Some(content.clone()),
+            _ => None,
+        }
+    };
+    set_temperature(&mut n, 24.0); // below gt: only the instance observation notifies
+    assert_eq!(n.wait_server(1_000, value_of(obs)), None);
+    let c = n
+        .wait_server(1_000, value_of(inst))
+        .expect("instance notification");
+    assert!(
+        c.to_records()
+            .iter()
+            .any(|r| r.path == path && r.value == Value::Float(24.0))
+    );
+    set_temperature(&mut n, 26.0); // crosses gt
+    let c = n.wait_server(1_000, value_of(obs)).expect("crossing");
+    assert_eq!(temperature_value(&c), 26.0);
+    let c = n
+        .wait_server(1_000, value_of(inst))
+        .expect("instance notification");
+    assert!(c.to_records().iter().any(|r| r.value == Value::Float(26.0)));
+    set_temperature(&mut n, 30.0); // stays above gt
+    assert_eq!(n.wait_server(1_000, value_of(obs)), None);
+    let c = n
+        .wait_server(1_000, value_of(inst))
+        .expect("instance notification");
+    assert!(c.to_records().iter().any(|r| r.value == Value::Float(30.0)));
+    // A server write to an observed resource notifies too.
+    let op = n
+        .server
+        .write(
+            n.now,
+            "dev-1",
+            Path::resource(3303, 0, 5750),
+            Node::Single(Value::String("room".into())),
+            WriteMode::Replace,
+        )
+        .unwrap();
+    assert_eq!(result(&mut n, op), Ok(Reply::Changed));
+    let c = n.wait_server(1_000, value_of(inst)).expect("after write");
+    assert!(
+        c.to_records()
+            .iter()
+            .any(|r| r.value == Value::String("room".into()))
+    );
+}

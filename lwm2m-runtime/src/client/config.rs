@@ -19,7 +19,8 @@ pub struct ClientConfig {
     pub binding: String,
     /// Queue mode (`Q`): the server holds requests until the client sends an Update.
     pub queue_mode: bool,
-    /// Updates are sent when this fraction of the lifetime has passed (0.9).
+    /// Updates are sent when this fraction of the lifetime has passed (0.9), or earlier so that
+    /// CoAP's MAX_TRANSMIT_WAIT (93 s, at most half the lifetime) remains for retransmissions.
     pub update_fraction: f64,
     /// First wait before re-registering after a failure (10 s); doubled on every further failure.
     pub retry_initial: Duration,

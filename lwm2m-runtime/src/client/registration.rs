@@ -157,10 +157,13 @@ impl Client {
         }
     }
 
+    /// When to send the next Update: after `update_fraction` of the lifetime, but early enough to
+    /// leave CoAP's MAX_TRANSMIT_WAIT (93 s, at most half the lifetime) for retransmissions.
     fn next_update(&self, now: Timestamp) -> Timestamp {
+        let lifetime = self.config.lifetime.as_millis() as f64;
         let f = self.config.update_fraction.clamp(0.1, 1.0);
-        let ms = self.config.lifetime.as_millis() as f64 * f;
-        now + Duration::from_millis(ms as u64)
+        let margin = (lifetime * (1.0 - f)).max((93_000.0f64).min(lifetime / 2.0));
+        now + Duration::from_millis((lifetime - margin).max(0.0) as u64)
     }
 
     fn schedule_retry(&mut self, now: Timestamp, code: Option<Code>) {
