@@ -160,3 +160,20 @@ fn large_notification_replaced_mid_transfer_delivers_the_newer_one() {
         .count();
     assert!(etags > 0, "sliced bodies carry an ETag");
 }
+
+#[test]
+fn small_notification_overtaking_a_block_transfer_wins() {
+    let mut p = Pair::new(15);
+    let (id, obs) = observe_setup(&mut p);
+    p.server.notify(p.now, obs, content(&[b'x'; 3000])).unwrap();
+    p.server.notify(p.now, obs, content(b"small")).unwrap();
+    p.drive(10_000, |_| false);
+    let got = responses(&p, id);
+    let seqs: Vec<u32> = got.iter().map(|m| m.observe().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[1] > w[0]), "{seqs:?}");
+    assert_eq!(got.last().unwrap().payload, b"small");
+    assert!(
+        got.iter().all(|m| m.payload.len() != 3000),
+        "the older large body is abandoned"
+    );
+}

@@ -43,6 +43,8 @@ struct Block1Out {
 
 #[derive(Debug)]
 struct Block2In {
+    /// Type of the first block: a reassembled notification keeps CON/NON.
+    ty: MessageType,
     body: Vec<u8>,
     observe: Option<u32>,
     etag: Option<Vec<u8>>,
@@ -260,11 +262,17 @@ impl Endpoint {
         let Some(e) = self.exchanges.get_mut(&id) else {
             return;
         };
-        if let Some(old) = e.mid.take() {
-            self.sent.remove(&(peer, old));
-        }
-        e.deadline = None;
         let observe = msg.observe();
+        // A notification arriving while a deregistration (same token) is in flight does not
+        // answer it; anything else carrying the current token does.
+        let notification_while_cancelling =
+            e.cancelling && ty != MessageType::Acknowledgement && observe.is_some();
+        if token == e.token && !notification_while_cancelling {
+            if let Some(old) = e.mid.take() {
+                self.sent.remove(&(peer, old));
+            }
+            e.deadline = None;
+        }
         if e.obs_token == Some(token) {
             if let Some(v) = observe {
                 if e.last_seen
@@ -291,6 +299,7 @@ impl Endpoint {
             let etag = msg.etag().map(<[u8]>::to_vec);
             if b2.num() == 0 {
                 e.block2 = Some(Block2In {
+                    ty,
                     body: Vec::new(),
                     observe,
                     etag: etag.clone(),
@@ -333,11 +342,15 @@ impl Endpoint {
                 }
                 return;
             }
-            let acc = e.block2.take().unwrap_or(Block2In {
-                body: Vec::new(),
-                observe: None,
-                etag: None,
-            });
+            let Some(acc) = e.block2.take() else { return };
+            if let (Some(v), Some((last, _))) = (acc.observe, e.last_seen) {
+                if v != last {
+                    // A newer notification arrived during the transfer: this one is stale.
+                    self.stats.stale_notifications += 1;
+                    return;
+                }
+            }
+            message.ty = acc.ty;
             message.payload = acc.body;
             message.remove_option(number::BLOCK2);
             match acc.observe {
