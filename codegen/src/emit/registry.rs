@@ -123,23 +123,13 @@ pub fn objects_crate(
     ids: Option<&[u16]>,
 ) -> Result<Vec<GeneratedFile>, EmitError> {
     let groups = object_groups(reg, ids);
+    let rendered = parallel(&groups, |g| render_group(reg, g, opts))?;
     let mut files = Vec::with_capacity(groups.len() + 1);
     let mut mods = Vec::new();
     let mut all_sources = Vec::new();
-    for g in &groups {
-        let tokens = object_versions(&g.versions, opts)?;
-        let mut sources: Vec<Source> = Vec::new();
-        for o in &g.versions {
-            if !sources.iter().any(|s| s.label == *o.loc.file) {
-                sources.push(source(&reg.root, &o.loc.file));
-            }
-        }
-        let content = render(&g.module, tokens, &sources)?;
-        all_sources.extend(sources.into_iter().map(|s| s.bytes));
-        files.push(GeneratedFile {
-            path: PathBuf::from("generated").join(format!("{}.rs", g.module)),
-            content,
-        });
+    for (g, (file, bytes)) in groups.iter().zip(rendered) {
+        files.push(file);
+        all_sources.extend(bytes);
         let (feature, module) = (g.feature, types::ident(&g.module)?);
         let doc = docs::attrs(&crate::emit::module_doc(&g.versions));
         mods.push(quote! {
@@ -168,4 +158,49 @@ pub fn objects_crate(
         },
     );
     Ok(files)
+}
+
+/// One object's file, and the bytes of its sources (for the index hash).
+fn render_group(
+    reg: &Registry,
+    g: &ObjectGroup<'_>,
+    opts: &EmitOptions,
+) -> Result<(GeneratedFile, Vec<Vec<u8>>), EmitError> {
+    let tokens = object_versions(&g.versions, opts)?;
+    let mut sources: Vec<Source> = Vec::new();
+    for o in &g.versions {
+        if !sources.iter().any(|s| s.label == *o.loc.file) {
+            sources.push(source(&reg.root, &o.loc.file));
+        }
+    }
+    let content = render(&g.module, tokens, &sources)?;
+    let file = GeneratedFile {
+        path: PathBuf::from("generated").join(format!("{}.rs", g.module)),
+        content,
+    };
+    Ok((file, sources.into_iter().map(|s| s.bytes).collect()))
+}
+
+/// `f` over `items` on every core, results in input order.
+fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R, EmitError> + Sync,
+) -> Result<Vec<R>, EmitError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = items.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(|| part.iter().map(&f).collect::<Result<Vec<R>, _>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for h in handles {
+            let part = h.join().map_err(|_| EmitError::Unparsable {
+                what: "a generator thread".into(),
+                message: "panicked".into(),
+            })??;
+            out.extend(part);
+        }
+        Ok(out)
+    })
 }
