@@ -290,3 +290,40 @@ fn block1_large_request_with_server_choosing_smaller_blocks() {
         "the client adopted the server's block size"
     );
 }
+
+#[test]
+fn nstart_keeps_one_confirmable_request_outstanding_per_peer() {
+    let mut p = Pair::new(16);
+    p.loss = 0.2;
+    let ids: Vec<_> = (0..5)
+        .map(|i| {
+            let req = Message::request(Code::GET).with_uri_path(&format!("/n/{i}"));
+            p.client.request(p.now, p.server_addr, req).unwrap()
+        })
+        .collect();
+    assert!(p.drive(600_000, |p| {
+        serve(p, |req| content(req.uri_path_string().as_bytes()));
+        ids.iter()
+            .all(|id| !responses(p, *id).is_empty() || failure(p, *id).is_some())
+    }));
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(responses(&p, *id)[0].payload, format!("/n/{i}").as_bytes());
+    }
+    // Replay the log: a new client request is never sent while another is unacknowledged.
+    let mut unacked: Option<u16> = None;
+    for (side, m) in p.decoded_log() {
+        match (side, m.message_type()) {
+            (Side::Client, MessageType::Confirmable) => {
+                assert!(
+                    unacked.is_none_or(|u| u == m.message_id()),
+                    "two outstanding"
+                );
+                unacked = Some(m.message_id());
+            }
+            (Side::Server, MessageType::Acknowledgement) if Some(m.message_id()) == unacked => {
+                unacked = None;
+            }
+            _ => {}
+        }
+    }
+}

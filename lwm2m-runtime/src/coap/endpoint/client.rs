@@ -1,6 +1,7 @@
 //! Client role: requests, response matching by token, Block1 sending, Block2 reassembly and
 //! observe registrations with the freshness check.
 
+use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use core::net::SocketAddr;
 
@@ -33,6 +34,9 @@ pub(super) struct Exchange {
     block2: Option<Block2In>,
     last_seen: Option<(u32, Timestamp)>,
 }
+
+/// A request message waiting for NSTART: exchange, message and the token to reuse, if any.
+pub(super) type Queued = (RequestId, Message, Option<Token>);
 
 #[derive(Debug)]
 struct Block1Out {
@@ -108,7 +112,7 @@ impl Endpoint {
         match result {
             Ok(()) => Ok(id),
             Err(e) => {
-                self.forget(id);
+                self.drop_exchange(id);
                 Err(e)
             }
         }
@@ -136,6 +140,12 @@ impl Endpoint {
     /// Forgets request `id` without telling the peer; later notifications are answered with a
     /// Reset, which cancels an observation on the server (RFC 7641 §3.6).
     pub fn forget(&mut self, id: RequestId) -> bool {
+        let forgotten = self.drop_exchange(id);
+        self.send_queued(self.last_now);
+        forgotten
+    }
+
+    fn drop_exchange(&mut self, id: RequestId) -> bool {
         let Some(e) = self.exchanges.remove(&id) else {
             return false;
         };
@@ -143,11 +153,42 @@ impl Endpoint {
         if let Some(mid) = e.mid {
             self.sent.remove(&(e.peer, mid));
         }
+        if let Some(q) = self.queued.get_mut(&e.peer) {
+            q.retain(|(i, _, _)| *i != id);
+        }
         true
     }
 
+    /// Confirmable requests to `peer` sent and not yet acknowledged.
+    fn outstanding(&self, peer: SocketAddr) -> usize {
+        self.sent
+            .range((peer, 0)..=(peer, u16::MAX))
+            .filter(|(_, s)| matches!(s.purpose, Purpose::Request(_)))
+            .count()
+    }
+
+    /// Sends queued requests as NSTART allows.
+    pub(super) fn send_queued(&mut self, now: Timestamp) {
+        if self.queued.is_empty() {
+            return;
+        }
+        let limit = self.config.nstart.max(1);
+        let peers: Vec<SocketAddr> = self.queued.keys().copied().collect();
+        for peer in peers {
+            while self.outstanding(peer) < limit {
+                let next = self.queued.get_mut(&peer).and_then(VecDeque::pop_front);
+                let Some((id, msg, token)) = next else { break };
+                // The message encoded when it was queued, so this cannot fail.
+                let _ = self.send_in_exchange(now, id, msg, token);
+            }
+            if self.queued.get(&peer).is_some_and(VecDeque::is_empty) {
+                self.queued.remove(&peer);
+            }
+        }
+    }
+
     pub(super) fn fail(&mut self, id: RequestId, reason: FailReason) {
-        if self.forget(id) {
+        if self.drop_exchange(id) {
             self.events.push_back(Event::RequestFailed { id, reason });
         }
     }
@@ -160,6 +201,21 @@ impl Endpoint {
         mut msg: Message,
         token: Option<Token>,
     ) -> Result<(), EndpointError> {
+        let Some(e) = self.exchanges.get_mut(&id) else {
+            return Ok(());
+        };
+        let (peer, con) = (e.peer, e.con);
+        if let Some(old) = e.mid.take() {
+            self.sent.remove(&(peer, old));
+        }
+        if con && self.outstanding(peer) >= self.config.nstart.max(1) {
+            msg.encode()?;
+            self.queued
+                .entry(peer)
+                .or_default()
+                .push_back((id, msg, token));
+            return Ok(());
+        }
         let token = match token {
             Some(t) => t,
             None => self.new_token(),
@@ -379,7 +435,7 @@ impl Endpoint {
                 }
             }
         } else {
-            self.forget(id);
+            self.drop_exchange(id);
         }
     }
 

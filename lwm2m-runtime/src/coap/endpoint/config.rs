@@ -19,6 +19,9 @@ pub struct Config {
     /// How long a confirmable request may wait for a piggybacked response before the endpoint
     /// sends an empty ACK and the response goes separately (1 s).
     pub separate_ack_delay: Duration,
+    /// NSTART: confirmable requests outstanding (sent and not yet acknowledged) per peer;
+    /// further requests wait in a queue (1, RFC 7252 §4.7).
+    pub nstart: usize,
     /// Length of generated tokens, 0 to 8 (4).
     pub token_len: u8,
     /// Preferred block size exponent for block-wise transfers, 0 (16 B) to 6 (1024 B).
@@ -40,6 +43,7 @@ impl Default for Config {
             exchange_lifetime: Duration::from_secs(247),
             non_lifetime: Duration::from_secs(145),
             separate_ack_delay: Duration::from_secs(1),
+            nstart: 1,
             token_len: 4,
             block_szx: 6,
             max_body_size: 1 << 20,

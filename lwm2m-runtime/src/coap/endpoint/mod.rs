@@ -76,6 +76,10 @@ pub struct Endpoint {
     /// Messages we received, for duplicate detection, by (peer, message ID).
     dedup: BTreeMap<Key, transmit::Dedup>,
     exchanges: BTreeMap<RequestId, client::Exchange>,
+    /// Requests waiting for NSTART, per peer.
+    queued: BTreeMap<SocketAddr, VecDeque<client::Queued>>,
+    /// The latest time seen in an input.
+    last_now: Timestamp,
     tokens: BTreeMap<Token, RequestId>,
     incoming: BTreeMap<IncomingId, server::Pending>,
     block1_in: BTreeMap<(SocketAddr, Vec<u8>), blockwise::Assembly>,
@@ -117,6 +121,8 @@ impl Endpoint {
             expiry: transmit::Expiry::default(),
             dedup: BTreeMap::new(),
             exchanges: BTreeMap::new(),
+            queued: BTreeMap::new(),
+            last_now: Timestamp::ZERO,
             tokens: BTreeMap::new(),
             incoming: BTreeMap::new(),
             block1_in: BTreeMap::new(),
@@ -149,6 +155,12 @@ impl Endpoint {
     /// Handles a received datagram. Malformed input is counted in [`Stats`] and dropped (a
     /// malformed confirmable message is rejected with a Reset when its header is readable).
     pub fn handle_datagram(&mut self, now: Timestamp, peer: SocketAddr, datagram: &[u8]) {
+        self.last_now = self.last_now.max(now);
+        self.on_datagram(now, peer, datagram);
+        self.send_queued(now);
+    }
+
+    fn on_datagram(&mut self, now: Timestamp, peer: SocketAddr, datagram: &[u8]) {
         self.stats.datagrams_received += 1;
         let msg = match MessageRef::decode(datagram) {
             Ok(m) => m,
@@ -198,10 +210,12 @@ impl Endpoint {
 
     /// Handles timer expiry: retransmissions, separate ACKs, exchange timeouts and cache expiry.
     pub fn handle_timeout(&mut self, now: Timestamp) {
+        self.last_now = self.last_now.max(now);
         self.retransmit_due(now);
         self.server_timeouts(now);
         self.client_timeouts(now);
         self.expire(now);
+        self.send_queued(now);
     }
 
     /// The earliest time [`handle_timeout`](Self::handle_timeout) has work to do.
