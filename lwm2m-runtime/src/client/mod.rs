@@ -9,6 +9,11 @@
 //! [`Client::handle_timeout`] or a command), drain [`Client::poll_transmit`] and
 //! [`Client::poll_event`], then arm a timer for [`Client::poll_timeout`].
 //!
+//! Not implemented yet: Bootstrap, the composite operations (Read-/Write-/Observe-Composite with
+//! FETCH/iPATCH answer 4.05), Delete of a Resource Instance, `epmin`/`epmax` evaluation (stored
+//! and listed by Discover, not applied), `dim` in Discover, several servers, and taking the
+//! defaults for `pmin`/`pmax` from the Server Object (they come from [`ClientConfig`]).
+//!
 //! ```
 //! use lwm2m_core::object::Object;
 //! use lwm2m_objects::device;

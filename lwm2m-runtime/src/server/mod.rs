@@ -10,6 +10,11 @@
 //! Requests to a queue-mode client are held until it shows it is awake (Register or Update),
 //! then sent; it counts as awake for [`ServerConfig::awake_time`] after that.
 //!
+//! Responses are typed with the Object metadata the server knows, whatever version the client
+//! registered. Not implemented yet: Bootstrap, composite operations, Write-Attributes with
+//! `epmin`/`epmax` semantics beyond passing them through, and a request timeout for operations
+//! held for a queue-mode client (they are dropped when the registration ends).
+//!
 //! Drive it like the endpoint: after every input drain [`Server::poll_transmit`] and
 //! [`Server::poll_event`], then arm a timer for [`Server::poll_timeout`].
 
