@@ -166,6 +166,11 @@ impl Builder {
             for d in &diags {
                 println!("cargo:warning={d}");
             }
+            for o in &objects {
+                for (path, msg) in crate::emit::renames(o) {
+                    println!("cargo:warning={}: {path}: {msg}", o.loc);
+                }
+            }
         }
         let emit = EmitOptions::default().descriptions(self.descriptions);
         let tokens = modules(&objects, &emit)?;

@@ -52,6 +52,11 @@ fn fixtures() {
                 )
             })
             .collect();
+        for o in &objs {
+            for (path, msg) in lwm2m_codegen::emit::renames(o) {
+                notes.push(format!("// renamed {path}: {msg}"));
+            }
+        }
         notes.sort();
         out.insert_str(0, &format!("{}\n", notes.join("\n")));
         insta::assert_snapshot!(out);

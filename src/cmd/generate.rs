@@ -46,6 +46,16 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             opts = opts.alloc_feature(f.clone());
         }
         let files = objects_crate(&reg, &opts, ids)?;
+        let renamed: usize = reg
+            .current
+            .iter()
+            .chain(&reg.history)
+            .filter(|o| ids.is_none_or(|ids| ids.contains(&o.id)))
+            .map(|o| lwm2m_codegen::emit::renames(o).len())
+            .sum();
+        if renamed > 0 {
+            println!("{renamed} generated identifiers renamed to stay unique (the same every run)");
+        }
         let report =
             write_tree(out, &files).with_context(|| format!("writing {}", out.display()))?;
         println!(

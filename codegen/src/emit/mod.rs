@@ -123,6 +123,13 @@ pub fn object_module(
     })
 }
 
+/// Generated identifiers that had to change to stay unique beyond the resource-name collisions
+/// [`crate::validate`] reports (a setter that meets another resource's getter, an enum named
+/// like the object, …): `(LwM2M path, message)`, the same every run.
+pub fn renames(obj: &ObjectDef) -> Vec<(String, String)> {
+    plan::ObjectPlan::new(obj).renames
+}
+
 /// The doc line of an object's module.
 pub(crate) fn module_doc(versions: &[&ObjectDef]) -> String {
     let Some(newest) = versions.last() else {

@@ -101,6 +101,8 @@ pub(crate) struct ObjectPlan<'a> {
     /// The version module (`v1_1`).
     pub(crate) module: String,
     pub(crate) resources: Vec<ResPlan<'a>>,
+    /// Identifiers that had to change to stay unique: (LwM2M path, what happened).
+    pub(crate) renames: Vec<(String, String)>,
 }
 
 /// The version module name of an object version.
@@ -110,10 +112,16 @@ pub(crate) fn version_module(obj: &ObjectDef) -> String {
 
 impl<'a> ObjectPlan<'a> {
     pub(crate) fn new(obj: &'a ObjectDef) -> Self {
+        let mut renames = Vec::new();
+        let mut note = |path: String, want: &str, got: &str| {
+            renames.push((path, format!("`{want}` is taken; generated as `{got}`")));
+        };
         let mut types = Namespace::with(&["Instance", "META"]);
-        let marker = types
-            .claim_camel(&ident::camel(&obj.name, obj.id), obj.id)
-            .0;
+        let want = ident::camel(&obj.name, obj.id);
+        let marker = types.claim_camel(&want, obj.id).0;
+        if marker != want {
+            note(format!("/{}", obj.id), &want, &marker);
+        }
         let mut methods = Namespace::default();
         let mut consts = Namespace::default();
         let fields: Vec<String> = obj
@@ -131,12 +139,30 @@ impl<'a> ObjectPlan<'a> {
                     .claim(&format!("RANGE_{}", handle.trim_start_matches('_')), def.id)
                     .0;
                 let (kind, unchecked) = kind(def, &mut types);
+                let path = format!("/{}/{}", obj.id, def.id);
+                if let Kind::Data {
+                    enumeration: Some(e),
+                    ..
+                } = &kind
+                {
+                    let want = ident::camel(&def.name, def.id);
+                    if e.name != want {
+                        note(path.clone(), &want, &e.name);
+                    }
+                }
                 let (setter, clear) = match kind {
                     Kind::Exec => (String::new(), String::new()),
-                    Kind::Data { .. } => (
-                        methods.claim(&ident::prefixed("set_", &field), def.id).0,
-                        methods.claim(&ident::prefixed("clear_", &field), def.id).0,
-                    ),
+                    Kind::Data { .. } => {
+                        let mut method = |prefix: &str| {
+                            let want = ident::prefixed(prefix, &field);
+                            let got = methods.claim(&want, def.id).0;
+                            if got != want {
+                                note(path.clone(), &want, &got);
+                            }
+                            got
+                        };
+                        (method("set_"), method("clear_"))
+                    }
                 };
                 ResPlan {
                     def,
@@ -155,6 +181,7 @@ impl<'a> ObjectPlan<'a> {
             marker,
             module: version_module(obj),
             resources,
+            renames,
         }
     }
 
