@@ -1,12 +1,13 @@
-//! Block-wise transfer on the server side (RFC 7959 §2.3-2.5): Block1 reassembly and slicing of
-//! large responses into Block2 blocks kept for the follow-up requests.
+//! Block-wise transfer (RFC 7959): on the server side Block1 reassembly and slicing of large
+//! responses into Block2 blocks kept for the follow-up requests; on the client side Block1
+//! sending and Block2 reassembly.
 
 use alloc::vec::Vec;
 use core::net::SocketAddr;
 
-use super::{Endpoint, Timestamp};
+use super::{Endpoint, EndpointError, FailReason, RequestId, Timestamp};
 use crate::coap::option::number;
-use crate::coap::{BlockValue, Code, Message, ReadOptions, szx_to_size};
+use crate::coap::{BlockValue, Code, Message, MessageRef, MessageType, ReadOptions, szx_to_size};
 
 /// A Block1 body being received.
 #[derive(Debug)]
@@ -32,7 +33,130 @@ pub(super) enum Block1Step {
     Complete(Vec<u8>),
 }
 
+#[derive(Debug)]
+pub(super) struct Block1Out {
+    pub(super) body: Vec<u8>,
+    pub(super) sent_end: usize,
+    pub(super) szx: u8,
+}
+
+#[derive(Debug)]
+pub(super) struct Block2In {
+    /// Type of the first block: a reassembled notification keeps CON/NON.
+    pub(super) ty: MessageType,
+    pub(super) body: Vec<u8>,
+    pub(super) observe: Option<u32>,
+    pub(super) etag: Option<Vec<u8>>,
+}
+
 impl Endpoint {
+    /// Sends the next Block1 block of exchange `id` (RFC 7959 §2.5).
+    pub(super) fn send_next_block1(
+        &mut self,
+        now: Timestamp,
+        id: RequestId,
+    ) -> Result<(), EndpointError> {
+        let Some(e) = self.exchanges.get_mut(&id) else {
+            return Ok(());
+        };
+        let Some(b1) = e.block1.as_mut() else {
+            return Ok(());
+        };
+        let (start, total) = (b1.sent_end, b1.body.len());
+        let end = (start + szx_to_size(b1.szx)).min(total);
+        let block = BlockValue::at_offset(start, end < total, b1.szx)?;
+        let mut msg = e.template.clone();
+        msg.payload = b1.body[start..end].to_vec();
+        msg.set_block(number::BLOCK1, block);
+        if start == 0 {
+            msg.set_uint_option(number::SIZE1, total as u32);
+        }
+        b1.sent_end = end;
+        self.send_in_exchange(now, id, msg, None)
+    }
+
+    /// Adds a Block2 block of a response or notification to exchange `id`; requests the next
+    /// block, or returns the complete message (RFC 7959 §2.4). `None` while incomplete, failed
+    /// or dropped.
+    pub(super) fn reassemble_block2(
+        &mut self,
+        now: Timestamp,
+        id: RequestId,
+        msg: &MessageRef<'_>,
+        b2: BlockValue,
+        observe: Option<u32>,
+    ) -> Option<Message> {
+        let (ty, max_body, my_szx) = (
+            msg.message_type(),
+            self.config.max_body_size,
+            self.config.block_szx.min(6),
+        );
+        let e = self.exchanges.get_mut(&id)?;
+        let mut message = Message::from_ref(msg);
+        let etag = msg.etag().map(<[u8]>::to_vec);
+        if b2.num() == 0 {
+            e.block2 = Some(Block2In {
+                ty,
+                body: Vec::new(),
+                observe,
+                etag: etag.clone(),
+            });
+        }
+        let in_sequence = e
+            .block2
+            .as_ref()
+            .is_some_and(|acc| acc.body.len() == b2.offset() && acc.etag == etag);
+        if !in_sequence {
+            if e.observe {
+                // The representation changed mid-transfer: drop it, the next notification
+                // brings a fresh one.
+                e.block2 = None;
+                self.stats.ignored += 1;
+            } else {
+                self.fail(id, FailReason::BlockMismatch);
+            }
+            return None;
+        }
+        let acc = e.block2.as_mut()?;
+        if acc.body.len() + msg.payload().len() > max_body {
+            self.fail(id, FailReason::TooLarge);
+            return None;
+        }
+        acc.body.extend_from_slice(msg.payload());
+        if b2.more() {
+            let szx = b2.szx().min(my_szx);
+            let mut next = e.template.clone();
+            next.remove_option(number::OBSERVE);
+            next.remove_option(number::BLOCK1);
+            next.remove_option(number::SIZE1);
+            let sent = BlockValue::at_offset(acc.body.len(), false, szx);
+            let result = sent.map_err(EndpointError::from).and_then(|b| {
+                next.set_block(number::BLOCK2, b);
+                self.send_in_exchange(now, id, next, None)
+            });
+            if result.is_err() {
+                self.fail(id, FailReason::TooLarge);
+            }
+            return None;
+        }
+        let acc = e.block2.take()?;
+        if let (Some(v), Some((last, _))) = (acc.observe, e.last_seen) {
+            if v != last {
+                // A newer notification arrived during the transfer: this one is stale.
+                self.stats.stale_notifications += 1;
+                return None;
+            }
+        }
+        message.ty = acc.ty;
+        message.payload = acc.body;
+        message.remove_option(number::BLOCK2);
+        match acc.observe {
+            Some(v) => message.set_uint_option(number::OBSERVE, v),
+            None => message.remove_option(number::OBSERVE),
+        };
+        Some(message)
+    }
+
     /// Adds one Block1 block to the body being received from `peer` for resource `key`.
     pub(super) fn assemble_block1(
         &mut self,

@@ -1,10 +1,10 @@
 //! Client role: requests, response matching by token, Block1 sending, Block2 reassembly and
 //! observe registrations with the freshness check.
 
-use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use core::net::SocketAddr;
 
+use super::blockwise;
 use super::transmit::Purpose;
 use super::{
     Endpoint, EndpointError, Event, FailReason, MessageType, RequestId, Timestamp, empty, is_fresh,
@@ -15,43 +15,24 @@ use crate::coap::{BlockValue, Code, Message, MessageRef, ReadOptions, Token, szx
 /// A request in progress (possibly a long-lived observation).
 #[derive(Debug)]
 pub(super) struct Exchange {
-    peer: SocketAddr,
+    pub(super) peer: SocketAddr,
     /// The request without payload, for follow-up block requests and deregistration.
-    template: Message,
-    con: bool,
-    observe: bool,
+    pub(super) template: Message,
+    pub(super) con: bool,
+    pub(super) observe: bool,
     /// A deregistration (GET with Observe=1) is in flight.
-    cancelling: bool,
+    pub(super) cancelling: bool,
     /// Token of the message in flight.
-    token: Token,
+    pub(super) token: Token,
     /// Token of the registration, while observing.
-    obs_token: Option<Token>,
+    pub(super) obs_token: Option<Token>,
     /// Message ID of the confirmable message being retransmitted.
-    mid: Option<u16>,
+    pub(super) mid: Option<u16>,
     /// When to give up waiting for a (separate or non-confirmable) response.
     pub(super) deadline: Option<Timestamp>,
-    block1: Option<Block1Out>,
-    block2: Option<Block2In>,
-    last_seen: Option<(u32, Timestamp)>,
-}
-
-/// A request message waiting for NSTART: exchange, message and the token to reuse, if any.
-pub(super) type Queued = (RequestId, Message, Option<Token>);
-
-#[derive(Debug)]
-struct Block1Out {
-    body: Vec<u8>,
-    sent_end: usize,
-    szx: u8,
-}
-
-#[derive(Debug)]
-struct Block2In {
-    /// Type of the first block: a reassembled notification keeps CON/NON.
-    ty: MessageType,
-    body: Vec<u8>,
-    observe: Option<u32>,
-    etag: Option<Vec<u8>>,
+    pub(super) block1: Option<blockwise::Block1Out>,
+    pub(super) block2: Option<blockwise::Block2In>,
+    pub(super) last_seen: Option<(u32, Timestamp)>,
 }
 
 impl Endpoint {
@@ -69,7 +50,7 @@ impl Endpoint {
         }
         let id = RequestId(self.next_id());
         let szx = self.config.block_szx.min(6);
-        let block1 = (message.payload.len() > szx_to_size(szx)).then(|| Block1Out {
+        let block1 = (message.payload.len() > szx_to_size(szx)).then(|| blockwise::Block1Out {
             body: core::mem::take(&mut message.payload),
             sent_end: 0,
             szx,
@@ -159,34 +140,6 @@ impl Endpoint {
         true
     }
 
-    /// Confirmable requests to `peer` sent and not yet acknowledged.
-    fn outstanding(&self, peer: SocketAddr) -> usize {
-        self.sent
-            .range((peer, 0)..=(peer, u16::MAX))
-            .filter(|(_, s)| matches!(s.purpose, Purpose::Request(_)))
-            .count()
-    }
-
-    /// Sends queued requests as NSTART allows.
-    pub(super) fn send_queued(&mut self, now: Timestamp) {
-        if self.queued.is_empty() {
-            return;
-        }
-        let limit = self.config.nstart.max(1);
-        let peers: Vec<SocketAddr> = self.queued.keys().copied().collect();
-        for peer in peers {
-            while self.outstanding(peer) < limit {
-                let next = self.queued.get_mut(&peer).and_then(VecDeque::pop_front);
-                let Some((id, msg, token)) = next else { break };
-                // The message encoded when it was queued, so this cannot fail.
-                let _ = self.send_in_exchange(now, id, msg, token);
-            }
-            if self.queued.get(&peer).is_some_and(VecDeque::is_empty) {
-                self.queued.remove(&peer);
-            }
-        }
-    }
-
     pub(super) fn fail(&mut self, id: RequestId, reason: FailReason) {
         if self.drop_exchange(id) {
             self.events.push_back(Event::RequestFailed { id, reason });
@@ -194,7 +147,7 @@ impl Endpoint {
     }
 
     /// Sends `msg` as the next message of exchange `id`, with a fresh token unless `token` is given.
-    fn send_in_exchange(
+    pub(super) fn send_in_exchange(
         &mut self,
         now: Timestamp,
         id: RequestId,
@@ -259,26 +212,6 @@ impl Endpoint {
         Ok(())
     }
 
-    fn send_next_block1(&mut self, now: Timestamp, id: RequestId) -> Result<(), EndpointError> {
-        let Some(e) = self.exchanges.get_mut(&id) else {
-            return Ok(());
-        };
-        let Some(b1) = e.block1.as_mut() else {
-            return Ok(());
-        };
-        let (start, total) = (b1.sent_end, b1.body.len());
-        let end = (start + szx_to_size(b1.szx)).min(total);
-        let block = BlockValue::at_offset(start, end < total, b1.szx)?;
-        let mut msg = e.template.clone();
-        msg.payload = b1.body[start..end].to_vec();
-        msg.set_block(number::BLOCK1, block);
-        if start == 0 {
-            msg.set_uint_option(number::SIZE1, total as u32);
-        }
-        b1.sent_end = end;
-        self.send_in_exchange(now, id, msg, None)
-    }
-
     pub(super) fn on_empty_ack(&mut self, now: Timestamp, id: RequestId) {
         let lifetime = self.config.exchange_lifetime;
         if let Some(e) = self.exchanges.get_mut(&id) {
@@ -313,8 +246,6 @@ impl Endpoint {
             MessageType::NonConfirmable => self.dedup_done(peer, mid, None),
             _ => {}
         }
-        let max_body = self.config.max_body_size;
-        let my_szx = self.config.block_szx.min(6);
         let Some(e) = self.exchanges.get_mut(&id) else {
             return;
         };
@@ -350,70 +281,13 @@ impl Endpoint {
             return;
         }
         e.block1 = None;
-        let mut message = Message::from_ref(msg);
-        if let Some(b2) = msg.block2().filter(|_| msg.code().is_success()) {
-            let etag = msg.etag().map(<[u8]>::to_vec);
-            if b2.num() == 0 {
-                e.block2 = Some(Block2In {
-                    ty,
-                    body: Vec::new(),
-                    observe,
-                    etag: etag.clone(),
-                });
-            }
-            let in_sequence = e
-                .block2
-                .as_ref()
-                .is_some_and(|acc| acc.body.len() == b2.offset() && acc.etag == etag);
-            if !in_sequence {
-                if e.observe {
-                    // The representation changed mid-transfer: drop it, the next notification
-                    // brings a fresh one.
-                    e.block2 = None;
-                    self.stats.ignored += 1;
-                } else {
-                    self.fail(id, FailReason::BlockMismatch);
-                }
-                return;
-            }
-            let Some(acc) = e.block2.as_mut() else { return };
-            if acc.body.len() + msg.payload().len() > max_body {
-                self.fail(id, FailReason::TooLarge);
-                return;
-            }
-            acc.body.extend_from_slice(msg.payload());
-            if b2.more() {
-                let szx = b2.szx().min(my_szx);
-                let mut next = e.template.clone();
-                next.remove_option(number::OBSERVE);
-                next.remove_option(number::BLOCK1);
-                next.remove_option(number::SIZE1);
-                let sent = BlockValue::at_offset(acc.body.len(), false, szx);
-                let result = sent.map_err(EndpointError::from).and_then(|b| {
-                    next.set_block(number::BLOCK2, b);
-                    self.send_in_exchange(now, id, next, None)
-                });
-                if result.is_err() {
-                    self.fail(id, FailReason::TooLarge);
-                }
-                return;
-            }
-            let Some(acc) = e.block2.take() else { return };
-            if let (Some(v), Some((last, _))) = (acc.observe, e.last_seen) {
-                if v != last {
-                    // A newer notification arrived during the transfer: this one is stale.
-                    self.stats.stale_notifications += 1;
-                    return;
-                }
-            }
-            message.ty = acc.ty;
-            message.payload = acc.body;
-            message.remove_option(number::BLOCK2);
-            match acc.observe {
-                Some(v) => message.set_uint_option(number::OBSERVE, v),
-                None => message.remove_option(number::OBSERVE),
-            };
-        }
+        let message = match msg.block2().filter(|_| msg.code().is_success()) {
+            Some(b2) => match self.reassemble_block2(now, id, msg, b2, observe) {
+                Some(full) => full,
+                None => return,
+            },
+            None => Message::from_ref(msg),
+        };
         self.deliver(id, message);
     }
 

@@ -5,6 +5,7 @@ mod client;
 mod config;
 mod event;
 mod observe;
+mod queue;
 mod random;
 mod server;
 mod time;
@@ -37,9 +38,9 @@ type Key = (SocketAddr, u16);
 /// [`Endpoint::poll_transmit`] and [`Endpoint::poll_event`], then arm a timer for
 /// [`Endpoint::poll_timeout`].
 ///
-/// Not implemented yet: NSTART (the endpoint does not limit outstanding interactions per peer),
-/// client re-registration of observations on Max-Age expiry, Echo/Request-Tag (RFC 9175),
-/// No-Response (RFC 7967), multicast and proxying.
+/// Not implemented yet: client re-registration of observations on Max-Age expiry, PROBING_RATE
+/// for non-confirmable traffic, Echo/Request-Tag (RFC 9175), No-Response (RFC 7967), multicast
+/// and proxying.
 ///
 /// ```
 /// use lwm2m_runtime::coap::{Code, Config, Endpoint, Event, Message, SeededRandom, Timestamp};
@@ -77,7 +78,7 @@ pub struct Endpoint {
     dedup: BTreeMap<Key, transmit::Dedup>,
     exchanges: BTreeMap<RequestId, client::Exchange>,
     /// Requests waiting for NSTART, per peer.
-    queued: BTreeMap<SocketAddr, VecDeque<client::Queued>>,
+    queued: BTreeMap<SocketAddr, VecDeque<queue::Queued>>,
     /// The latest time seen in an input.
     last_now: Timestamp,
     tokens: BTreeMap<Token, RequestId>,
