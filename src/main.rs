@@ -22,6 +22,10 @@ enum Command {
     Registry(RegistryCommand),
     /// Generate typed Rust for registry objects (and a Markdown catalog).
     Generate(cmd::generate::Args),
+    /// Run an LwM2M server on UDP that logs registrations and notifications.
+    Server(cmd::server::Args),
+    /// Run simulated LwM2M devices (Device, drifting Temperature) against a server.
+    Client(cmd::client::Args),
 }
 
 #[derive(Subcommand, Debug)]
@@ -42,6 +46,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate(a) => cmd::generate::run(a),
+        Command::Server(a) => cmd::server::run(a),
+        Command::Client(a) => cmd::client::run(a),
         Command::Registry(RegistryCommand::Check(a)) => cmd::registry_check::run(a),
         Command::Registry(RegistryCommand::Show(a)) => cmd::registry_show::run(a),
         Command::Registry(RegistryCommand::Sync(a)) => cmd::registry_sync::run(a),
