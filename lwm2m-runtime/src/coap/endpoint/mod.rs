@@ -4,6 +4,7 @@ mod blockwise;
 mod client;
 mod config;
 mod event;
+mod fuzz;
 mod observe;
 mod queue;
 mod random;
@@ -24,6 +25,8 @@ pub use event::{
     EndReason, EndpointError, Event, FailReason, IncomingId, ObservationId, RequestId, Stats,
     Transmit,
 };
+#[doc(hidden)]
+pub use fuzz::fuzz_endpoint;
 pub use observe::is_fresh;
 pub use random::{RandomSource, SeededRandom};
 pub use time::Timestamp;

@@ -140,7 +140,7 @@ impl Endpoint {
             let r = &mut sent.retransmit;
             if r.attempts < max {
                 r.attempts += 1;
-                r.timeout *= 2;
+                r.timeout = r.timeout.saturating_mul(2);
                 r.deadline = now + r.timeout;
                 let bytes = sent.bytes.clone();
                 self.stats.retransmissions += 1;
