@@ -20,6 +20,18 @@ pub(crate) fn attrs(text: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// Registry text as Markdown that rustdoc takes literally (no links, no HTML, no code).
+pub(crate) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '[' | ']' | '<' | '>' | '*' | '_' | '`' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Backticked code text that cannot break out of its backticks.
 fn code(s: &str) -> String {
     format!("`{}`", s.replace('`', "'"))

@@ -26,7 +26,7 @@ pub(crate) fn enumeration(
     for (i, (v, value, label)) in e.variants.iter().enumerate() {
         let v = ident(v)?;
         let lit = int_lit(i128::from(*value));
-        let vdoc = docs::attrs(&format!("`{value}`: {}", label.replace('`', "'")));
+        let vdoc = docs::attrs(&format!("`{value}`: {}", docs::escape(label)));
         let default = if i == 0 { quote!(#[default]) } else { quote!() };
         variants.push(quote!(#vdoc #default #v,));
         from.push(quote!(#lit => Self::#v,));

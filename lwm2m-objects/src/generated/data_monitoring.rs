@@ -251,13 +251,13 @@ pub mod v1_0 {
         /// `0`: No Comparison
         #[default]
         NoComparison,
-        /// `1`: Data > Reference A
+        /// `1`: Data \> Reference A
         DataReferenceA,
-        /// `2`: Data >= Reference A
+        /// `2`: Data \>= Reference A
         DataReferenceA2,
-        /// `3`: Data < Reference A
+        /// `3`: Data \< Reference A
         DataReferenceA3,
-        /// `4`: Data <= Reference A
+        /// `4`: Data \<= Reference A
         DataReferenceA4,
         /// `5`: Data equals Reference A
         DataEqualsReferenceA,
@@ -321,13 +321,13 @@ pub mod v1_0 {
         /// `0`: No Comparison
         #[default]
         NoComparison,
-        /// `1`: Data > Reference B
+        /// `1`: Data \> Reference B
         DataReferenceB,
-        /// `2`: Data >= Reference B
+        /// `2`: Data \>= Reference B
         DataReferenceB2,
-        /// `3`: Data < Reference B
+        /// `3`: Data \< Reference B
         DataReferenceB3,
-        /// `4`: Data <= Reference B
+        /// `4`: Data \<= Reference B
         DataReferenceB4,
         /// `5`: Data equals Reference B
         DataEqualsReferenceB,
@@ -391,13 +391,13 @@ pub mod v1_0 {
         /// `0`: No Comparison
         #[default]
         NoComparison,
-        /// `1`: Data > Reference C
+        /// `1`: Data \> Reference C
         DataReferenceC,
-        /// `2`: Data >= Reference C
+        /// `2`: Data \>= Reference C
         DataReferenceC2,
-        /// `3`: Data < Reference C
+        /// `3`: Data \< Reference C
         DataReferenceC3,
-        /// `4`: Data <= Reference C
+        /// `4`: Data \<= Reference C
         DataReferenceC4,
         /// `5`: Data equals Reference C
         DataEqualsReferenceC,

@@ -166,9 +166,9 @@ pub mod v1_0 {
         VisionCam,
         /// `6`: SOUND: speaker
         SoundSpeaker,
-        /// `7`: ANALOG_INPUT: generic input
+        /// `7`: ANALOG\_INPUT: generic input
         AnalogInputGenericInput,
-        /// `8`: ANALOG_OUTPUT: generic output
+        /// `8`: ANALOG\_OUTPUT: generic output
         AnalogOutputGenericOutput,
         /// A value without a registry label.
         Other(i8),
@@ -587,9 +587,9 @@ pub mod v2_0 {
         VisionCam,
         /// `6`: SOUND: speaker
         SoundSpeaker,
-        /// `7`: ANALOG_INPUT: generic input
+        /// `7`: ANALOG\_INPUT: generic input
         AnalogInputGenericInput,
-        /// `8`: ANALOG_OUTPUT: generic output
+        /// `8`: ANALOG\_OUTPUT: generic output
         AnalogOutputGenericOutput,
         /// A value without a registry label.
         Other(i8),

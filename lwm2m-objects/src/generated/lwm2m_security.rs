@@ -1260,11 +1260,11 @@ pub mod v1_1 {
         /// `0`: Exact match
         #[default]
         ExactMatch,
-        /// `1`: SHA-256 hash [RFC6234]
+        /// `1`: SHA-256 hash \[RFC6234\]
         Sha256HashRfc6234,
-        /// `2`: SHA-384 hash [RFC6234]
+        /// `2`: SHA-384 hash \[RFC6234\]
         Sha384HashRfc6234,
-        /// `3`: SHA-512 hash [RFC6234]
+        /// `3`: SHA-512 hash \[RFC6234\]
         Sha512HashRfc6234,
         /// A value without a registry label.
         Other(u8),
@@ -2589,11 +2589,11 @@ pub mod v1_2 {
         /// `0`: Exact match
         #[default]
         ExactMatch,
-        /// `1`: SHA-256 hash [RFC6234]
+        /// `1`: SHA-256 hash \[RFC6234\]
         Sha256HashRfc6234,
-        /// `2`: SHA-384 hash [RFC6234]
+        /// `2`: SHA-384 hash \[RFC6234\]
         Sha384HashRfc6234,
-        /// `3`: SHA-512 hash [RFC6234]
+        /// `3`: SHA-512 hash \[RFC6234\]
         Sha512HashRfc6234,
         /// A value without a registry label.
         Other(u8),

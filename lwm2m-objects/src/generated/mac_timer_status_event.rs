@@ -51,7 +51,7 @@ pub mod v1_0 {
         Ra,
         /// `2`: Contention
         Contention,
-        /// `3`: RACH_Back_Off
+        /// `3`: RACH\_Back\_Off
         RachBackOff,
         /// A value without a registry label.
         Other(i8),

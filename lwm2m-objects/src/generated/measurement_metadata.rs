@@ -93,41 +93,41 @@ pub mod v1_0 {
         /// `0`: UNKNOWN Reason is unknown
         #[default]
         UnknownReasonIsUnknown,
-        /// `1`: UNDER_RANGE Measured value is under measurement
+        /// `1`: UNDER\_RANGE Measured value is under measurement
         UnderRangeMeasuredValueIsUnderMeasurement,
-        /// `2`: OVER_RANGE Measured value is over measurement
+        /// `2`: OVER\_RANGE Measured value is over measurement
         OverRangeMeasuredValueIsOverMeasurement,
         /// `3`: NOISY Measured value seems to change too quickly
         NoisyMeasuredValueSeemsToChangeTooQuickly,
-        /// `4`: STUCK_VALUE Measured value seems to change too
+        /// `4`: STUCK\_VALUE Measured value seems to change too
         StuckValueMeasuredValueSeemsToChangeToo,
-        /// `5`: STEP_TOO_HIGH Measured value has changed too
+        /// `5`: STEP\_TOO\_HIGH Measured value has changed too
         StepTooHighMeasuredValueHasChangedToo,
-        /// `6`: CALIBRATION_EXPIRED Sensor calibration has
+        /// `6`: CALIBRATION\_EXPIRED Sensor calibration has
         CalibrationExpiredSensorCalibrationHas,
-        /// `7`: WARMING_UP Sensor is warming up
+        /// `7`: WARMING\_UP Sensor is warming up
         WarmingUpSensorIsWarmingUp,
-        /// `8`: SERVICE_MODE Sensor is under service
+        /// `8`: SERVICE\_MODE Sensor is under service
         ServiceModeSensorIsUnderService,
-        /// `9`: HUMAN_INTERFERENCE Human presence near the
+        /// `9`: HUMAN\_INTERFERENCE Human presence near the
         HumanInterferenceHumanPresenceNearThe,
-        /// `10`: NATURAL_INTERFERENCE Natural phenomenon or
+        /// `10`: NATURAL\_INTERFERENCE Natural phenomenon or
         NaturalInterferenceNaturalPhenomenonOr,
         /// `11`: CONTAMINATION Contamination of the sensor
         ContaminationContaminationOfTheSensor,
-        /// `12`: HW_FAILURE Sensor hardware has failed
+        /// `12`: HW\_FAILURE Sensor hardware has failed
         HwFailureSensorHardwareHasFailed,
-        /// `13`: LACK_OF_DATA_SAMPLES Data sampling is lossy
+        /// `13`: LACK\_OF\_DATA\_SAMPLES Data sampling is lossy
         LackOfDataSamplesDataSamplingIsLossy,
-        /// `14`: OUT_OF_OPERATING_RANGE Environment conditions
+        /// `14`: OUT\_OF\_OPERATING\_RANGE Environment conditions
         OutOfOperatingRangeEnvironmentConditions,
-        /// `15`: AUTO_CALIBRATION Auto calibration in progress
+        /// `15`: AUTO\_CALIBRATION Auto calibration in progress
         AutoCalibrationAutoCalibrationInProgress,
-        /// `16`: 127: RESERVED_GENERIC_BLOCK Reserved generic
+        /// `16`: 127: RESERVED\_GENERIC\_BLOCK Reserved generic
         _127ReservedGenericBlockReservedGeneric,
-        /// `128`: 511: VENDOR_SPECIFIC_BLOCK Vendor specific block
+        /// `128`: 511: VENDOR\_SPECIFIC\_BLOCK Vendor specific block
         _511VendorSpecificBlockVendorSpecificBlock,
-        /// `512`: 1023: RESERVED_VENDOR_BLOCK Reserved vendor
+        /// `512`: 1023: RESERVED\_VENDOR\_BLOCK Reserved vendor
         _1023ReservedVendorBlockReservedVendor,
         /// A value without a registry label.
         Other(i16),

@@ -297,7 +297,7 @@ pub mod v1_0 {
         Remote,
         /// `3`: local
         Local,
-        /// `255`: non_responsive
+        /// `255`: non\_responsive
         NonResponsive,
         /// A value without a registry label.
         Other(i16),

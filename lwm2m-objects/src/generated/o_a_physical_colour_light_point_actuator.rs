@@ -364,10 +364,10 @@ pub mod v1_0 {
     /// Values of `Power On Behaviour` (resource 110).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub enum PowerOnBehaviour {
-        /// `0`: CONFIGURED_ON
+        /// `0`: CONFIGURED\_ON
         #[default]
         ConfiguredOn,
-        /// `1`: FULL_ON
+        /// `1`: FULL\_ON
         FullOn,
         /// `2`: RECALL
         Recall,

@@ -3234,7 +3234,7 @@ pub mod v2_0 {
         _010v,
         /// `11`: PWM
         Pwm,
-        /// `12`: PWM_N
+        /// `12`: PWM\_N
         PwmN,
         /// `13`: Other
         Other13,

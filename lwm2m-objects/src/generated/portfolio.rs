@@ -91,12 +91,12 @@ pub mod v1_0 {
     /// Values of `AuthStatus` (resource 3).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub enum AuthStatus {
-        /// `0`: IDLE_STATE :  AuthData doesn’t contain any
+        /// `0`: IDLE\_STATE :  AuthData doesn’t contain any
         #[default]
         IdleStateAuthDataDoesnTContainAny,
-        /// `1`: DATA_AVAIL_STATE : AuthData  contains a valid
+        /// `1`: DATA\_AVAIL\_STATE : AuthData  contains a valid
         DataAvailStateAuthDataContainsAValid,
-        /// `2`: ERROR_STATE :  an error occurred
+        /// `2`: ERROR\_STATE :  an error occurred
         ErrorStateAnErrorOccurred,
         /// A value without a registry label.
         Other(i8),

@@ -76,10 +76,10 @@ pub mod v1_0 {
     /// Values of `Vendor Specific Quality Reason Code` (resource 0).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub enum VendorSpecificQualityReasonCode {
-        /// `128`: 511: VENDOR_SPECIFIC_BLOCK Vendor specific block
+        /// `128`: 511: VENDOR\_SPECIFIC\_BLOCK Vendor specific block
         #[default]
         _511VendorSpecificBlockVendorSpecificBlock,
-        /// `512`: 1023: RESERVED_VENDOR_BLOCK Reserved vendor
+        /// `512`: 1023: RESERVED\_VENDOR\_BLOCK Reserved vendor
         _1023ReservedVendorBlockReservedVendor,
         /// A value without a registry label.
         Other(i16),
