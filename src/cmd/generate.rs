@@ -15,7 +15,8 @@ pub(crate) struct Args {
     /// Directory that receives `generated/` (a crate's `src/`), e.g. `lwm2m-objects/src`.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Only these object ids (comma-separated), e.g. `3303,3311`.
+    /// Only these object ids (comma-separated), e.g. `3303,3311`; `--out` then holds only
+    /// these (other generated files there are removed).
     #[arg(long, value_delimiter = ',')]
     objects: Vec<u16>,
     /// Also render a Markdown catalog of the objects into this directory.

@@ -104,14 +104,16 @@ pub struct GeneratedFile {
     pub content: String,
 }
 
-/// The bytes of the file a label names (`registry/3303.xml` under a root named `registry`).
+/// The bytes of the file a label names (`<root name>/3303.xml`), labelled `registry/3303.xml`
+/// whatever the root directory is called, so the headers do not depend on where it lives.
 fn source(root: &Path, label: &str) -> Source {
     let rel: PathBuf = Path::new(label).components().skip(1).collect();
     let bytes = std::fs::read(root.join(&rel))
         .or_else(|_| std::fs::read(label))
         .unwrap_or_default();
+    let rel = rel.to_string_lossy().replace('\\', "/");
     Source {
-        label: label.to_owned(),
+        label: format!("registry/{rel}"),
         bytes,
     }
 }
@@ -140,13 +142,7 @@ pub fn objects_crate(
         });
     }
     let index = Source {
-        label: format!(
-            "{} ({} objects)",
-            reg.root
-                .file_name()
-                .map_or("registry".into(), |n| n.to_string_lossy()),
-            groups.len()
-        ),
+        label: format!("registry ({} objects)", groups.len()),
         bytes: all_sources.concat(),
     };
     let content = render("generated/mod.rs", quote!(#(#mods)*), &[index])?;
@@ -167,12 +163,9 @@ fn render_group(
     opts: &EmitOptions,
 ) -> Result<(GeneratedFile, Vec<Vec<u8>>), EmitError> {
     let tokens = object_versions(&g.versions, opts)?;
-    let mut sources: Vec<Source> = Vec::new();
-    for o in &g.versions {
-        if !sources.iter().any(|s| s.label == *o.loc.file) {
-            sources.push(source(&reg.root, &o.loc.file));
-        }
-    }
+    let mut files: Vec<&str> = g.versions.iter().map(|o| &*o.loc.file).collect();
+    files.dedup();
+    let sources: Vec<Source> = files.iter().map(|f| source(&reg.root, f)).collect();
     let content = render(&g.module, tokens, &sources)?;
     let file = GeneratedFile {
         path: PathBuf::from("generated").join(format!("{}.rs", g.module)),
