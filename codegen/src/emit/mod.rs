@@ -17,6 +17,7 @@ mod object;
 mod plan;
 mod registry;
 mod types;
+mod typing;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -19,6 +19,8 @@ mod data;
 #[cfg(feature = "alloc")]
 mod execute;
 #[cfg(feature = "alloc")]
+mod handler;
+#[cfg(feature = "alloc")]
 mod multi;
 #[cfg(feature = "alloc")]
 pub mod server;
@@ -40,9 +42,11 @@ pub use data::ResourceData;
 #[cfg(feature = "alloc")]
 pub use execute::ExecArgs;
 #[cfg(feature = "alloc")]
+pub use handler::{ObjectHandler, WriteMode};
+#[cfg(feature = "alloc")]
 pub use multi::Multi;
 #[cfg(feature = "alloc")]
-pub use store::{ExecuteFn, Object, ObjectHandler, ObjectInstance, WriteMode};
+pub use store::{ExecuteFn, Object, ObjectInstance};
 #[cfg(feature = "alloc")]
 pub use value::{CoreLink, FieldValue, enum_from_value, enum_to_value};
 
