@@ -19,6 +19,7 @@ use lwm2m_runtime::lwm2m::driver::{Handle, spawn};
 use lwm2m_runtime::server::{OpError, OpId, Reply, Server, ServerError, ServerEvent};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::task::JoinHandle;
 
 use crate::demo::{drift, lwm2m_server, object_list, resource_name, show, simulated_device, value};
 
@@ -125,8 +126,9 @@ async fn demo(args: Args) -> Result<ExitCode> {
 
     demo.stopping = true;
     demo.say(format_args!("stopping: the devices de-register"));
-    for (name, handle) in &devices {
-        if let Some(Err(e)) = handle.call(|c, now| c.deregister(now)).await {
+    for d in &devices {
+        if let Some(Err(e)) = d.handle.call(|c, now| c.deregister(now)).await {
+            let name = &d.name;
             demo.say(format_args!("{name}: de-register failed: {e}"));
         }
     }
@@ -141,7 +143,11 @@ async fn demo(args: Args) -> Result<ExitCode> {
             () = &mut grace => break,
         }
     }
-    drop(devices);
+    for d in devices {
+        // The device side reports its de-registration too; then its driver may stop.
+        let _ = tokio::time::timeout_at(grace.deadline(), d.log).await;
+        d.drift.abort();
+    }
     drop(events);
     let Demo { server, tally, .. } = demo;
     drop(server);
@@ -154,6 +160,15 @@ async fn demo(args: Args) -> Result<ExitCode> {
     Ok(summary(&tally, args.devices))
 }
 
+/// A running simulated device.
+struct Device {
+    name: String,
+    handle: Handle<Client>,
+    drift: JoinHandle<()>,
+    /// Ends when the device has de-registered (or its driver stopped).
+    log: JoinHandle<()>,
+}
+
 /// Spawns device `i` on its own loopback socket and starts its registration.
 async fn start_device(
     start: Instant,
@@ -161,7 +176,7 @@ async fn start_device(
     i: u32,
     server: SocketAddr,
     interval_ms: u64,
-) -> Result<(String, Handle<Client>)> {
+) -> Result<Device> {
     let socket = UdpSocket::bind("127.0.0.1:0")
         .await
         .with_context(|| format!("binding a UDP socket for {name}"))?;
@@ -170,9 +185,12 @@ async fn start_device(
     if let Some(Err(e)) = handle.call(|c, now| c.start(now)).await {
         bail!("{name}: cannot register: {e}");
     }
-    tokio::spawn(device_log(start, name.to_string(), events));
-    tokio::spawn(drift(handle.clone(), i, interval_ms));
-    Ok((name.to_string(), handle))
+    Ok(Device {
+        name: name.to_string(),
+        log: tokio::spawn(device_log(start, name.to_string(), events)),
+        drift: tokio::spawn(drift(handle.clone(), i, interval_ms)),
+        handle,
+    })
 }
 
 /// What the devices see of the server's requests, indented under the server's lines.
@@ -186,7 +204,10 @@ async fn device_log(start: Instant, name: String, mut events: UnboundedReceiver<
             }
             ClientEvent::Executed { path, args } => format!("executed {path} with {args:?}"),
             ClientEvent::ObservationStarted { path } => format!("is observed at {path}"),
-            ClientEvent::Deregistered => "de-registered".to_string(),
+            ClientEvent::Deregistered => {
+                println!("{}     {name} (device) de-registered", stamp(start));
+                return;
+            }
             ClientEvent::RegistrationFailed { code, .. } => {
                 format!("registration failed ({code:?}), will retry")
             }
