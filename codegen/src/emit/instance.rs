@@ -78,8 +78,8 @@ pub(crate) fn instance(plan: &ObjectPlan<'_>, cx: &Ctx<'_>) -> Result<TokenStrea
                     self
                 }
             });
-            get.push(quote!(#id => self.#name.as_ref().map(::lwm2m_core::object::ResourceData::to_resource),));
-            unset.push(quote!(#id => { self.#name = ::core::option::Option::None; true }));
+            get.push(quote!(#id => ::lwm2m_core::object::__private::get_opt(&self.#name),));
+            unset.push(quote!(#id => ::lwm2m_core::object::__private::unset(&mut self.#name),));
         } else {
             decls.push(quote!(#name: #ty,));
             let v = match r.def.multiple {
@@ -95,7 +95,7 @@ pub(crate) fn instance(plan: &ObjectPlan<'_>, cx: &Ctx<'_>) -> Result<TokenStrea
                     &self.#name
                 }
             });
-            get.push(quote!(#id => ::core::option::Option::Some(::lwm2m_core::object::ResourceData::to_resource(&self.#name)),));
+            get.push(quote!(#id => ::lwm2m_core::object::__private::get(&self.#name),));
         }
         let sdoc = format!(
             " Sets `{}` (resource {}).",

@@ -69,6 +69,22 @@ impl<T: FieldValue> ResourceData for Multi<T> {
     }
 }
 
+/// `ObjectInstance::get` of a stored field.
+pub fn get<T: ResourceData>(field: &T) -> Option<ResourceValue> {
+    Some(field.to_resource())
+}
+
+/// `ObjectInstance::get` of an optional field.
+pub fn get_opt<T: ResourceData>(field: &Option<T>) -> Option<ResourceValue> {
+    field.as_ref().map(ResourceData::to_resource)
+}
+
+/// `ObjectInstance::unset` of an optional field: removes it.
+pub fn unset<T>(field: &mut Option<T>) -> bool {
+    *field = None;
+    true
+}
+
 /// A range violation as the 4.00 Bad Request it answers.
 pub fn range_error(path: Path, _e: RangeError) -> Error {
     Error::malformed(path, "value out of the resource's declared range")

@@ -54,7 +54,7 @@ pub use value::{CoreLink, FieldValue, enum_from_value, enum_to_value};
 #[doc(hidden)]
 pub mod __private {
     #[cfg(feature = "alloc")]
-    pub use super::data::range_error;
+    pub use super::data::{get, get_opt, range_error, unset};
     #[cfg(feature = "alloc")]
     pub use alloc::string::String;
     #[cfg(feature = "alloc")]

@@ -1615,261 +1615,109 @@ pub mod v1_0 {
         type Object = _3PhasePowerMeter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.manufacturer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.model_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.serial_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.tension_r),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.current_r),
-                    )
-                }
-                6 => {
-                    self.active_power_r
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.reactive_power_r
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.manufacturer),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.model_number),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.serial_number),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.description),
+                4 => ::lwm2m_core::object::__private::get(&self.tension_r),
+                5 => ::lwm2m_core::object::__private::get(&self.current_r),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.active_power_r),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.reactive_power_r),
                 8 => {
-                    self.inductive_reactive_power_r
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.inductive_reactive_power_r,
+                    )
                 }
                 9 => {
-                    self.capacitive_reactive_power_r
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.apparent_power_r
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.power_factor_r
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.thd_v_r
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.thd_a_r
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.tension_s),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.capacitive_reactive_power_r,
                     )
                 }
-                15 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.current_s),
-                    )
-                }
-                16 => {
-                    self.active_power_s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                17 => {
-                    self.reactive_power_s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                10 => ::lwm2m_core::object::__private::get_opt(&self.apparent_power_r),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.power_factor_r),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.thd_v_r),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.thd_a_r),
+                14 => ::lwm2m_core::object::__private::get(&self.tension_s),
+                15 => ::lwm2m_core::object::__private::get(&self.current_s),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.active_power_s),
+                17 => ::lwm2m_core::object::__private::get_opt(&self.reactive_power_s),
                 18 => {
-                    self.inductive_reactive_power_s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.inductive_reactive_power_s,
+                    )
                 }
                 19 => {
-                    self.capacitive_reactive_power_s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.apparent_power_s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                21 => {
-                    self.power_factor_s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.thd_v_s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                23 => {
-                    self.thd_a_s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                24 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.tension_t),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.capacitive_reactive_power_s,
                     )
                 }
-                25 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.current_t),
-                    )
-                }
-                26 => {
-                    self.active_power_t
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                27 => {
-                    self.reactive_power_t
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                20 => ::lwm2m_core::object::__private::get_opt(&self.apparent_power_s),
+                21 => ::lwm2m_core::object::__private::get_opt(&self.power_factor_s),
+                22 => ::lwm2m_core::object::__private::get_opt(&self.thd_v_s),
+                23 => ::lwm2m_core::object::__private::get_opt(&self.thd_a_s),
+                24 => ::lwm2m_core::object::__private::get(&self.tension_t),
+                25 => ::lwm2m_core::object::__private::get(&self.current_t),
+                26 => ::lwm2m_core::object::__private::get_opt(&self.active_power_t),
+                27 => ::lwm2m_core::object::__private::get_opt(&self.reactive_power_t),
                 28 => {
-                    self.inductive_reactive_power_t
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.inductive_reactive_power_t,
+                    )
                 }
                 29 => {
-                    self.capacitive_reactive_power_t
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.capacitive_reactive_power_t,
+                    )
                 }
-                30 => {
-                    self.apparent_power_t
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                31 => {
-                    self.power_factor_t
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                32 => {
-                    self.thd_v_t
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                33 => {
-                    self.thd_a_t
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                30 => ::lwm2m_core::object::__private::get_opt(&self.apparent_power_t),
+                31 => ::lwm2m_core::object::__private::get_opt(&self.power_factor_t),
+                32 => ::lwm2m_core::object::__private::get_opt(&self.thd_v_t),
+                33 => ::lwm2m_core::object::__private::get_opt(&self.thd_a_t),
                 34 => {
-                    self._3_phase_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self._3_phase_active_power)
                 }
                 35 => {
-                    self._3_phase_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self._3_phase_reactive_power,
+                    )
                 }
                 36 => {
-                    self._3_phase_inductive_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self._3_phase_inductive_reactive_power,
+                    )
                 }
                 37 => {
-                    self._3_phase_capacitive_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self._3_phase_capacitive_reactive_power,
+                    )
                 }
                 38 => {
-                    self._3_phase_apparent_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self._3_phase_apparent_power,
+                    )
                 }
                 39 => {
-                    self._3_phase_power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self._3_phase_power_factor)
                 }
-                40 => {
-                    self._3_phase_phi_cosine
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                41 => {
-                    self.active_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                42 => {
-                    self.reactive_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                40 => ::lwm2m_core::object::__private::get_opt(&self._3_phase_phi_cosine),
+                41 => ::lwm2m_core::object::__private::get_opt(&self.active_energy),
+                42 => ::lwm2m_core::object::__private::get_opt(&self.reactive_energy),
                 43 => {
-                    self.inductive_reactive_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.inductive_reactive_energy,
+                    )
                 }
                 44 => {
-                    self.capacitive_reactive_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.capacitive_reactive_energy,
+                    )
                 }
-                45 => {
-                    self.apparent_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                46 => {
-                    self.tension_r_s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                47 => {
-                    self.tension_s_t
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                48 => {
-                    self.tension_t_r
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                49 => {
-                    self.frequency
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                50 => {
-                    self.neutral_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                45 => ::lwm2m_core::object::__private::get_opt(&self.apparent_energy),
+                46 => ::lwm2m_core::object::__private::get_opt(&self.tension_r_s),
+                47 => ::lwm2m_core::object::__private::get_opt(&self.tension_s_t),
+                48 => ::lwm2m_core::object::__private::get_opt(&self.tension_t_r),
+                49 => ::lwm2m_core::object::__private::get_opt(&self.frequency),
+                50 => ::lwm2m_core::object::__private::get_opt(&self.neutral_current),
                 _ => ::core::option::Option::None,
             }
         }
@@ -2180,186 +2028,109 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.manufacturer = ::core::option::Option::None;
-                    true
-                }
-                1 => {
-                    self.model_number = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.serial_number = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.description = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.active_power_r = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.reactive_power_r = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.manufacturer),
+                1 => ::lwm2m_core::object::__private::unset(&mut self.model_number),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.serial_number),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.description),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.active_power_r),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.reactive_power_r),
                 8 => {
-                    self.inductive_reactive_power_r = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.inductive_reactive_power_r,
+                    )
                 }
                 9 => {
-                    self.capacitive_reactive_power_r = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.capacitive_reactive_power_r,
+                    )
                 }
-                10 => {
-                    self.apparent_power_r = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.power_factor_r = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.thd_v_r = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.thd_a_r = ::core::option::Option::None;
-                    true
-                }
-                16 => {
-                    self.active_power_s = ::core::option::Option::None;
-                    true
-                }
-                17 => {
-                    self.reactive_power_s = ::core::option::Option::None;
-                    true
-                }
+                10 => ::lwm2m_core::object::__private::unset(&mut self.apparent_power_r),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.power_factor_r),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.thd_v_r),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.thd_a_r),
+                16 => ::lwm2m_core::object::__private::unset(&mut self.active_power_s),
+                17 => ::lwm2m_core::object::__private::unset(&mut self.reactive_power_s),
                 18 => {
-                    self.inductive_reactive_power_s = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.inductive_reactive_power_s,
+                    )
                 }
                 19 => {
-                    self.capacitive_reactive_power_s = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.capacitive_reactive_power_s,
+                    )
                 }
-                20 => {
-                    self.apparent_power_s = ::core::option::Option::None;
-                    true
-                }
-                21 => {
-                    self.power_factor_s = ::core::option::Option::None;
-                    true
-                }
-                22 => {
-                    self.thd_v_s = ::core::option::Option::None;
-                    true
-                }
-                23 => {
-                    self.thd_a_s = ::core::option::Option::None;
-                    true
-                }
-                26 => {
-                    self.active_power_t = ::core::option::Option::None;
-                    true
-                }
-                27 => {
-                    self.reactive_power_t = ::core::option::Option::None;
-                    true
-                }
+                20 => ::lwm2m_core::object::__private::unset(&mut self.apparent_power_s),
+                21 => ::lwm2m_core::object::__private::unset(&mut self.power_factor_s),
+                22 => ::lwm2m_core::object::__private::unset(&mut self.thd_v_s),
+                23 => ::lwm2m_core::object::__private::unset(&mut self.thd_a_s),
+                26 => ::lwm2m_core::object::__private::unset(&mut self.active_power_t),
+                27 => ::lwm2m_core::object::__private::unset(&mut self.reactive_power_t),
                 28 => {
-                    self.inductive_reactive_power_t = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.inductive_reactive_power_t,
+                    )
                 }
                 29 => {
-                    self.capacitive_reactive_power_t = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.capacitive_reactive_power_t,
+                    )
                 }
-                30 => {
-                    self.apparent_power_t = ::core::option::Option::None;
-                    true
-                }
-                31 => {
-                    self.power_factor_t = ::core::option::Option::None;
-                    true
-                }
-                32 => {
-                    self.thd_v_t = ::core::option::Option::None;
-                    true
-                }
-                33 => {
-                    self.thd_a_t = ::core::option::Option::None;
-                    true
-                }
+                30 => ::lwm2m_core::object::__private::unset(&mut self.apparent_power_t),
+                31 => ::lwm2m_core::object::__private::unset(&mut self.power_factor_t),
+                32 => ::lwm2m_core::object::__private::unset(&mut self.thd_v_t),
+                33 => ::lwm2m_core::object::__private::unset(&mut self.thd_a_t),
                 34 => {
-                    self._3_phase_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self._3_phase_active_power,
+                    )
                 }
                 35 => {
-                    self._3_phase_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self._3_phase_reactive_power,
+                    )
                 }
                 36 => {
-                    self._3_phase_inductive_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self._3_phase_inductive_reactive_power,
+                    )
                 }
                 37 => {
-                    self._3_phase_capacitive_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self._3_phase_capacitive_reactive_power,
+                    )
                 }
                 38 => {
-                    self._3_phase_apparent_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self._3_phase_apparent_power,
+                    )
                 }
                 39 => {
-                    self._3_phase_power_factor = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self._3_phase_power_factor,
+                    )
                 }
                 40 => {
-                    self._3_phase_phi_cosine = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self._3_phase_phi_cosine)
                 }
-                41 => {
-                    self.active_energy = ::core::option::Option::None;
-                    true
-                }
-                42 => {
-                    self.reactive_energy = ::core::option::Option::None;
-                    true
-                }
+                41 => ::lwm2m_core::object::__private::unset(&mut self.active_energy),
+                42 => ::lwm2m_core::object::__private::unset(&mut self.reactive_energy),
                 43 => {
-                    self.inductive_reactive_energy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.inductive_reactive_energy,
+                    )
                 }
                 44 => {
-                    self.capacitive_reactive_energy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.capacitive_reactive_energy,
+                    )
                 }
-                45 => {
-                    self.apparent_energy = ::core::option::Option::None;
-                    true
-                }
-                46 => {
-                    self.tension_r_s = ::core::option::Option::None;
-                    true
-                }
-                47 => {
-                    self.tension_s_t = ::core::option::Option::None;
-                    true
-                }
-                48 => {
-                    self.tension_t_r = ::core::option::Option::None;
-                    true
-                }
-                49 => {
-                    self.frequency = ::core::option::Option::None;
-                    true
-                }
-                50 => {
-                    self.neutral_current = ::core::option::Option::None;
-                    true
-                }
+                45 => ::lwm2m_core::object::__private::unset(&mut self.apparent_energy),
+                46 => ::lwm2m_core::object::__private::unset(&mut self.tension_r_s),
+                47 => ::lwm2m_core::object::__private::unset(&mut self.tension_s_t),
+                48 => ::lwm2m_core::object::__private::unset(&mut self.tension_t_r),
+                49 => ::lwm2m_core::object::__private::unset(&mut self.frequency),
+                50 => ::lwm2m_core::object::__private::unset(&mut self.neutral_current),
                 _ => false,
             }
         }

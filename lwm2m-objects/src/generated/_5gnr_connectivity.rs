@@ -1085,112 +1085,48 @@ pub mod v1_0 {
         type Object = _5gnrConnectivity;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.connectivity_option,
-                        ),
+                0 => ::lwm2m_core::object::__private::get(&self.connectivity_option),
+                1 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.nr_band_support_available,
                     )
                 }
-                1 => {
-                    self.nr_band_support_available
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.nr_band_attached
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.s_nssai
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.dnn_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.pdu_session_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.ssc_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.pdu_session_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self._5qi
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.sdap_enablement
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.qfi
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.session_ambr
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.apn_ambr
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.nas_reflective_qos
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                2 => ::lwm2m_core::object::__private::get_opt(&self.nr_band_attached),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.s_nssai),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.dnn_name),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.pdu_session_id),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.ssc_mode),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.pdu_session_type),
+                8 => ::lwm2m_core::object::__private::get_opt(&self._5qi),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.sdap_enablement),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.qfi),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.session_ambr),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.apn_ambr),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.nas_reflective_qos),
                 14 => {
-                    self.access_stratum_reflective_qo_s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.access_stratum_reflective_qo_s,
+                    )
                 }
                 15 => {
-                    self.p_cscf_address_index
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.p_cscf_address_index)
                 }
                 16 => {
-                    self.pdu_session_authentication
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.pdu_session_authentication,
+                    )
                 }
-                17 => {
-                    self.plmn_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.ladn_support
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                17 => ::lwm2m_core::object::__private::get_opt(&self.plmn_id),
+                18 => ::lwm2m_core::object::__private::get_opt(&self.ladn_support),
                 19 => {
-                    self.integrity_protection_on_drb
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.integrity_protection_on_drb,
+                    )
                 }
                 20 => {
-                    self.access_type_preference
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.access_type_preference,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1346,84 +1282,50 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 1 => {
-                    self.nr_band_support_available = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.nr_band_support_available,
+                    )
                 }
-                2 => {
-                    self.nr_band_attached = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.s_nssai = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.dnn_name = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.pdu_session_id = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.ssc_mode = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.pdu_session_type = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self._5qi = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.sdap_enablement = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.qfi = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.session_ambr = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.apn_ambr = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.nr_band_attached),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.s_nssai),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.dnn_name),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.pdu_session_id),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.ssc_mode),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.pdu_session_type),
+                8 => ::lwm2m_core::object::__private::unset(&mut self._5qi),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.sdap_enablement),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.qfi),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.session_ambr),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.apn_ambr),
                 13 => {
-                    self.nas_reflective_qos = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.nas_reflective_qos)
                 }
                 14 => {
-                    self.access_stratum_reflective_qo_s = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.access_stratum_reflective_qo_s,
+                    )
                 }
                 15 => {
-                    self.p_cscf_address_index = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.p_cscf_address_index,
+                    )
                 }
                 16 => {
-                    self.pdu_session_authentication = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.pdu_session_authentication,
+                    )
                 }
-                17 => {
-                    self.plmn_id = ::core::option::Option::None;
-                    true
-                }
-                18 => {
-                    self.ladn_support = ::core::option::Option::None;
-                    true
-                }
+                17 => ::lwm2m_core::object::__private::unset(&mut self.plmn_id),
+                18 => ::lwm2m_core::object::__private::unset(&mut self.ladn_support),
                 19 => {
-                    self.integrity_protection_on_drb = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.integrity_protection_on_drb,
+                    )
                 }
                 20 => {
-                    self.access_type_preference = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.access_type_preference,
+                    )
                 }
                 _ => false,
             }

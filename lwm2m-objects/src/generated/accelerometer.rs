@@ -220,36 +220,12 @@ pub mod v1_0 {
         type Object = Accelerometer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5702 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.x_value),
-                    )
-                }
-                5703 => {
-                    self.y_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5704 => {
-                    self.z_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5701 => {
-                    self.sensor_units
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5603 => {
-                    self.min_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5604 => {
-                    self.max_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5702 => ::lwm2m_core::object::__private::get(&self.x_value),
+                5703 => ::lwm2m_core::object::__private::get_opt(&self.y_value),
+                5704 => ::lwm2m_core::object::__private::get_opt(&self.z_value),
+                5701 => ::lwm2m_core::object::__private::get_opt(&self.sensor_units),
+                5603 => ::lwm2m_core::object::__private::get_opt(&self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::get_opt(&self.max_range_value),
                 _ => ::core::option::Option::None,
             }
         }
@@ -300,26 +276,11 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5703 => {
-                    self.y_value = ::core::option::Option::None;
-                    true
-                }
-                5704 => {
-                    self.z_value = ::core::option::Option::None;
-                    true
-                }
-                5701 => {
-                    self.sensor_units = ::core::option::Option::None;
-                    true
-                }
-                5603 => {
-                    self.min_range_value = ::core::option::Option::None;
-                    true
-                }
-                5604 => {
-                    self.max_range_value = ::core::option::Option::None;
-                    true
-                }
+                5703 => ::lwm2m_core::object::__private::unset(&mut self.y_value),
+                5704 => ::lwm2m_core::object::__private::unset(&mut self.z_value),
+                5701 => ::lwm2m_core::object::__private::unset(&mut self.sensor_units),
+                5603 => ::lwm2m_core::object::__private::unset(&mut self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::unset(&mut self.max_range_value),
                 _ => false,
             }
         }
@@ -734,60 +695,26 @@ pub mod v1_1 {
         type Object = Accelerometer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5702 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.x_value),
-                    )
-                }
-                5703 => {
-                    self.y_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5704 => {
-                    self.z_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5701 => {
-                    self.sensor_units
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5603 => {
-                    self.min_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5604 => {
-                    self.max_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5702 => ::lwm2m_core::object::__private::get(&self.x_value),
+                5703 => ::lwm2m_core::object::__private::get_opt(&self.y_value),
+                5704 => ::lwm2m_core::object::__private::get_opt(&self.z_value),
+                5701 => ::lwm2m_core::object::__private::get_opt(&self.sensor_units),
+                5603 => ::lwm2m_core::object::__private::get_opt(&self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::get_opt(&self.max_range_value),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -885,45 +812,29 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5703 => {
-                    self.y_value = ::core::option::Option::None;
-                    true
-                }
-                5704 => {
-                    self.z_value = ::core::option::Option::None;
-                    true
-                }
-                5701 => {
-                    self.sensor_units = ::core::option::Option::None;
-                    true
-                }
-                5603 => {
-                    self.min_range_value = ::core::option::Option::None;
-                    true
-                }
-                5604 => {
-                    self.max_range_value = ::core::option::Option::None;
-                    true
-                }
+                5703 => ::lwm2m_core::object::__private::unset(&mut self.y_value),
+                5704 => ::lwm2m_core::object::__private::unset(&mut self.z_value),
+                5701 => ::lwm2m_core::object::__private::unset(&mut self.sensor_units),
+                5603 => ::lwm2m_core::object::__private::unset(&mut self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::unset(&mut self.max_range_value),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

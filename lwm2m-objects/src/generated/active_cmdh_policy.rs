@@ -72,13 +72,7 @@ pub mod v1_0 {
         type Object = ActiveCmdhPolicy;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.active_link,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.active_link),
                 _ => ::core::option::Option::None,
             }
         }

@@ -209,31 +209,13 @@ pub mod v1_0 {
         type Object = Actuation;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5850 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.on_off),
-                    )
-                }
-                5851 => {
-                    self.dimmer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5852 => {
-                    self.on_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5850 => ::lwm2m_core::object::__private::get(&self.on_off),
+                5851 => ::lwm2m_core::object::__private::get_opt(&self.dimmer),
+                5852 => ::lwm2m_core::object::__private::get_opt(&self.on_time),
                 5853 => {
-                    self.multi_state_output
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.multi_state_output)
                 }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -286,21 +268,13 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5851 => {
-                    self.dimmer = ::core::option::Option::None;
-                    true
-                }
-                5852 => {
-                    self.on_time = ::core::option::Option::None;
-                    true
-                }
+                5851 => ::lwm2m_core::object::__private::unset(&mut self.dimmer),
+                5852 => ::lwm2m_core::object::__private::unset(&mut self.on_time),
                 5853 => {
-                    self.multi_state_output = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.multi_state_output)
                 }
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }
@@ -585,40 +559,16 @@ pub mod v1_1 {
         type Object = Actuation;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5850 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.on_off),
-                    )
-                }
-                5851 => {
-                    self.dimmer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5852 => {
-                    self.on_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5850 => ::lwm2m_core::object::__private::get(&self.on_off),
+                5851 => ::lwm2m_core::object::__private::get_opt(&self.dimmer),
+                5852 => ::lwm2m_core::object::__private::get_opt(&self.on_time),
                 5853 => {
-                    self.multi_state_output
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.multi_state_output)
                 }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -689,29 +639,19 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5851 => {
-                    self.dimmer = ::core::option::Option::None;
-                    true
-                }
-                5852 => {
-                    self.on_time = ::core::option::Option::None;
-                    true
-                }
+                5851 => ::lwm2m_core::object::__private::unset(&mut self.dimmer),
+                5852 => ::lwm2m_core::object::__private::unset(&mut self.on_time),
                 5853 => {
-                    self.multi_state_output = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.multi_state_output)
                 }
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 _ => false,
             }

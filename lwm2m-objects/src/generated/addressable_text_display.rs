@@ -319,46 +319,14 @@ pub mod v1_0 {
         type Object = AddressableTextDisplay;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5527 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.text),
-                    )
-                }
-                5528 => {
-                    self.x_coordinate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5529 => {
-                    self.y_coordinate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5545 => {
-                    self.max_x_coordinate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5546 => {
-                    self.max_y_coordinate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5548 => {
-                    self.level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5531 => {
-                    self.contrast
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5527 => ::lwm2m_core::object::__private::get(&self.text),
+                5528 => ::lwm2m_core::object::__private::get_opt(&self.x_coordinate),
+                5529 => ::lwm2m_core::object::__private::get_opt(&self.y_coordinate),
+                5545 => ::lwm2m_core::object::__private::get_opt(&self.max_x_coordinate),
+                5546 => ::lwm2m_core::object::__private::get_opt(&self.max_y_coordinate),
+                5548 => ::lwm2m_core::object::__private::get_opt(&self.level),
+                5531 => ::lwm2m_core::object::__private::get_opt(&self.contrast),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -433,33 +401,18 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5528 => {
-                    self.x_coordinate = ::core::option::Option::None;
-                    true
-                }
-                5529 => {
-                    self.y_coordinate = ::core::option::Option::None;
-                    true
-                }
+                5528 => ::lwm2m_core::object::__private::unset(&mut self.x_coordinate),
+                5529 => ::lwm2m_core::object::__private::unset(&mut self.y_coordinate),
                 5545 => {
-                    self.max_x_coordinate = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.max_x_coordinate)
                 }
                 5546 => {
-                    self.max_y_coordinate = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.max_y_coordinate)
                 }
-                5548 => {
-                    self.level = ::core::option::Option::None;
-                    true
-                }
-                5531 => {
-                    self.contrast = ::core::option::Option::None;
-                    true
-                }
+                5548 => ::lwm2m_core::object::__private::unset(&mut self.level),
+                5531 => ::lwm2m_core::object::__private::unset(&mut self.contrast),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }

@@ -699,110 +699,30 @@ pub mod v1_0 {
         type Object = AirQuality;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.pm10
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.pm10_24_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.pm2_5
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.pm10),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.pm10_24_hour_average),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.pm2_5),
                 4 => {
-                    self.pm2_5_24_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.pm2_5_24_hour_average)
                 }
-                5 => {
-                    self.pm1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.pm1_24_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.co.as_ref().map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.co_8_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.so2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.so2_1_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.so2_24_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.o3.as_ref().map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.o3_1_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.o3_8_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.no2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    self.no2_1_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                17 => {
-                    self.co2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.co2_1_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                19 => {
-                    self.no.as_ref().map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.no_1_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                21 => {
-                    self.h2s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.h2s_1_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.pm1),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.pm1_24_hour_average),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.co),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.co_8_hour_average),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.so2),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.so2_1_hour_average),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.so2_24_hour_average),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.o3),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.o3_1_hour_average),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.o3_8_hour_average),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.no2),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.no2_1_hour_average),
+                17 => ::lwm2m_core::object::__private::get_opt(&self.co2),
+                18 => ::lwm2m_core::object::__private::get_opt(&self.co2_1_hour_average),
+                19 => ::lwm2m_core::object::__private::get_opt(&self.no),
+                20 => ::lwm2m_core::object::__private::get_opt(&self.no_1_hour_average),
+                21 => ::lwm2m_core::object::__private::get_opt(&self.h2s),
+                22 => ::lwm2m_core::object::__private::get_opt(&self.h2s_1_hour_average),
                 _ => ::core::option::Option::None,
             }
         }
@@ -933,93 +853,47 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.pm10 = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.pm10),
                 2 => {
-                    self.pm10_24_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.pm10_24_hour_average,
+                    )
                 }
-                3 => {
-                    self.pm2_5 = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.pm2_5),
                 4 => {
-                    self.pm2_5_24_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.pm2_5_24_hour_average,
+                    )
                 }
-                5 => {
-                    self.pm1 = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.pm1),
                 6 => {
-                    self.pm1_24_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.pm1_24_hour_average)
                 }
-                7 => {
-                    self.co = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.co_8_hour_average = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.so2 = ::core::option::Option::None;
-                    true
-                }
+                7 => ::lwm2m_core::object::__private::unset(&mut self.co),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.co_8_hour_average),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.so2),
                 10 => {
-                    self.so2_1_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.so2_1_hour_average)
                 }
                 11 => {
-                    self.so2_24_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.so2_24_hour_average)
                 }
-                12 => {
-                    self.o3 = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.o3_1_hour_average = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.o3_8_hour_average = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.no2 = ::core::option::Option::None;
-                    true
-                }
+                12 => ::lwm2m_core::object::__private::unset(&mut self.o3),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.o3_1_hour_average),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.o3_8_hour_average),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.no2),
                 16 => {
-                    self.no2_1_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.no2_1_hour_average)
                 }
-                17 => {
-                    self.co2 = ::core::option::Option::None;
-                    true
-                }
+                17 => ::lwm2m_core::object::__private::unset(&mut self.co2),
                 18 => {
-                    self.co2_1_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.co2_1_hour_average)
                 }
-                19 => {
-                    self.no = ::core::option::Option::None;
-                    true
-                }
-                20 => {
-                    self.no_1_hour_average = ::core::option::Option::None;
-                    true
-                }
-                21 => {
-                    self.h2s = ::core::option::Option::None;
-                    true
-                }
+                19 => ::lwm2m_core::object::__private::unset(&mut self.no),
+                20 => ::lwm2m_core::object::__private::unset(&mut self.no_1_hour_average),
+                21 => ::lwm2m_core::object::__private::unset(&mut self.h2s),
                 22 => {
-                    self.h2s_1_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.h2s_1_hour_average)
                 }
                 _ => false,
             }
@@ -1936,139 +1810,45 @@ pub mod v2_0 {
         type Object = AirQuality;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.pm10
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.pm10_24_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.pm2_5
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.pm10),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.pm10_24_hour_average),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.pm2_5),
                 4 => {
-                    self.pm2_5_24_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.pm2_5_24_hour_average)
                 }
-                5 => {
-                    self.pm1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.pm1_24_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.co.as_ref().map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.co_8_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.so2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.so2_1_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.so2_24_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.o3.as_ref().map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.o3_1_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.o3_8_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.no2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    self.no2_1_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                17 => {
-                    self.co2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.co2_1_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                19 => {
-                    self.no.as_ref().map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.no_1_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                21 => {
-                    self.h2s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.h2s_1_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                23 => {
-                    self.voc
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                24 => {
-                    self.voc_1_hour_average
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.pm1),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.pm1_24_hour_average),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.co),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.co_8_hour_average),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.so2),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.so2_1_hour_average),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.so2_24_hour_average),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.o3),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.o3_1_hour_average),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.o3_8_hour_average),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.no2),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.no2_1_hour_average),
+                17 => ::lwm2m_core::object::__private::get_opt(&self.co2),
+                18 => ::lwm2m_core::object::__private::get_opt(&self.co2_1_hour_average),
+                19 => ::lwm2m_core::object::__private::get_opt(&self.no),
+                20 => ::lwm2m_core::object::__private::get_opt(&self.no_1_hour_average),
+                21 => ::lwm2m_core::object::__private::get_opt(&self.h2s),
+                22 => ::lwm2m_core::object::__private::get_opt(&self.h2s_1_hour_average),
+                23 => ::lwm2m_core::object::__private::get_opt(&self.voc),
+                24 => ::lwm2m_core::object::__private::get_opt(&self.voc_1_hour_average),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -2251,117 +2031,67 @@ pub mod v2_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.pm10 = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.pm10),
                 2 => {
-                    self.pm10_24_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.pm10_24_hour_average,
+                    )
                 }
-                3 => {
-                    self.pm2_5 = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.pm2_5),
                 4 => {
-                    self.pm2_5_24_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.pm2_5_24_hour_average,
+                    )
                 }
-                5 => {
-                    self.pm1 = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.pm1),
                 6 => {
-                    self.pm1_24_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.pm1_24_hour_average)
                 }
-                7 => {
-                    self.co = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.co_8_hour_average = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.so2 = ::core::option::Option::None;
-                    true
-                }
+                7 => ::lwm2m_core::object::__private::unset(&mut self.co),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.co_8_hour_average),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.so2),
                 10 => {
-                    self.so2_1_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.so2_1_hour_average)
                 }
                 11 => {
-                    self.so2_24_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.so2_24_hour_average)
                 }
-                12 => {
-                    self.o3 = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.o3_1_hour_average = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.o3_8_hour_average = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.no2 = ::core::option::Option::None;
-                    true
-                }
+                12 => ::lwm2m_core::object::__private::unset(&mut self.o3),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.o3_1_hour_average),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.o3_8_hour_average),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.no2),
                 16 => {
-                    self.no2_1_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.no2_1_hour_average)
                 }
-                17 => {
-                    self.co2 = ::core::option::Option::None;
-                    true
-                }
+                17 => ::lwm2m_core::object::__private::unset(&mut self.co2),
                 18 => {
-                    self.co2_1_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.co2_1_hour_average)
                 }
-                19 => {
-                    self.no = ::core::option::Option::None;
-                    true
-                }
-                20 => {
-                    self.no_1_hour_average = ::core::option::Option::None;
-                    true
-                }
-                21 => {
-                    self.h2s = ::core::option::Option::None;
-                    true
-                }
+                19 => ::lwm2m_core::object::__private::unset(&mut self.no),
+                20 => ::lwm2m_core::object::__private::unset(&mut self.no_1_hour_average),
+                21 => ::lwm2m_core::object::__private::unset(&mut self.h2s),
                 22 => {
-                    self.h2s_1_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.h2s_1_hour_average)
                 }
-                23 => {
-                    self.voc = ::core::option::Option::None;
-                    true
-                }
+                23 => ::lwm2m_core::object::__private::unset(&mut self.voc),
                 24 => {
-                    self.voc_1_hour_average = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.voc_1_hour_average)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -176,27 +176,13 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 5650 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.analog_output_current_value,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.analog_output_current_value,
                     )
                 }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5603 => {
-                    self.min_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5604 => {
-                    self.max_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5603 => ::lwm2m_core::object::__private::get_opt(&self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::get_opt(&self.max_range_value),
                 _ => ::core::option::Option::None,
             }
         }
@@ -245,17 +231,10 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5603 => {
-                    self.min_range_value = ::core::option::Option::None;
-                    true
-                }
-                5604 => {
-                    self.max_range_value = ::core::option::Option::None;
-                    true
-                }
+                5603 => ::lwm2m_core::object::__private::unset(&mut self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::unset(&mut self.max_range_value),
                 _ => false,
             }
         }
@@ -506,36 +485,16 @@ pub mod v1_1 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 5650 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.analog_output_current_value,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.analog_output_current_value,
                     )
                 }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5603 => {
-                    self.min_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5604 => {
-                    self.max_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5603 => ::lwm2m_core::object::__private::get_opt(&self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::get_opt(&self.max_range_value),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -602,24 +561,15 @@ pub mod v1_1 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5603 => {
-                    self.min_range_value = ::core::option::Option::None;
-                    true
-                }
-                5604 => {
-                    self.max_range_value = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5603 => ::lwm2m_core::object::__private::unset(&mut self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::unset(&mut self.max_range_value),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 _ => false,
             }

@@ -459,50 +459,14 @@ pub mod v1_0 {
         type Object = App;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.app_name),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.app_version,
-                        ),
-                    )
-                }
-                3 => {
-                    self.app_build_no
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.app_patch_no
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.package_uri
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.vendor_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.installation_target,
-                        ),
-                    )
-                }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.app_status),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.app_name),
+                2 => ::lwm2m_core::object::__private::get(&self.app_version),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.app_build_no),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.app_patch_no),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.package_uri),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.vendor_name),
+                7 => ::lwm2m_core::object::__private::get(&self.installation_target),
+                8 => ::lwm2m_core::object::__private::get(&self.app_status),
                 _ => ::core::option::Option::None,
             }
         }
@@ -577,22 +541,10 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.app_build_no = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.app_patch_no = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.package_uri = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.vendor_name = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.app_build_no),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.app_patch_no),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.package_uri),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.vendor_name),
                 _ => false,
             }
         }

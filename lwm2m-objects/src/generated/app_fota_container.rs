@@ -97,16 +97,8 @@ pub mod v1_0 {
         type Object = AppFotaContainer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.ul_data),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.dl_data),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.ul_data),
+                1 => ::lwm2m_core::object::__private::get(&self.dl_data),
                 _ => ::core::option::Option::None,
             }
         }

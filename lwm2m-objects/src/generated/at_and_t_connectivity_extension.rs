@@ -280,57 +280,17 @@ pub mod v1_0 {
         type Object = AtAndTConnectivityExtension;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.iccid),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.imsi),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.msisdn),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.apn_retries,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.apn_retry_period,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.iccid),
+                2 => ::lwm2m_core::object::__private::get(&self.imsi),
+                3 => ::lwm2m_core::object::__private::get(&self.msisdn),
+                4 => ::lwm2m_core::object::__private::get(&self.apn_retries),
+                5 => ::lwm2m_core::object::__private::get(&self.apn_retry_period),
                 6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.apn_retry_back_off_period,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.apn_retry_back_off_period)
                 }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.sinr),
-                    )
-                }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.srxlev),
-                    )
-                }
-                9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.ce_mode),
-                    )
-                }
+                7 => ::lwm2m_core::object::__private::get(&self.sinr),
+                8 => ::lwm2m_core::object::__private::get(&self.srxlev),
+                9 => ::lwm2m_core::object::__private::get(&self.ce_mode),
                 _ => ::core::option::Option::None,
             }
         }
@@ -685,57 +645,17 @@ pub mod v2_0 {
         type Object = AtAndTConnectivityExtension;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.iccid),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.imsi),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.msisdn),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.apn_retries,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.apn_retry_period,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.iccid),
+                2 => ::lwm2m_core::object::__private::get(&self.imsi),
+                3 => ::lwm2m_core::object::__private::get(&self.msisdn),
+                4 => ::lwm2m_core::object::__private::get(&self.apn_retries),
+                5 => ::lwm2m_core::object::__private::get(&self.apn_retry_period),
                 6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.apn_retry_back_off_period,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.apn_retry_back_off_period)
                 }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.sinr),
-                    )
-                }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.srxlev),
-                    )
-                }
-                9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.ce_level),
-                    )
-                }
+                7 => ::lwm2m_core::object::__private::get(&self.sinr),
+                8 => ::lwm2m_core::object::__private::get(&self.srxlev),
+                9 => ::lwm2m_core::object::__private::get(&self.ce_level),
                 _ => ::core::option::Option::None,
             }
         }

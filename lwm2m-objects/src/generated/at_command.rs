@@ -175,26 +175,10 @@ pub mod v1_0 {
         type Object = AtCommand;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.command),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.response),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.status),
-                    )
-                }
-                3 => {
-                    self.timeout
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.command),
+                1 => ::lwm2m_core::object::__private::get(&self.response),
+                2 => ::lwm2m_core::object::__private::get(&self.status),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.timeout),
                 _ => ::core::option::Option::None,
             }
         }
@@ -235,10 +219,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.timeout = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.timeout),
                 _ => false,
             }
         }

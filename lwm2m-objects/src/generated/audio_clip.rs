@@ -190,26 +190,10 @@ pub mod v1_0 {
         type Object = AudioClip;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5522 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.clip),
-                    )
-                }
-                5548 => {
-                    self.level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5524 => {
-                    self.duration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5522 => ::lwm2m_core::object::__private::get(&self.clip),
+                5548 => ::lwm2m_core::object::__private::get_opt(&self.level),
+                5524 => ::lwm2m_core::object::__private::get_opt(&self.duration),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -257,17 +241,10 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5548 => {
-                    self.level = ::core::option::Option::None;
-                    true
-                }
-                5524 => {
-                    self.duration = ::core::option::Option::None;
-                    true
-                }
+                5548 => ::lwm2m_core::object::__private::unset(&mut self.level),
+                5524 => ::lwm2m_core::object::__private::unset(&mut self.duration),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }

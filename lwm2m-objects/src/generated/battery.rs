@@ -393,63 +393,21 @@ pub mod v1_0 {
         type Object = Battery;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_level,
-                        ),
-                    )
-                }
-                2 => {
-                    self.battery_capacity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.battery_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.type_of_battery
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.battery_level),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.battery_capacity),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.battery_voltage),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.type_of_battery),
                 5 => {
-                    self.low_battery_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.low_battery_threshold)
                 }
                 6 => {
-                    self.battery_level_too_low
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.battery_level_too_low)
                 }
-                7 => {
-                    self.battery_shutdown
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.number_of_cycles
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.supply_loss
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.supply_loss_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.supply_loss_reason
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                7 => ::lwm2m_core::object::__private::get_opt(&self.battery_shutdown),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.number_of_cycles),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.supply_loss),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.supply_loss_counter),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.supply_loss_reason),
                 _ => ::core::option::Option::None,
             }
         }
@@ -525,45 +483,27 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.battery_capacity = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.battery_voltage = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.type_of_battery = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.battery_capacity),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.battery_voltage),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.type_of_battery),
                 5 => {
-                    self.low_battery_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_battery_threshold,
+                    )
                 }
                 6 => {
-                    self.battery_level_too_low = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.battery_level_too_low,
+                    )
                 }
-                7 => {
-                    self.battery_shutdown = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.number_of_cycles = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.supply_loss = ::core::option::Option::None;
-                    true
-                }
+                7 => ::lwm2m_core::object::__private::unset(&mut self.battery_shutdown),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.number_of_cycles),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.supply_loss),
                 10 => {
-                    self.supply_loss_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.supply_loss_counter)
                 }
                 12 => {
-                    self.supply_loss_reason = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.supply_loss_reason)
                 }
                 _ => false,
             }
@@ -1114,82 +1054,34 @@ pub mod v1_1 {
         type Object = Battery;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_level,
-                        ),
-                    )
-                }
-                2 => {
-                    self.battery_capacity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.battery_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.type_of_battery
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.battery_level),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.battery_capacity),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.battery_voltage),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.type_of_battery),
                 5 => {
-                    self.low_battery_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.low_battery_threshold)
                 }
                 6 => {
-                    self.battery_level_too_low
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.battery_level_too_low)
                 }
-                7 => {
-                    self.battery_shutdown
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.number_of_cycles
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.supply_loss
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.supply_loss_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.supply_loss_reason
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                7 => ::lwm2m_core::object::__private::get_opt(&self.battery_shutdown),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.number_of_cycles),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.supply_loss),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.supply_loss_counter),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.supply_loss_reason),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1307,61 +1199,43 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.battery_capacity = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.battery_voltage = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.type_of_battery = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.battery_capacity),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.battery_voltage),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.type_of_battery),
                 5 => {
-                    self.low_battery_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_battery_threshold,
+                    )
                 }
                 6 => {
-                    self.battery_level_too_low = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.battery_level_too_low,
+                    )
                 }
-                7 => {
-                    self.battery_shutdown = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.number_of_cycles = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.supply_loss = ::core::option::Option::None;
-                    true
-                }
+                7 => ::lwm2m_core::object::__private::unset(&mut self.battery_shutdown),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.number_of_cycles),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.supply_loss),
                 10 => {
-                    self.supply_loss_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.supply_loss_counter)
                 }
                 12 => {
-                    self.supply_loss_reason = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.supply_loss_reason)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

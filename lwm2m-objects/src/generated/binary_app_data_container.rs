@@ -311,36 +311,12 @@ pub mod v1_0 {
         type Object = BinaryAppDataContainer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.data),
-                    )
-                }
-                1 => {
-                    self.data_priority
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.data_creation_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.data_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.data_format
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.app_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.data),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.data_priority),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.data_creation_time),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.data_description),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.data_format),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.app_id),
                 _ => ::core::option::Option::None,
             }
         }
@@ -405,26 +381,11 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.data_priority = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.data_creation_time = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.data_description = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.data_format = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.app_id = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.data_priority),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.data_creation_time),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.data_description),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.data_format),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.app_id),
                 _ => false,
             }
         }

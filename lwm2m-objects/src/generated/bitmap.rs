@@ -157,23 +157,11 @@ pub mod v1_0 {
         type Object = Bitmap;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5910 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.bitmap_input,
-                        ),
-                    )
-                }
+                5910 => ::lwm2m_core::object::__private::get(&self.bitmap_input),
                 5912 => {
-                    self.element_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.element_description)
                 }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -210,12 +198,10 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5912 => {
-                    self.element_description = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.element_description)
                 }
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }
@@ -448,32 +434,14 @@ pub mod v1_1 {
         type Object = Bitmap;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5910 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.bitmap_input,
-                        ),
-                    )
-                }
+                5910 => ::lwm2m_core::object::__private::get(&self.bitmap_input),
                 5912 => {
-                    self.element_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.element_description)
                 }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -528,20 +496,16 @@ pub mod v1_1 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5912 => {
-                    self.element_description = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.element_description)
                 }
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 _ => false,
             }

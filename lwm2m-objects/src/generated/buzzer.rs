@@ -196,33 +196,11 @@ pub mod v1_0 {
         type Object = Buzzer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5850 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.on_off),
-                    )
-                }
-                5548 => {
-                    self.level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5521 => {
-                    self.delay_duration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5525 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.minimum_off_time,
-                        ),
-                    )
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5850 => ::lwm2m_core::object::__private::get(&self.on_off),
+                5548 => ::lwm2m_core::object::__private::get_opt(&self.level),
+                5521 => ::lwm2m_core::object::__private::get_opt(&self.delay_duration),
+                5525 => ::lwm2m_core::object::__private::get(&self.minimum_off_time),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -275,17 +253,10 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5548 => {
-                    self.level = ::core::option::Option::None;
-                    true
-                }
-                5521 => {
-                    self.delay_duration = ::core::option::Option::None;
-                    true
-                }
+                5548 => ::lwm2m_core::object::__private::unset(&mut self.level),
+                5521 => ::lwm2m_core::object::__private::unset(&mut self.delay_duration),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }
@@ -557,42 +528,14 @@ pub mod v1_1 {
         type Object = Buzzer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5850 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.on_off),
-                    )
-                }
-                5548 => {
-                    self.level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5521 => {
-                    self.delay_duration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5525 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.minimum_off_time,
-                        ),
-                    )
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5850 => ::lwm2m_core::object::__private::get(&self.on_off),
+                5548 => ::lwm2m_core::object::__private::get_opt(&self.level),
+                5521 => ::lwm2m_core::object::__private::get_opt(&self.delay_duration),
+                5525 => ::lwm2m_core::object::__private::get(&self.minimum_off_time),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -663,25 +606,16 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5548 => {
-                    self.level = ::core::option::Option::None;
-                    true
-                }
-                5521 => {
-                    self.delay_duration = ::core::option::Option::None;
-                    true
-                }
+                5548 => ::lwm2m_core::object::__private::unset(&mut self.level),
+                5521 => ::lwm2m_core::object::__private::unset(&mut self.delay_duration),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 _ => false,
             }

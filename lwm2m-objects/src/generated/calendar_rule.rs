@@ -296,36 +296,12 @@ pub mod v1_0 {
         type Object = CalendarRule;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.calendar_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.calendar_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.start_date
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.end_date
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.date_rule
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.calendar_active
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.calendar_name),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.calendar_type),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.start_date),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.end_date),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.date_rule),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.calendar_active),
                 _ => ::core::option::Option::None,
             }
         }
@@ -376,30 +352,12 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.calendar_name = ::core::option::Option::None;
-                    true
-                }
-                1 => {
-                    self.calendar_type = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.start_date = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.end_date = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.date_rule = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.calendar_active = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.calendar_name),
+                1 => ::lwm2m_core::object::__private::unset(&mut self.calendar_type),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.start_date),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.end_date),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.date_rule),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.calendar_active),
                 _ => false,
             }
         }

@@ -327,62 +327,14 @@ pub mod v1_0 {
         type Object = Camera;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.camera_name,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.camera_status,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.connection_status,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.working_status,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.local_recording,
-                        ),
-                    )
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.image_matting,
-                        ),
-                    )
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.camera_snapshot,
-                        ),
-                    )
-                }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.camera_recording,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.camera_name),
+                2 => ::lwm2m_core::object::__private::get(&self.camera_status),
+                3 => ::lwm2m_core::object::__private::get(&self.connection_status),
+                4 => ::lwm2m_core::object::__private::get(&self.working_status),
+                5 => ::lwm2m_core::object::__private::get(&self.local_recording),
+                6 => ::lwm2m_core::object::__private::get(&self.image_matting),
+                7 => ::lwm2m_core::object::__private::get(&self.camera_snapshot),
+                8 => ::lwm2m_core::object::__private::get(&self.camera_recording),
                 _ => ::core::option::Option::None,
             }
         }

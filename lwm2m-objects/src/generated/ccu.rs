@@ -306,61 +306,19 @@ pub mod v1_0 {
         type Object = Ccu;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.ccu_id),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ccu_fm_version,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ccu_sw_version,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ccu_memory_size,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ccu_storage,
-                        ),
-                    )
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ccu_available_storage,
-                        ),
-                    )
-                }
-                5852 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.on_time),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.ccu_id),
+                2 => ::lwm2m_core::object::__private::get(&self.ccu_fm_version),
+                3 => ::lwm2m_core::object::__private::get(&self.ccu_sw_version),
+                4 => ::lwm2m_core::object::__private::get(&self.ccu_memory_size),
+                5 => ::lwm2m_core::object::__private::get(&self.ccu_storage),
+                6 => ::lwm2m_core::object::__private::get(&self.ccu_available_storage),
+                5852 => ::lwm2m_core::object::__private::get(&self.on_time),
                 100 => {
-                    self.downloaded_app_packages
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.downloaded_app_packages,
+                    )
                 }
-                101 => {
-                    self.ccu_ap_ps
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                101 => ::lwm2m_core::object::__private::get_opt(&self.ccu_ap_ps),
                 _ => ::core::option::Option::None,
             }
         }
@@ -427,13 +385,11 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 100 => {
-                    self.downloaded_app_packages = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.downloaded_app_packages,
+                    )
                 }
-                101 => {
-                    self.ccu_ap_ps = ::core::option::Option::None;
-                    true
-                }
+                101 => ::lwm2m_core::object::__private::unset(&mut self.ccu_ap_ps),
                 _ => false,
             }
         }

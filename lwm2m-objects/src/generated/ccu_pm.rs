@@ -195,26 +195,10 @@ pub mod v1_0 {
         type Object = CcuPm;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.cpu_usage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.max_cpu_usage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.memory_usage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.storage_usage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.cpu_usage),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.max_cpu_usage),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.memory_usage),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.storage_usage),
                 _ => ::core::option::Option::None,
             }
         }
@@ -283,22 +267,10 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.cpu_usage = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.max_cpu_usage = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.memory_usage = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.storage_usage = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.cpu_usage),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.max_cpu_usage),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.memory_usage),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.storage_usage),
                 _ => false,
             }
         }

@@ -89,16 +89,8 @@ pub mod v1_0 {
         type Object = CellBlacklistEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                6032 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.dl_earfcn),
-                    )
-                }
-                6033 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.cell_id),
-                    )
-                }
+                6032 => ::lwm2m_core::object::__private::get(&self.dl_earfcn),
+                6033 => ::lwm2m_core::object::__private::get(&self.cell_id),
                 _ => ::core::option::Option::None,
             }
         }

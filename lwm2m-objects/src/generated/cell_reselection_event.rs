@@ -229,30 +229,10 @@ pub mod v1_0 {
         type Object = CellReselectionEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.time_reselection_start,
-                        ),
-                    )
-                }
-                6032 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.dl_earfcn),
-                    )
-                }
-                6033 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.cell_id),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.failure_type,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.time_reselection_start),
+                6032 => ::lwm2m_core::object::__private::get(&self.dl_earfcn),
+                6033 => ::lwm2m_core::object::__private::get(&self.cell_id),
+                3 => ::lwm2m_core::object::__private::get(&self.failure_type),
                 _ => ::core::option::Option::None,
             }
         }

@@ -640,78 +640,38 @@ pub mod v1_0 {
         type Object = CellularNetworkAndBearerControl;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.plmn_name),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.mcc),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.mnc),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.network_bearer,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.currently_in_use,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.radio_signal_strength,
-                        ),
-                    )
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.link_quality,
-                        ),
-                    )
-                }
-                7 => {
-                    self.signal_snr
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.plmn_name),
+                1 => ::lwm2m_core::object::__private::get(&self.mcc),
+                2 => ::lwm2m_core::object::__private::get(&self.mnc),
+                3 => ::lwm2m_core::object::__private::get(&self.network_bearer),
+                4 => ::lwm2m_core::object::__private::get(&self.currently_in_use),
+                5 => ::lwm2m_core::object::__private::get(&self.radio_signal_strength),
+                6 => ::lwm2m_core::object::__private::get(&self.link_quality),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.signal_snr),
                 8 => {
-                    self.coverage_enhancement_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.coverage_enhancement_level,
+                    )
                 }
                 11 => {
-                    self.device_supports_manual_network_selection
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.device_supports_manual_network_selection,
+                    )
                 }
                 12 => {
-                    self.network_manually_selected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.network_manually_selected,
+                    )
                 }
                 13 => {
-                    self.device_supports_manual_bearer_selection
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.device_supports_manual_bearer_selection,
+                    )
                 }
                 14 => {
-                    self.bearer_manually_selected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.bearer_manually_selected,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -798,29 +758,31 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                7 => {
-                    self.signal_snr = ::core::option::Option::None;
-                    true
-                }
+                7 => ::lwm2m_core::object::__private::unset(&mut self.signal_snr),
                 8 => {
-                    self.coverage_enhancement_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.coverage_enhancement_level,
+                    )
                 }
                 11 => {
-                    self.device_supports_manual_network_selection = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.device_supports_manual_network_selection,
+                    )
                 }
                 12 => {
-                    self.network_manually_selected = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.network_manually_selected,
+                    )
                 }
                 13 => {
-                    self.device_supports_manual_bearer_selection = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.device_supports_manual_bearer_selection,
+                    )
                 }
                 14 => {
-                    self.bearer_manually_selected = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.bearer_manually_selected,
+                    )
                 }
                 _ => false,
             }

@@ -191,36 +191,14 @@ pub mod v1_0 {
         type Object = CmdhBackOffParametersSet;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.network_action
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.initial_backoff_time,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.additional_backoff_time,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.maximum_backoff_time,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.network_action),
+                1 => ::lwm2m_core::object::__private::get(&self.initial_backoff_time),
+                2 => ::lwm2m_core::object::__private::get(&self.additional_backoff_time),
+                3 => ::lwm2m_core::object::__private::get(&self.maximum_backoff_time),
                 4 => {
-                    self.optional_random_backoff_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.optional_random_backoff_time,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -274,13 +252,11 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.network_action = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.network_action),
                 4 => {
-                    self.optional_random_backoff_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.optional_random_backoff_time,
+                    )
                 }
                 _ => false,
             }

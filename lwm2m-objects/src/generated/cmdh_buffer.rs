@@ -138,26 +138,10 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.applicable_event_category,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.applicable_event_category)
                 }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.max_buffer_size,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.storage_priority,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.max_buffer_size),
+                2 => ::lwm2m_core::object::__private::get(&self.storage_priority),
                 _ => ::core::option::Option::None,
             }
         }

@@ -230,39 +230,19 @@ pub mod v1_0 {
         type Object = CmdhDefEcValues;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.order),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.def_ec_value,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.request_origin,
-                        ),
-                    )
-                }
-                3 => {
-                    self.request_context
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.order),
+                1 => ::lwm2m_core::object::__private::get(&self.def_ec_value),
+                2 => ::lwm2m_core::object::__private::get(&self.request_origin),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.request_context),
                 4 => {
-                    self.request_context_notification
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.request_context_notification,
+                    )
                 }
                 5 => {
-                    self.request_characteristics
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.request_characteristics,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -314,17 +294,16 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.request_context = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.request_context),
                 4 => {
-                    self.request_context_notification = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.request_context_notification,
+                    )
                 }
                 5 => {
-                    self.request_characteristics = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.request_characteristics,
+                    )
                 }
                 _ => false,
             }

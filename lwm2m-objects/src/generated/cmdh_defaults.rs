@@ -101,20 +101,8 @@ pub mod v1_0 {
         type Object = CmdhDefaults;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.default_ec_rules,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.default_ec_param_rules,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.default_ec_rules),
+                1 => ::lwm2m_core::object::__private::get(&self.default_ec_param_rules),
                 _ => ::core::option::Option::None,
             }
         }

@@ -194,47 +194,13 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.applicable_event_category,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.applicable_event_category)
                 }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.default_request_exp_time,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.default_result_exp_time,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.default_op_exec_time,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.default_resp_persistence,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.default_del_aggregation,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.default_request_exp_time),
+                2 => ::lwm2m_core::object::__private::get(&self.default_result_exp_time),
+                3 => ::lwm2m_core::object::__private::get(&self.default_op_exec_time),
+                4 => ::lwm2m_core::object::__private::get(&self.default_resp_persistence),
+                5 => ::lwm2m_core::object::__private::get(&self.default_del_aggregation),
                 _ => ::core::option::Option::None,
             }
         }

@@ -379,75 +379,25 @@ pub mod v1_0 {
         type Object = CmdhLimits;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.order),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.request_origin,
-                        ),
-                    )
-                }
-                2 => {
-                    self.request_context
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.order),
+                1 => ::lwm2m_core::object::__private::get(&self.request_origin),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.request_context),
                 3 => {
-                    self.request_context_notificatio
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.request_context_notificatio,
+                    )
                 }
                 4 => {
-                    self.request_characteristics
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.limits_event_category,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.request_characteristics,
                     )
                 }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.limits_request_exp_time,
-                        ),
-                    )
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.limits_result_exp_time,
-                        ),
-                    )
-                }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.limits_opt_exp_time,
-                        ),
-                    )
-                }
-                9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.limits_resp_persistence,
-                        ),
-                    )
-                }
-                10 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.limits_del_aggregation,
-                        ),
-                    )
-                }
+                5 => ::lwm2m_core::object::__private::get(&self.limits_event_category),
+                6 => ::lwm2m_core::object::__private::get(&self.limits_request_exp_time),
+                7 => ::lwm2m_core::object::__private::get(&self.limits_result_exp_time),
+                8 => ::lwm2m_core::object::__private::get(&self.limits_opt_exp_time),
+                9 => ::lwm2m_core::object::__private::get(&self.limits_resp_persistence),
+                10 => ::lwm2m_core::object::__private::get(&self.limits_del_aggregation),
                 _ => ::core::option::Option::None,
             }
         }
@@ -523,17 +473,16 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.request_context = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.request_context),
                 3 => {
-                    self.request_context_notificatio = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.request_context_notificatio,
+                    )
                 }
                 4 => {
-                    self.request_characteristics = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.request_characteristics,
+                    )
                 }
                 _ => false,
             }

@@ -109,17 +109,11 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.applicable_event_categories,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.applicable_event_categories,
                     )
                 }
-                1 => {
-                    self.network_access_rule
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.network_access_rule),
                 _ => ::core::option::Option::None,
             }
         }
@@ -151,8 +145,7 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 1 => {
-                    self.network_access_rule = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.network_access_rule)
                 }
                 _ => false,
             }

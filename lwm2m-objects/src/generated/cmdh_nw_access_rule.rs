@@ -225,48 +225,12 @@ pub mod v1_0 {
         type Object = CmdhNwAccessRule;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.target_network,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.spreading_wait_time,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.min_req_volume,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.back_off_parameters,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.other_conditions,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.allowed_schedule,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.target_network),
+                1 => ::lwm2m_core::object::__private::get(&self.spreading_wait_time),
+                2 => ::lwm2m_core::object::__private::get(&self.min_req_volume),
+                3 => ::lwm2m_core::object::__private::get(&self.back_off_parameters),
+                4 => ::lwm2m_core::object::__private::get(&self.other_conditions),
+                5 => ::lwm2m_core::object::__private::get(&self.allowed_schedule),
                 _ => ::core::option::Option::None,
             }
         }

@@ -196,37 +196,11 @@ pub mod v1_0 {
         type Object = CmdhPolicy;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.name),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.default_rule,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.limi_rules),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.network_access_ec_rules,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.buffer_rules,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.name),
+                1 => ::lwm2m_core::object::__private::get(&self.default_rule),
+                2 => ::lwm2m_core::object::__private::get(&self.limi_rules),
+                3 => ::lwm2m_core::object::__private::get(&self.network_access_ec_rules),
+                4 => ::lwm2m_core::object::__private::get(&self.buffer_rules),
                 _ => ::core::option::Option::None,
             }
         }

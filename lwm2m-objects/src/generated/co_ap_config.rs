@@ -308,58 +308,22 @@ pub mod v1_0 {
         type Object = CoApConfig;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.network_bearer,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ack_timeout,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ack_random_factor,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.max_retransmit,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.nstart),
-                    )
-                }
-                5 => {
-                    self.default_leisure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.probing_rate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.network_bearer),
+                1 => ::lwm2m_core::object::__private::get(&self.ack_timeout),
+                2 => ::lwm2m_core::object::__private::get(&self.ack_random_factor),
+                3 => ::lwm2m_core::object::__private::get(&self.max_retransmit),
+                4 => ::lwm2m_core::object::__private::get(&self.nstart),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.default_leisure),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.probing_rate),
                 7 => {
-                    self.dtls_retransmission_timer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.dtls_retransmission_timer,
+                    )
                 }
                 8 => {
-                    self.max_response_waiting_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_response_waiting_time,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -433,21 +397,17 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5 => {
-                    self.default_leisure = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.probing_rate = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.default_leisure),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.probing_rate),
                 7 => {
-                    self.dtls_retransmission_timer = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.dtls_retransmission_timer,
+                    )
                 }
                 8 => {
-                    self.max_response_waiting_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_response_waiting_time,
+                    )
                 }
                 _ => false,
             }

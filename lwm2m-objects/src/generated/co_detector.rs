@@ -596,81 +596,35 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
-                    self.co_sensor_location_tag
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.co_detected,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.co_sensor_location_tag,
                     )
                 }
-                2 => {
-                    self.ambient_co_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.co_value),
-                    )
-                }
-                4 => {
-                    self.min_co_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.max_co_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.co_detected),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.ambient_co_value),
+                3 => ::lwm2m_core::object::__private::get(&self.co_value),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.min_co_range_value),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.max_co_range_value),
                 6 => {
-                    self.co_detection_accuracy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.co_detection_accuracy)
                 }
                 7 => {
-                    self.minimum_measured_co_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.minimum_measured_co_value,
+                    )
                 }
                 8 => {
-                    self.maximum_measured_co_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.maximum_measured_co_value,
+                    )
                 }
-                9 => {
-                    self.upper_co_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6048 => {
-                    self.alarm_loudness
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5514 => {
-                    self.latitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5515 => {
-                    self.longitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6039 => {
-                    self.altitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                9 => ::lwm2m_core::object::__private::get_opt(&self.upper_co_threshold),
+                6048 => ::lwm2m_core::object::__private::get_opt(&self.alarm_loudness),
+                5514 => ::lwm2m_core::object::__private::get_opt(&self.latitude),
+                5515 => ::lwm2m_core::object::__private::get_opt(&self.longitude),
+                6039 => ::lwm2m_core::object::__private::get_opt(&self.altitude),
                 6044 => {
-                    self.battery_percentage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.battery_percentage)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -831,56 +785,35 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 0 => {
-                    self.co_sensor_location_tag = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.co_sensor_location_tag,
+                    )
                 }
-                2 => {
-                    self.ambient_co_value = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.min_co_range_value = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.max_co_range_value = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.ambient_co_value),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.min_co_range_value),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.max_co_range_value),
                 6 => {
-                    self.co_detection_accuracy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.co_detection_accuracy,
+                    )
                 }
                 7 => {
-                    self.minimum_measured_co_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_measured_co_value,
+                    )
                 }
                 8 => {
-                    self.maximum_measured_co_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_measured_co_value,
+                    )
                 }
-                9 => {
-                    self.upper_co_threshold = ::core::option::Option::None;
-                    true
-                }
-                6048 => {
-                    self.alarm_loudness = ::core::option::Option::None;
-                    true
-                }
-                5514 => {
-                    self.latitude = ::core::option::Option::None;
-                    true
-                }
-                5515 => {
-                    self.longitude = ::core::option::Option::None;
-                    true
-                }
-                6039 => {
-                    self.altitude = ::core::option::Option::None;
-                    true
-                }
+                9 => ::lwm2m_core::object::__private::unset(&mut self.upper_co_threshold),
+                6048 => ::lwm2m_core::object::__private::unset(&mut self.alarm_loudness),
+                5514 => ::lwm2m_core::object::__private::unset(&mut self.latitude),
+                5515 => ::lwm2m_core::object::__private::unset(&mut self.longitude),
+                6039 => ::lwm2m_core::object::__private::unset(&mut self.altitude),
                 6044 => {
-                    self.battery_percentage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.battery_percentage)
                 }
                 _ => false,
             }

@@ -133,25 +133,9 @@ pub mod v1_0 {
         type Object = CompactComposite;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.target_links,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.compact_data,
-                        ),
-                    )
-                }
-                2 => {
-                    self.description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.target_links),
+                1 => ::lwm2m_core::object::__private::get(&self.compact_data),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.description),
                 _ => ::core::option::Option::None,
             }
         }
@@ -187,10 +171,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.description = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.description),
                 _ => false,
             }
         }

@@ -97,18 +97,8 @@ pub mod v1_0 {
         type Object = ConfidentialData;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.public_key),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.application_data,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.public_key),
+                1 => ::lwm2m_core::object::__private::get(&self.application_data),
                 _ => ::core::option::Option::None,
             }
         }

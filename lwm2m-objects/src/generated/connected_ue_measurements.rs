@@ -143,26 +143,14 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.number_of_connected_users,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.number_of_connected_users)
                 }
                 1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.cumulative_number_of_unique_users,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.cumulative_number_of_unique_users,
                     )
                 }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.connected_ue_report,
-                        ),
-                    )
-                }
+                2 => ::lwm2m_core::object::__private::get(&self.connected_ue_report),
                 _ => ::core::option::Option::None,
             }
         }

@@ -377,67 +377,39 @@ pub mod v1_0 {
         type Object = ConnectedUeReport;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.connected_user_mmec,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.connected_user_m_tmsi,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.connected_user_mmec),
+                1 => ::lwm2m_core::object::__private::get(&self.connected_user_m_tmsi),
                 2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.serving_cell_crowd_box_e_nb_rsrp,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.serving_cell_crowd_box_e_nb_rsrp,
                     )
                 }
                 3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.serving_cell_crowd_box_e_nb_rsrq,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.serving_cell_crowd_box_e_nb_rsrq,
                     )
                 }
                 4 => {
-                    self.cumulative_timing_advance_per_connected_user
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulative_timing_advance_per_connected_user,
+                    )
                 }
                 5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.last_downlink_cqi_report_per_connected_user,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.last_downlink_cqi_report_per_connected_user,
                     )
                 }
                 6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.cumulative_downlink_throughput_per_connected_user,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.cumulative_downlink_throughput_per_connected_user,
                     )
                 }
                 7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.cumulative_uplink_throughput_per_connected_user,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.cumulative_uplink_throughput_per_connected_user,
                     )
                 }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.neighbour_cell_report,
-                        ),
-                    )
-                }
+                8 => ::lwm2m_core::object::__private::get(&self.neighbour_cell_report),
                 _ => ::core::option::Option::None,
             }
         }
@@ -560,8 +532,9 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 4 => {
-                    self.cumulative_timing_advance_per_connected_user = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulative_timing_advance_per_connected_user,
+                    )
                 }
                 _ => false,
             }

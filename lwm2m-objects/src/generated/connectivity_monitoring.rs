@@ -534,69 +534,17 @@ pub mod v1_0 {
         type Object = ConnectivityMonitoring;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.network_bearer,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.available_network_bearer,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.radio_signal_strength,
-                        ),
-                    )
-                }
-                3 => {
-                    self.link_quality
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ip_addresses,
-                        ),
-                    )
-                }
-                5 => {
-                    self.router_ip_addresses
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.link_utilization
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.apn
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.cell_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.smnc
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.smcc
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.network_bearer),
+                1 => ::lwm2m_core::object::__private::get(&self.available_network_bearer),
+                2 => ::lwm2m_core::object::__private::get(&self.radio_signal_strength),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.link_quality),
+                4 => ::lwm2m_core::object::__private::get(&self.ip_addresses),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.router_ip_addresses),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.link_utilization),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.apn),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.cell_id),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.smnc),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.smcc),
                 _ => ::core::option::Option::None,
             }
         }
@@ -700,34 +648,15 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.link_quality = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.link_quality),
                 5 => {
-                    self.router_ip_addresses = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.router_ip_addresses)
                 }
-                6 => {
-                    self.link_utilization = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.apn = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.cell_id = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.smnc = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.smcc = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.link_utilization),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.apn),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.cell_id),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.smnc),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.smcc),
                 _ => false,
             }
         }
@@ -1297,74 +1226,18 @@ pub mod v1_1 {
         type Object = ConnectivityMonitoring;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.network_bearer,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.available_network_bearer,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.radio_signal_strength,
-                        ),
-                    )
-                }
-                3 => {
-                    self.link_quality
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ip_addresses,
-                        ),
-                    )
-                }
-                5 => {
-                    self.router_ip_addresses
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.link_utilization
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.apn
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.cell_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.smnc
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.smcc
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.signal_snr
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.network_bearer),
+                1 => ::lwm2m_core::object::__private::get(&self.available_network_bearer),
+                2 => ::lwm2m_core::object::__private::get(&self.radio_signal_strength),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.link_quality),
+                4 => ::lwm2m_core::object::__private::get(&self.ip_addresses),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.router_ip_addresses),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.link_utilization),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.apn),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.cell_id),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.smnc),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.smcc),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.signal_snr),
                 _ => ::core::option::Option::None,
             }
         }
@@ -1473,38 +1346,16 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.link_quality = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.link_quality),
                 5 => {
-                    self.router_ip_addresses = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.router_ip_addresses)
                 }
-                6 => {
-                    self.link_utilization = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.apn = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.cell_id = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.smnc = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.smcc = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.signal_snr = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.link_utilization),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.apn),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.cell_id),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.smnc),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.smcc),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.signal_snr),
                 _ => false,
             }
         }
@@ -2104,79 +1955,19 @@ pub mod v1_2 {
         type Object = ConnectivityMonitoring;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.network_bearer,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.available_network_bearer,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.radio_signal_strength,
-                        ),
-                    )
-                }
-                3 => {
-                    self.link_quality
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ip_addresses,
-                        ),
-                    )
-                }
-                5 => {
-                    self.router_ip_addresses
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.link_utilization
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.apn
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.cell_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.smnc
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.smcc
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.signal_snr
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.lac
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.network_bearer),
+                1 => ::lwm2m_core::object::__private::get(&self.available_network_bearer),
+                2 => ::lwm2m_core::object::__private::get(&self.radio_signal_strength),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.link_quality),
+                4 => ::lwm2m_core::object::__private::get(&self.ip_addresses),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.router_ip_addresses),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.link_utilization),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.apn),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.cell_id),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.smnc),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.smcc),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.signal_snr),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.lac),
                 _ => ::core::option::Option::None,
             }
         }
@@ -2290,42 +2081,17 @@ pub mod v1_2 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.link_quality = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.link_quality),
                 5 => {
-                    self.router_ip_addresses = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.router_ip_addresses)
                 }
-                6 => {
-                    self.link_utilization = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.apn = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.cell_id = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.smnc = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.smcc = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.signal_snr = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.lac = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.link_utilization),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.apn),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.cell_id),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.smnc),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.smcc),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.signal_snr),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.lac),
                 _ => false,
             }
         }
@@ -3030,83 +2796,23 @@ pub mod v1_3 {
         type Object = ConnectivityMonitoring;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.network_bearer,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.available_network_bearer,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.radio_signal_strength,
-                        ),
-                    )
-                }
-                3 => {
-                    self.link_quality
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ip_addresses,
-                        ),
-                    )
-                }
-                5 => {
-                    self.router_ip_addresses
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.link_utilization
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.apn
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.cell_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.smnc
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.smcc
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.signal_snr
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.lac
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.network_bearer),
+                1 => ::lwm2m_core::object::__private::get(&self.available_network_bearer),
+                2 => ::lwm2m_core::object::__private::get(&self.radio_signal_strength),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.link_quality),
+                4 => ::lwm2m_core::object::__private::get(&self.ip_addresses),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.router_ip_addresses),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.link_utilization),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.apn),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.cell_id),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.smnc),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.smcc),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.signal_snr),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.lac),
                 13 => {
-                    self.coverage_enhancement_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.coverage_enhancement_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -3226,45 +2932,21 @@ pub mod v1_3 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.link_quality = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.link_quality),
                 5 => {
-                    self.router_ip_addresses = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.router_ip_addresses)
                 }
-                6 => {
-                    self.link_utilization = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.apn = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.cell_id = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.smnc = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.smcc = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.signal_snr = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.lac = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.link_utilization),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.apn),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.cell_id),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.smnc),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.smcc),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.signal_snr),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.lac),
                 13 => {
-                    self.coverage_enhancement_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.coverage_enhancement_level,
+                    )
                 }
                 _ => false,
             }

@@ -279,41 +279,13 @@ pub mod v1_0 {
         type Object = ConnectivityStatistics;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.sms_tx_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.sms_rx_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.tx_data
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.rx_data
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.max_message_size
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.average_message_size
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.collection_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.sms_tx_counter),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.sms_rx_counter),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.tx_data),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.rx_data),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.max_message_size),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.average_message_size),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.collection_period),
                 _ => ::core::option::Option::None,
             }
         }
@@ -369,34 +341,17 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.sms_tx_counter = ::core::option::Option::None;
-                    true
-                }
-                1 => {
-                    self.sms_rx_counter = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.tx_data = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.rx_data = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.max_message_size = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.sms_tx_counter),
+                1 => ::lwm2m_core::object::__private::unset(&mut self.sms_rx_counter),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.tx_data),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.rx_data),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.max_message_size),
                 5 => {
-                    self.average_message_size = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_message_size,
+                    )
                 }
-                8 => {
-                    self.collection_period = ::core::option::Option::None;
-                    true
-                }
+                8 => ::lwm2m_core::object::__private::unset(&mut self.collection_period),
                 _ => false,
             }
         }

@@ -253,46 +253,16 @@ pub mod v1_0 {
         type Object = CrowdBoxMeasurements;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.serving_cell_id,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.serving_cell_rsrp,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.serving_cell_rsrq,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.serving_cell_sinr,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.serving_cell_id),
+                1 => ::lwm2m_core::object::__private::get(&self.serving_cell_rsrp),
+                2 => ::lwm2m_core::object::__private::get(&self.serving_cell_rsrq),
+                3 => ::lwm2m_core::object::__private::get(&self.serving_cell_sinr),
                 4 => {
-                    self.cumulative_backhaul_timing_advance
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.neighbour_cell_report,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulative_backhaul_timing_advance,
                     )
                 }
+                5 => ::lwm2m_core::object::__private::get(&self.neighbour_cell_report),
                 _ => ::core::option::Option::None,
             }
         }
@@ -379,8 +349,9 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 4 => {
-                    self.cumulative_backhaul_timing_advance = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulative_backhaul_timing_advance,
+                    )
                 }
                 _ => false,
             }

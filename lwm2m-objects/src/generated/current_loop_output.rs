@@ -255,36 +255,16 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.current_loop_output_current_value,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.current_loop_output_current_value,
                     )
                 }
-                5603 => {
-                    self.min_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5604 => {
-                    self.max_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5701 => {
-                    self.sensor_units
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5603 => ::lwm2m_core::object::__private::get_opt(&self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::get_opt(&self.max_range_value),
+                5701 => ::lwm2m_core::object::__private::get_opt(&self.sensor_units),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 5821 => {
-                    self.current_calibration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.current_calibration)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -343,25 +323,14 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5603 => {
-                    self.min_range_value = ::core::option::Option::None;
-                    true
-                }
-                5604 => {
-                    self.max_range_value = ::core::option::Option::None;
-                    true
-                }
-                5701 => {
-                    self.sensor_units = ::core::option::Option::None;
-                    true
-                }
+                5603 => ::lwm2m_core::object::__private::unset(&mut self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::unset(&mut self.max_range_value),
+                5701 => ::lwm2m_core::object::__private::unset(&mut self.sensor_units),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 5821 => {
-                    self.current_calibration = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.current_calibration)
                 }
                 _ => false,
             }

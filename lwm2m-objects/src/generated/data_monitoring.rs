@@ -689,86 +689,32 @@ pub mod v1_0 {
         type Object = DataMonitoring;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.monitoring_name,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.monitoring_description,
-                        ),
-                    )
-                }
-                2 => {
-                    self.monitoring_settings
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.data),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.monitoring_name),
+                1 => ::lwm2m_core::object::__private::get(&self.monitoring_description),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.monitoring_settings),
+                3 => ::lwm2m_core::object::__private::get(&self.data),
                 4 => {
-                    self.data_sampling_start_mask
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.data_sampling_start_mask,
+                    )
                 }
                 5 => {
-                    self.data_sampling_interval
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.data_sampling_interval,
+                    )
                 }
                 6 => {
-                    self.data_sampling_run_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.reference_a,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.data_sampling_run_period,
                     )
                 }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.comparison_a,
-                        ),
-                    )
-                }
-                9 => {
-                    self.reference_b
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.comparison_b
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.reference_c
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.comparison_c
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.monitoring_results,
-                        ),
-                    )
-                }
+                7 => ::lwm2m_core::object::__private::get(&self.reference_a),
+                8 => ::lwm2m_core::object::__private::get(&self.comparison_a),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.reference_b),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.comparison_b),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.reference_c),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.comparison_c),
+                13 => ::lwm2m_core::object::__private::get(&self.monitoring_results),
                 _ => ::core::option::Option::None,
             }
         }
@@ -860,37 +806,27 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.monitoring_settings = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.monitoring_settings)
                 }
                 4 => {
-                    self.data_sampling_start_mask = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.data_sampling_start_mask,
+                    )
                 }
                 5 => {
-                    self.data_sampling_interval = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.data_sampling_interval,
+                    )
                 }
                 6 => {
-                    self.data_sampling_run_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.data_sampling_run_period,
+                    )
                 }
-                9 => {
-                    self.reference_b = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.comparison_b = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.reference_c = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.comparison_c = ::core::option::Option::None;
-                    true
-                }
+                9 => ::lwm2m_core::object::__private::unset(&mut self.reference_b),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.comparison_b),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.reference_c),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.comparison_c),
                 _ => false,
             }
         }

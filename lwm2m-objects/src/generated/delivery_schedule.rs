@@ -288,42 +288,16 @@ pub mod v1_0 {
         type Object = DeliverySchedule;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.schedule_start_time,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.schedule_utc_offset,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.delivery_frequency,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.schedule_start_time),
+                1 => ::lwm2m_core::object::__private::get(&self.schedule_utc_offset),
+                2 => ::lwm2m_core::object::__private::get(&self.delivery_frequency),
                 3 => {
-                    self.randomised_delivery_window
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.randomised_delivery_window,
+                    )
                 }
-                4 => {
-                    self.number_of_retries
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.retry_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4 => ::lwm2m_core::object::__private::get_opt(&self.number_of_retries),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.retry_period),
                 _ => ::core::option::Option::None,
             }
         }
@@ -375,17 +349,12 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 3 => {
-                    self.randomised_delivery_window = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.randomised_delivery_window,
+                    )
                 }
-                4 => {
-                    self.number_of_retries = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.retry_period = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.number_of_retries),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.retry_period),
                 _ => false,
             }
         }

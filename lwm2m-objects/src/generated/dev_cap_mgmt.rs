@@ -324,36 +324,12 @@ pub mod v1_0 {
         type Object = DevCapMgmt;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.property),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.group),
-                    )
-                }
-                2 => {
-                    self.description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.attached
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.enabled),
-                    )
-                }
-                7 => {
-                    self.notify_en
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.property),
+                1 => ::lwm2m_core::object::__private::get(&self.group),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.description),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.attached),
+                4 => ::lwm2m_core::object::__private::get(&self.enabled),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.notify_en),
                 _ => ::core::option::Option::None,
             }
         }
@@ -404,18 +380,9 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.description = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.attached = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.notify_en = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.description),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.attached),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.notify_en),
                 _ => false,
             }
         }
@@ -745,36 +712,12 @@ pub mod v2_0 {
         type Object = DevCapMgmt;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.property),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.group),
-                    )
-                }
-                2 => {
-                    self.description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.attached
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.enabled),
-                    )
-                }
-                7 => {
-                    self.notify_en
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.property),
+                1 => ::lwm2m_core::object::__private::get(&self.group),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.description),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.attached),
+                4 => ::lwm2m_core::object::__private::get(&self.enabled),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.notify_en),
                 _ => ::core::option::Option::None,
             }
         }
@@ -825,18 +768,9 @@ pub mod v2_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.description = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.attached = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.notify_en = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.description),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.attached),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.notify_en),
                 _ => false,
             }
         }

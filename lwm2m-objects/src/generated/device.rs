@@ -881,108 +881,34 @@ pub mod v1_0 {
         type Object = Device;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.manufacturer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.model_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.serial_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.firmware_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.manufacturer),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.model_number),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.serial_number),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.firmware_version),
                 6 => {
-                    self.available_power_sources
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.power_source_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.power_source_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.battery_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.memory_free
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.error_code),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.available_power_sources,
                     )
                 }
-                13 => {
-                    self.current_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.utc_offset
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.timezone
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                7 => ::lwm2m_core::object::__private::get_opt(&self.power_source_voltage),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.power_source_current),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.battery_level),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.memory_free),
+                11 => ::lwm2m_core::object::__private::get(&self.error_code),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.current_time),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.utc_offset),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.timezone),
                 16 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.supported_binding_and_modes,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.supported_binding_and_modes,
                     )
                 }
-                17 => {
-                    self.device_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.hardware_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                19 => {
-                    self.software_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.battery_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                21 => {
-                    self.memory_total
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.ext_dev_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                17 => ::lwm2m_core::object::__private::get_opt(&self.device_type),
+                18 => ::lwm2m_core::object::__private::get_opt(&self.hardware_version),
+                19 => ::lwm2m_core::object::__private::get_opt(&self.software_version),
+                20 => ::lwm2m_core::object::__private::get_opt(&self.battery_status),
+                21 => ::lwm2m_core::object::__private::get_opt(&self.memory_total),
+                22 => ::lwm2m_core::object::__private::get_opt(&self.ext_dev_info),
                 _ => ::core::option::Option::None,
             }
         }
@@ -1124,78 +1050,36 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.manufacturer = ::core::option::Option::None;
-                    true
-                }
-                1 => {
-                    self.model_number = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.serial_number = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.firmware_version = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.manufacturer),
+                1 => ::lwm2m_core::object::__private::unset(&mut self.model_number),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.serial_number),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.firmware_version),
                 6 => {
-                    self.available_power_sources = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.available_power_sources,
+                    )
                 }
                 7 => {
-                    self.power_source_voltage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.power_source_voltage,
+                    )
                 }
                 8 => {
-                    self.power_source_current = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.power_source_current,
+                    )
                 }
-                9 => {
-                    self.battery_level = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.memory_free = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.current_time = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.utc_offset = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.timezone = ::core::option::Option::None;
-                    true
-                }
-                17 => {
-                    self.device_type = ::core::option::Option::None;
-                    true
-                }
-                18 => {
-                    self.hardware_version = ::core::option::Option::None;
-                    true
-                }
-                19 => {
-                    self.software_version = ::core::option::Option::None;
-                    true
-                }
-                20 => {
-                    self.battery_status = ::core::option::Option::None;
-                    true
-                }
-                21 => {
-                    self.memory_total = ::core::option::Option::None;
-                    true
-                }
-                22 => {
-                    self.ext_dev_info = ::core::option::Option::None;
-                    true
-                }
+                9 => ::lwm2m_core::object::__private::unset(&mut self.battery_level),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.memory_free),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.current_time),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.utc_offset),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.timezone),
+                17 => ::lwm2m_core::object::__private::unset(&mut self.device_type),
+                18 => ::lwm2m_core::object::__private::unset(&mut self.hardware_version),
+                19 => ::lwm2m_core::object::__private::unset(&mut self.software_version),
+                20 => ::lwm2m_core::object::__private::unset(&mut self.battery_status),
+                21 => ::lwm2m_core::object::__private::unset(&mut self.memory_total),
+                22 => ::lwm2m_core::object::__private::unset(&mut self.ext_dev_info),
                 _ => false,
             }
         }
@@ -2155,108 +2039,34 @@ pub mod v1_1 {
         type Object = Device;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.manufacturer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.model_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.serial_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.firmware_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.manufacturer),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.model_number),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.serial_number),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.firmware_version),
                 6 => {
-                    self.available_power_sources
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.power_source_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.power_source_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.battery_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.memory_free
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.error_code),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.available_power_sources,
                     )
                 }
-                13 => {
-                    self.current_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.utc_offset
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.timezone
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                7 => ::lwm2m_core::object::__private::get_opt(&self.power_source_voltage),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.power_source_current),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.battery_level),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.memory_free),
+                11 => ::lwm2m_core::object::__private::get(&self.error_code),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.current_time),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.utc_offset),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.timezone),
                 16 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.supported_binding_and_modes,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.supported_binding_and_modes,
                     )
                 }
-                17 => {
-                    self.device_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.hardware_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                19 => {
-                    self.software_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.battery_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                21 => {
-                    self.memory_total
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.ext_dev_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                17 => ::lwm2m_core::object::__private::get_opt(&self.device_type),
+                18 => ::lwm2m_core::object::__private::get_opt(&self.hardware_version),
+                19 => ::lwm2m_core::object::__private::get_opt(&self.software_version),
+                20 => ::lwm2m_core::object::__private::get_opt(&self.battery_status),
+                21 => ::lwm2m_core::object::__private::get_opt(&self.memory_total),
+                22 => ::lwm2m_core::object::__private::get_opt(&self.ext_dev_info),
                 _ => ::core::option::Option::None,
             }
         }
@@ -2391,78 +2201,36 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.manufacturer = ::core::option::Option::None;
-                    true
-                }
-                1 => {
-                    self.model_number = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.serial_number = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.firmware_version = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.manufacturer),
+                1 => ::lwm2m_core::object::__private::unset(&mut self.model_number),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.serial_number),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.firmware_version),
                 6 => {
-                    self.available_power_sources = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.available_power_sources,
+                    )
                 }
                 7 => {
-                    self.power_source_voltage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.power_source_voltage,
+                    )
                 }
                 8 => {
-                    self.power_source_current = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.power_source_current,
+                    )
                 }
-                9 => {
-                    self.battery_level = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.memory_free = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.current_time = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.utc_offset = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.timezone = ::core::option::Option::None;
-                    true
-                }
-                17 => {
-                    self.device_type = ::core::option::Option::None;
-                    true
-                }
-                18 => {
-                    self.hardware_version = ::core::option::Option::None;
-                    true
-                }
-                19 => {
-                    self.software_version = ::core::option::Option::None;
-                    true
-                }
-                20 => {
-                    self.battery_status = ::core::option::Option::None;
-                    true
-                }
-                21 => {
-                    self.memory_total = ::core::option::Option::None;
-                    true
-                }
-                22 => {
-                    self.ext_dev_info = ::core::option::Option::None;
-                    true
-                }
+                9 => ::lwm2m_core::object::__private::unset(&mut self.battery_level),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.memory_free),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.current_time),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.utc_offset),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.timezone),
+                17 => ::lwm2m_core::object::__private::unset(&mut self.device_type),
+                18 => ::lwm2m_core::object::__private::unset(&mut self.hardware_version),
+                19 => ::lwm2m_core::object::__private::unset(&mut self.software_version),
+                20 => ::lwm2m_core::object::__private::unset(&mut self.battery_status),
+                21 => ::lwm2m_core::object::__private::unset(&mut self.memory_total),
+                22 => ::lwm2m_core::object::__private::unset(&mut self.ext_dev_info),
                 _ => false,
             }
         }
@@ -3422,108 +3190,34 @@ pub mod v1_2 {
         type Object = Device;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.manufacturer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.model_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.serial_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.firmware_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.manufacturer),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.model_number),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.serial_number),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.firmware_version),
                 6 => {
-                    self.available_power_sources
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.power_source_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.power_source_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.battery_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.memory_free
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.error_code),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.available_power_sources,
                     )
                 }
-                13 => {
-                    self.current_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.utc_offset
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.timezone
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                7 => ::lwm2m_core::object::__private::get_opt(&self.power_source_voltage),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.power_source_current),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.battery_level),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.memory_free),
+                11 => ::lwm2m_core::object::__private::get(&self.error_code),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.current_time),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.utc_offset),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.timezone),
                 16 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.supported_binding_and_modes,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.supported_binding_and_modes,
                     )
                 }
-                17 => {
-                    self.device_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.hardware_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                19 => {
-                    self.software_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.battery_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                21 => {
-                    self.memory_total
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.ext_dev_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                17 => ::lwm2m_core::object::__private::get_opt(&self.device_type),
+                18 => ::lwm2m_core::object::__private::get_opt(&self.hardware_version),
+                19 => ::lwm2m_core::object::__private::get_opt(&self.software_version),
+                20 => ::lwm2m_core::object::__private::get_opt(&self.battery_status),
+                21 => ::lwm2m_core::object::__private::get_opt(&self.memory_total),
+                22 => ::lwm2m_core::object::__private::get_opt(&self.ext_dev_info),
                 _ => ::core::option::Option::None,
             }
         }
@@ -3658,78 +3352,36 @@ pub mod v1_2 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.manufacturer = ::core::option::Option::None;
-                    true
-                }
-                1 => {
-                    self.model_number = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.serial_number = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.firmware_version = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.manufacturer),
+                1 => ::lwm2m_core::object::__private::unset(&mut self.model_number),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.serial_number),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.firmware_version),
                 6 => {
-                    self.available_power_sources = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.available_power_sources,
+                    )
                 }
                 7 => {
-                    self.power_source_voltage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.power_source_voltage,
+                    )
                 }
                 8 => {
-                    self.power_source_current = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.power_source_current,
+                    )
                 }
-                9 => {
-                    self.battery_level = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.memory_free = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.current_time = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.utc_offset = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.timezone = ::core::option::Option::None;
-                    true
-                }
-                17 => {
-                    self.device_type = ::core::option::Option::None;
-                    true
-                }
-                18 => {
-                    self.hardware_version = ::core::option::Option::None;
-                    true
-                }
-                19 => {
-                    self.software_version = ::core::option::Option::None;
-                    true
-                }
-                20 => {
-                    self.battery_status = ::core::option::Option::None;
-                    true
-                }
-                21 => {
-                    self.memory_total = ::core::option::Option::None;
-                    true
-                }
-                22 => {
-                    self.ext_dev_info = ::core::option::Option::None;
-                    true
-                }
+                9 => ::lwm2m_core::object::__private::unset(&mut self.battery_level),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.memory_free),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.current_time),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.utc_offset),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.timezone),
+                17 => ::lwm2m_core::object::__private::unset(&mut self.device_type),
+                18 => ::lwm2m_core::object::__private::unset(&mut self.hardware_version),
+                19 => ::lwm2m_core::object::__private::unset(&mut self.software_version),
+                20 => ::lwm2m_core::object::__private::unset(&mut self.battery_status),
+                21 => ::lwm2m_core::object::__private::unset(&mut self.memory_total),
+                22 => ::lwm2m_core::object::__private::unset(&mut self.ext_dev_info),
                 _ => false,
             }
         }

@@ -360,52 +360,22 @@ pub mod v1_0 {
         type Object = DeviceExtension;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.gtin_model_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.manufacturer_identifier,
-                        ),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.gtin_model_number),
+                2 => ::lwm2m_core::object::__private::get(&self.manufacturer_identifier),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.user_given_name),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.asset_identifier),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.installation_date),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.software_update),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.maintenance),
+                9 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.device_operating_hours,
                     )
                 }
-                3 => {
-                    self.user_given_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.asset_identifier
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.installation_date
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.software_update
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.maintenance
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.device_operating_hours
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 10 => {
-                    self.additional_firmware_information
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.additional_firmware_information,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -472,37 +442,21 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.gtin_model_number = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.user_given_name = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.asset_identifier = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.installation_date = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.software_update = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.maintenance = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.gtin_model_number),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.user_given_name),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.asset_identifier),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.installation_date),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.software_update),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.maintenance),
                 9 => {
-                    self.device_operating_hours = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.device_operating_hours,
+                    )
                 }
                 10 => {
-                    self.additional_firmware_information = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.additional_firmware_information,
+                    )
                 }
                 _ => false,
             }
@@ -1049,78 +1003,28 @@ pub mod v2_0 {
         type Object = DeviceExtension;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.gtin_model_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.manufacturer_identifier,
-                        ),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.gtin_model_number),
+                2 => ::lwm2m_core::object::__private::get(&self.manufacturer_identifier),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.user_given_name),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.asset_identifier),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.installation_date),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.software_update),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.maintenance),
+                9 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.device_operating_hours,
                     )
                 }
-                3 => {
-                    self.user_given_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.asset_identifier
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.installation_date
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.software_update
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.maintenance
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.device_operating_hours
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 10 => {
-                    self.additional_firmware_information
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.additional_firmware_information,
+                    )
                 }
-                11 => {
-                    self.dst_start
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.dst_end
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.dst_offset
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.uptime
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.rfd_device
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                11 => ::lwm2m_core::object::__private::get_opt(&self.dst_start),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.dst_end),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.dst_offset),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.uptime),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.rfd_device),
                 _ => ::core::option::Option::None,
             }
         }
@@ -1211,58 +1115,27 @@ pub mod v2_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.gtin_model_number = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.user_given_name = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.asset_identifier = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.installation_date = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.software_update = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.maintenance = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.gtin_model_number),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.user_given_name),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.asset_identifier),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.installation_date),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.software_update),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.maintenance),
                 9 => {
-                    self.device_operating_hours = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.device_operating_hours,
+                    )
                 }
                 10 => {
-                    self.additional_firmware_information = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.additional_firmware_information,
+                    )
                 }
-                11 => {
-                    self.dst_start = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.dst_end = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.dst_offset = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.uptime = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.rfd_device = ::core::option::Option::None;
-                    true
-                }
+                11 => ::lwm2m_core::object::__private::unset(&mut self.dst_start),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.dst_end),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.dst_offset),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.uptime),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.rfd_device),
                 _ => false,
             }
         }

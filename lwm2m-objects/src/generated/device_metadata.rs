@@ -209,42 +209,12 @@ pub mod v1_0 {
         type Object = DeviceMetadata;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.protocol_supported,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.bootloader_hash,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.oem_bootloader_hash,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.vendor),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.class),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.device),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.protocol_supported),
+                1 => ::lwm2m_core::object::__private::get(&self.bootloader_hash),
+                2 => ::lwm2m_core::object::__private::get(&self.oem_bootloader_hash),
+                3 => ::lwm2m_core::object::__private::get(&self.vendor),
+                4 => ::lwm2m_core::object::__private::get(&self.class),
+                5 => ::lwm2m_core::object::__private::get(&self.device),
                 _ => ::core::option::Option::None,
             }
         }

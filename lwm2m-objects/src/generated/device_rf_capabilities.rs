@@ -304,44 +304,44 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
-                    self.supported_lte_band_information
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.supported_lte_band_information,
+                    )
                 }
                 1 => {
-                    self.supported_egprs_band_information
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.supported_egprs_band_information,
+                    )
                 }
                 2 => {
-                    self.supported_td_scdma_band_information
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.supported_td_scdma_band_information,
+                    )
                 }
                 3 => {
-                    self.supported_wcdma_band_information
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.supported_wcdma_band_information,
+                    )
                 }
                 4 => {
-                    self.supported_cdma_2000_band_information
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.supported_cdma_2000_band_information,
+                    )
                 }
                 5 => {
-                    self.supported_wi_max_band_information
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.supported_wi_max_band_information,
+                    )
                 }
                 6 => {
-                    self.supported_nb_io_t_band_information
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.supported_nb_io_t_band_information,
+                    )
                 }
                 7 => {
-                    self.supported_5g_band_information
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.supported_5g_band_information,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -404,36 +404,44 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 0 => {
-                    self.supported_lte_band_information = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.supported_lte_band_information,
+                    )
                 }
                 1 => {
-                    self.supported_egprs_band_information = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.supported_egprs_band_information,
+                    )
                 }
                 2 => {
-                    self.supported_td_scdma_band_information = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.supported_td_scdma_band_information,
+                    )
                 }
                 3 => {
-                    self.supported_wcdma_band_information = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.supported_wcdma_band_information,
+                    )
                 }
                 4 => {
-                    self.supported_cdma_2000_band_information = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.supported_cdma_2000_band_information,
+                    )
                 }
                 5 => {
-                    self.supported_wi_max_band_information = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.supported_wi_max_band_information,
+                    )
                 }
                 6 => {
-                    self.supported_nb_io_t_band_information = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.supported_nb_io_t_band_information,
+                    )
                 }
                 7 => {
-                    self.supported_5g_band_information = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.supported_5g_band_information,
+                    )
                 }
                 _ => false,
             }

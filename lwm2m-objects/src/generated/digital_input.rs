@@ -286,43 +286,27 @@ pub mod v1_0 {
         type Object = DigitalInput;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5500 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.digital_input_state,
-                        ),
-                    )
-                }
+                5500 => ::lwm2m_core::object::__private::get(&self.digital_input_state),
                 5501 => {
-                    self.digital_input_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.digital_input_counter)
                 }
                 5502 => {
-                    self.digital_input_polarity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.digital_input_polarity,
+                    )
                 }
                 5503 => {
-                    self.digital_input_debounce
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.digital_input_debounce,
+                    )
                 }
                 5504 => {
-                    self.digital_input_edge_selection
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.digital_input_edge_selection,
+                    )
                 }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5751 => {
-                    self.sensor_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5751 => ::lwm2m_core::object::__private::get_opt(&self.sensor_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -386,29 +370,29 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5501 => {
-                    self.digital_input_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.digital_input_counter,
+                    )
                 }
                 5502 => {
-                    self.digital_input_polarity = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.digital_input_polarity,
+                    )
                 }
                 5503 => {
-                    self.digital_input_debounce = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.digital_input_debounce,
+                    )
                 }
                 5504 => {
-                    self.digital_input_edge_selection = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.digital_input_edge_selection,
+                    )
                 }
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5751 => {
-                    self.sensor_type = ::core::option::Option::None;
-                    true
-                }
+                5751 => ::lwm2m_core::object::__private::unset(&mut self.sensor_type),
                 _ => false,
             }
         }
@@ -769,52 +753,30 @@ pub mod v1_1 {
         type Object = DigitalInput;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5500 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.digital_input_state,
-                        ),
-                    )
-                }
+                5500 => ::lwm2m_core::object::__private::get(&self.digital_input_state),
                 5501 => {
-                    self.digital_input_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.digital_input_counter)
                 }
                 5502 => {
-                    self.digital_input_polarity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.digital_input_polarity,
+                    )
                 }
                 5503 => {
-                    self.digital_input_debounce
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.digital_input_debounce,
+                    )
                 }
                 5504 => {
-                    self.digital_input_edge_selection
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.digital_input_edge_selection,
+                    )
                 }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5751 => {
-                    self.sensor_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5751 => ::lwm2m_core::object::__private::get_opt(&self.sensor_type),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -896,36 +858,34 @@ pub mod v1_1 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5501 => {
-                    self.digital_input_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.digital_input_counter,
+                    )
                 }
                 5502 => {
-                    self.digital_input_polarity = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.digital_input_polarity,
+                    )
                 }
                 5503 => {
-                    self.digital_input_debounce = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.digital_input_debounce,
+                    )
                 }
                 5504 => {
-                    self.digital_input_edge_selection = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.digital_input_edge_selection,
+                    )
                 }
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5751 => {
-                    self.sensor_type = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5751 => ::lwm2m_core::object::__private::unset(&mut self.sensor_type),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 _ => false,
             }

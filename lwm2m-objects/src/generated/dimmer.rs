@@ -171,26 +171,10 @@ pub mod v1_0 {
         type Object = Dimmer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5548 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.level),
-                    )
-                }
-                5852 => {
-                    self.on_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5854 => {
-                    self.off_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5548 => ::lwm2m_core::object::__private::get(&self.level),
+                5852 => ::lwm2m_core::object::__private::get_opt(&self.on_time),
+                5854 => ::lwm2m_core::object::__private::get_opt(&self.off_time),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -238,17 +222,10 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5852 => {
-                    self.on_time = ::core::option::Option::None;
-                    true
-                }
-                5854 => {
-                    self.off_time = ::core::option::Option::None;
-                    true
-                }
+                5852 => ::lwm2m_core::object::__private::unset(&mut self.on_time),
+                5854 => ::lwm2m_core::object::__private::unset(&mut self.off_time),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }

@@ -864,131 +864,85 @@ pub mod v1_0 {
         type Object = DistributedSensorGroup;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.group_state
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.group_state),
                 1 => {
-                    self.most_recent_group_activity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.most_recent_group_activity,
+                    )
                 }
                 2 => {
-                    self.most_recent_sensor_notification
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.most_recent_sensor_notification,
+                    )
                 }
                 3 => {
-                    self.most_recent_sensor_publisher_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.most_recent_sensor_publisher_id,
+                    )
                 }
-                4 => {
-                    self.group_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.group_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4 => ::lwm2m_core::object::__private::get_opt(&self.group_address),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.group_id),
                 6 => {
-                    self.shared_sensor_information
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.shared_sensor_information,
+                    )
                 }
-                7 => {
-                    self.quality_of_service
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.hop_limit
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.broadcast_criteria
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                7 => ::lwm2m_core::object::__private::get_opt(&self.quality_of_service),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.hop_limit),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.broadcast_criteria),
                 10 => {
-                    self.min_broadcast_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.min_broadcast_period)
                 }
                 11 => {
-                    self.max_broadcast_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.max_broadcast_period)
                 }
                 12 => {
-                    self.publisher_step_interval
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.publisher_step_interval,
+                    )
                 }
-                13 => {
-                    self.min_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.max_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                13 => ::lwm2m_core::object::__private::get_opt(&self.min_threshold),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.max_threshold),
                 15 => {
-                    self.auto_clear_validity_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.auto_clear_validity_time,
+                    )
                 }
                 16 => {
-                    self.auto_clear_default_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.auto_clear_default_value,
+                    )
                 }
                 17 => {
-                    self.data_fusion_operation
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.data_fusion_operation)
                 }
                 18 => {
-                    self.remote_sensors_dynamic_mapping
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.remote_sensors_dynamic_mapping,
+                    )
                 }
                 19 => {
-                    self.remote_sensors_implicit_mapping
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.remote_sensors_implicit_mapping,
+                    )
                 }
                 20 => {
-                    self.local_sensor_state_uri
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.local_sensor_state_uri,
+                    )
                 }
                 21 => {
-                    self.local_sensor_publisher_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.local_sensor_publisher_id,
+                    )
                 }
                 22 => {
-                    self.remote_sensor_state_uri
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.remote_sensor_state_uri,
+                    )
                 }
-                23 => {
-                    self.group_log
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                24 => {
-                    self.group_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                23 => ::lwm2m_core::object::__private::get_opt(&self.group_log),
+                24 => ::lwm2m_core::object::__private::get_opt(&self.group_description),
                 _ => ::core::option::Option::None,
             }
         }
@@ -1134,106 +1088,91 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.group_state = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.group_state),
                 1 => {
-                    self.most_recent_group_activity = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.most_recent_group_activity,
+                    )
                 }
                 2 => {
-                    self.most_recent_sensor_notification = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.most_recent_sensor_notification,
+                    )
                 }
                 3 => {
-                    self.most_recent_sensor_publisher_id = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.most_recent_sensor_publisher_id,
+                    )
                 }
-                4 => {
-                    self.group_address = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.group_id = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.group_address),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.group_id),
                 6 => {
-                    self.shared_sensor_information = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.shared_sensor_information,
+                    )
                 }
-                7 => {
-                    self.quality_of_service = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.hop_limit = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.broadcast_criteria = ::core::option::Option::None;
-                    true
-                }
+                7 => ::lwm2m_core::object::__private::unset(&mut self.quality_of_service),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.hop_limit),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.broadcast_criteria),
                 10 => {
-                    self.min_broadcast_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.min_broadcast_period,
+                    )
                 }
                 11 => {
-                    self.max_broadcast_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_broadcast_period,
+                    )
                 }
                 12 => {
-                    self.publisher_step_interval = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.publisher_step_interval,
+                    )
                 }
-                13 => {
-                    self.min_threshold = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.max_threshold = ::core::option::Option::None;
-                    true
-                }
+                13 => ::lwm2m_core::object::__private::unset(&mut self.min_threshold),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.max_threshold),
                 15 => {
-                    self.auto_clear_validity_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.auto_clear_validity_time,
+                    )
                 }
                 16 => {
-                    self.auto_clear_default_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.auto_clear_default_value,
+                    )
                 }
                 17 => {
-                    self.data_fusion_operation = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.data_fusion_operation,
+                    )
                 }
                 18 => {
-                    self.remote_sensors_dynamic_mapping = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.remote_sensors_dynamic_mapping,
+                    )
                 }
                 19 => {
-                    self.remote_sensors_implicit_mapping = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.remote_sensors_implicit_mapping,
+                    )
                 }
                 20 => {
-                    self.local_sensor_state_uri = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.local_sensor_state_uri,
+                    )
                 }
                 21 => {
-                    self.local_sensor_publisher_id = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.local_sensor_publisher_id,
+                    )
                 }
                 22 => {
-                    self.remote_sensor_state_uri = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.remote_sensor_state_uri,
+                    )
                 }
-                23 => {
-                    self.group_log = ::core::option::Option::None;
-                    true
-                }
-                24 => {
-                    self.group_description = ::core::option::Option::None;
-                    true
-                }
+                23 => ::lwm2m_core::object::__private::unset(&mut self.group_log),
+                24 => ::lwm2m_core::object::__private::unset(&mut self.group_description),
                 _ => false,
             }
         }

@@ -211,39 +211,19 @@ pub mod v1_0 {
         type Object = DistributedSensorMessage;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.group_id),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.publishing_timestamp,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.publisher_state_uri,
-                        ),
-                    )
-                }
-                3 => {
-                    self.publisher_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.group_id),
+                1 => ::lwm2m_core::object::__private::get(&self.publishing_timestamp),
+                2 => ::lwm2m_core::object::__private::get(&self.publisher_state_uri),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.publisher_id),
                 4 => {
-                    self.auto_clear_validity_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.auto_clear_validity_time,
+                    )
                 }
                 5 => {
-                    self.auto_clear_default_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.auto_clear_default_value,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -295,17 +275,16 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.publisher_id = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.publisher_id),
                 4 => {
-                    self.auto_clear_validity_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.auto_clear_validity_time,
+                    )
                 }
                 5 => {
-                    self.auto_clear_default_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.auto_clear_default_value,
+                    )
                 }
                 _ => false,
             }

@@ -138,21 +138,9 @@ pub mod v1_0 {
         type Object = DropSensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.name),
-                    )
-                }
-                50 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.status),
-                    )
-                }
-                51 => {
-                    self.drop_detection
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.name),
+                50 => ::lwm2m_core::object::__private::get(&self.status),
+                51 => ::lwm2m_core::object::__private::get_opt(&self.drop_detection),
                 _ => ::core::option::Option::None,
             }
         }
@@ -188,10 +176,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                51 => {
-                    self.drop_detection = ::core::option::Option::None;
-                    true
-                }
+                51 => ::lwm2m_core::object::__private::unset(&mut self.drop_detection),
                 _ => false,
             }
         }

@@ -284,21 +284,9 @@ pub mod v1_0 {
         type Object = DymIoTEdgeCommandsAndDataProtocols;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4 => {
-                    self.plugin_management
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.read_data
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.write_data
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4 => ::lwm2m_core::object::__private::get_opt(&self.plugin_management),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.read_data),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.write_data),
                 _ => ::core::option::Option::None,
             }
         }
@@ -334,18 +322,9 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4 => {
-                    self.plugin_management = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.read_data = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.write_data = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.plugin_management),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.read_data),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.write_data),
                 _ => false,
             }
         }

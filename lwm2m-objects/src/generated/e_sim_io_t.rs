@@ -166,30 +166,10 @@ pub mod v1_0 {
         type Object = ESimIoT;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.state),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.eid),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.e_im_message,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ipa_message,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.state),
+                1 => ::lwm2m_core::object::__private::get(&self.eid),
+                2 => ::lwm2m_core::object::__private::get(&self.e_im_message),
+                3 => ::lwm2m_core::object::__private::get(&self.ipa_message),
                 _ => ::core::option::Option::None,
             }
         }

@@ -204,42 +204,12 @@ pub mod v1_0 {
         type Object = EcidSignalMeasurementInformation;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.phys_cell_id,
-                        ),
-                    )
-                }
-                1 => {
-                    self.ecgi
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.arfcn_eutra,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rsrp_result,
-                        ),
-                    )
-                }
-                4 => {
-                    self.rsrq_result
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.ue_rx_tx_time_diff
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.phys_cell_id),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.ecgi),
+                2 => ::lwm2m_core::object::__private::get(&self.arfcn_eutra),
+                3 => ::lwm2m_core::object::__private::get(&self.rsrp_result),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.rsrq_result),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.ue_rx_tx_time_diff),
                 _ => ::core::option::Option::None,
             }
         }
@@ -290,18 +260,9 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.ecgi = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.rsrq_result = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.ue_rx_tx_time_diff = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.ecgi),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.rsrq_result),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.ue_rx_tx_time_diff),
                 _ => false,
             }
         }

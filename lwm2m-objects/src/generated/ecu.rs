@@ -122,23 +122,9 @@ pub mod v1_0 {
         type Object = Ecu;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.ecu_id),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ecu_fm_version,
-                        ),
-                    )
-                }
-                5852 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.on_time),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.ecu_id),
+                2 => ::lwm2m_core::object::__private::get(&self.ecu_fm_version),
+                5852 => ::lwm2m_core::object::__private::get(&self.on_time),
                 _ => ::core::option::Option::None,
             }
         }

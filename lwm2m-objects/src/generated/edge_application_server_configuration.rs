@@ -210,30 +210,10 @@ pub mod v1_0 {
         type Object = EdgeApplicationServerConfiguration;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.application_client_id,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.eas_id),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.eas_endpoint,
-                        ),
-                    )
-                }
-                3 => {
-                    self.r#type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.application_client_id),
+                1 => ::lwm2m_core::object::__private::get(&self.eas_id),
+                2 => ::lwm2m_core::object::__private::get(&self.eas_endpoint),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.r#type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -274,10 +254,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.r#type = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.r#type),
                 _ => false,
             }
         }

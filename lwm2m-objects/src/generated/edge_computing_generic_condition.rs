@@ -140,22 +140,12 @@ pub mod v1_0 {
         type Object = EdgeComputingGenericCondition;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.vendor_condition
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.script_identifier,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.vendor_condition),
+                2 => ::lwm2m_core::object::__private::get(&self.script_identifier),
                 3 => {
-                    self.non_supported_time_condition
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.non_supported_time_condition,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -192,13 +182,11 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.vendor_condition = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.vendor_condition),
                 3 => {
-                    self.non_supported_time_condition = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.non_supported_time_condition,
+                    )
                 }
                 _ => false,
             }

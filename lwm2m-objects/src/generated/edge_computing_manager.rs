@@ -205,29 +205,27 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 1 => {
-                    self.max_number_of_scripts
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.max_number_of_scripts)
                 }
                 2 => {
-                    self.number_of_free_slots_for_scripts
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.number_of_free_slots_for_scripts,
+                    )
                 }
                 3 => {
-                    self.max_number_of_conditions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_number_of_conditions,
+                    )
                 }
                 4 => {
-                    self.number_of_free_slots_for_conditions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.number_of_free_slots_for_conditions,
+                    )
                 }
                 5 => {
-                    self.edge_computing_capabilities
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.edge_computing_capabilities,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -275,24 +273,29 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 1 => {
-                    self.max_number_of_scripts = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_number_of_scripts,
+                    )
                 }
                 2 => {
-                    self.number_of_free_slots_for_scripts = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.number_of_free_slots_for_scripts,
+                    )
                 }
                 3 => {
-                    self.max_number_of_conditions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_number_of_conditions,
+                    )
                 }
                 4 => {
-                    self.number_of_free_slots_for_conditions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.number_of_free_slots_for_conditions,
+                    )
                 }
                 5 => {
-                    self.edge_computing_capabilities = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.edge_computing_capabilities,
+                    )
                 }
                 _ => false,
             }

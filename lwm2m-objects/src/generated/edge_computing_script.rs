@@ -272,40 +272,14 @@ pub mod v1_0 {
         type Object = EdgeComputingScript;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.signature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.script),
-                    )
-                }
-                5 => {
-                    self.script_format
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.non_supported_script
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.name),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.signature),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.version),
+                4 => ::lwm2m_core::object::__private::get(&self.script),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.script_format),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.non_supported_script),
                 7 => {
-                    self.non_authorized_script
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.non_authorized_script)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -362,29 +336,19 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.name = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.signature = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.version = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.script_format = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.name),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.signature),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.version),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.script_format),
                 6 => {
-                    self.non_supported_script = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.non_supported_script,
+                    )
                 }
                 7 => {
-                    self.non_authorized_script = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.non_authorized_script,
+                    )
                 }
                 _ => false,
             }

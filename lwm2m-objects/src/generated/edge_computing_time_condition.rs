@@ -131,24 +131,12 @@ pub mod v1_0 {
         type Object = EdgeComputingTimeCondition;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.execution_time_day,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.script_identifier,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.execution_time_day),
+                2 => ::lwm2m_core::object::__private::get(&self.script_identifier),
                 3 => {
-                    self.non_supported_time_condition
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.non_supported_time_condition,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -186,8 +174,9 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 3 => {
-                    self.non_supported_time_condition = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.non_supported_time_condition,
+                    )
                 }
                 _ => false,
             }

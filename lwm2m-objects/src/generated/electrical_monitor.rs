@@ -947,151 +947,83 @@ pub mod v1_0 {
         type Object = ElectricalMonitor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.supply_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.supply_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.frequency
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.supply_voltage),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.supply_current),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.frequency),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.active_power),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.power_factor),
                 6 => {
-                    self.cumulated_active_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_active_energy,
+                    )
                 }
                 8 => {
-                    self.low_power_factor_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.low_power_factor_threshold,
+                    )
                 }
-                9 => {
-                    self.low_power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.low_power_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                9 => ::lwm2m_core::object::__private::get_opt(&self.low_power_factor),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.low_power_threshold),
                 11 => {
-                    self.low_power_threshold_at_low_dim_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.low_power_threshold_at_low_dim_level,
+                    )
                 }
-                12 => {
-                    self.low_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                12 => ::lwm2m_core::object::__private::get_opt(&self.low_power),
                 13 => {
-                    self.high_power_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.high_power_threshold)
                 }
                 14 => {
-                    self.high_power_threshold_at_low_dim_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.high_power_threshold_at_low_dim_level,
+                    )
                 }
-                15 => {
-                    self.high_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                15 => ::lwm2m_core::object::__private::get_opt(&self.high_power),
                 16 => {
-                    self.low_current_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.low_current_threshold)
                 }
-                17 => {
-                    self.low_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                17 => ::lwm2m_core::object::__private::get_opt(&self.low_current),
                 18 => {
-                    self.high_current_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.high_current_threshold,
+                    )
                 }
-                19 => {
-                    self.high_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                19 => ::lwm2m_core::object::__private::get_opt(&self.high_current),
                 20 => {
-                    self.low_voltage_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.low_voltage_threshold)
                 }
-                21 => {
-                    self.low_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                21 => ::lwm2m_core::object::__private::get_opt(&self.low_voltage),
                 22 => {
-                    self.high_voltage_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.high_voltage_threshold,
+                    )
                 }
-                23 => {
-                    self.high_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                23 => ::lwm2m_core::object::__private::get_opt(&self.high_voltage),
                 24 => {
-                    self.critical_inrush_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.critical_inrush_threshold,
+                    )
                 }
                 25 => {
-                    self.critical_inrush_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.critical_inrush_current,
+                    )
                 }
                 26 => {
-                    self.minimum_inrush_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.minimum_inrush_current,
+                    )
                 }
                 27 => {
-                    self.maximum_inrush_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.maximum_inrush_current,
+                    )
                 }
                 28 => {
-                    self.latest_inrush_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.latest_inrush_current)
                 }
-                29 => {
-                    self.reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                30 => {
-                    self.reactive_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                29 => ::lwm2m_core::object::__private::get_opt(&self.reactive_power),
+                30 => ::lwm2m_core::object::__private::get_opt(&self.reactive_energy),
                 _ => ::core::option::Option::None,
             }
         }
@@ -1264,122 +1196,93 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.supply_voltage = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.supply_current = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.frequency = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.active_power = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.power_factor = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.supply_voltage),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.supply_current),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.frequency),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.active_power),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.power_factor),
                 6 => {
-                    self.cumulated_active_energy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_active_energy,
+                    )
                 }
                 8 => {
-                    self.low_power_factor_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_power_factor_threshold,
+                    )
                 }
-                9 => {
-                    self.low_power_factor = ::core::option::Option::None;
-                    true
-                }
+                9 => ::lwm2m_core::object::__private::unset(&mut self.low_power_factor),
                 10 => {
-                    self.low_power_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.low_power_threshold)
                 }
                 11 => {
-                    self.low_power_threshold_at_low_dim_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_power_threshold_at_low_dim_level,
+                    )
                 }
-                12 => {
-                    self.low_power = ::core::option::Option::None;
-                    true
-                }
+                12 => ::lwm2m_core::object::__private::unset(&mut self.low_power),
                 13 => {
-                    self.high_power_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.high_power_threshold,
+                    )
                 }
                 14 => {
-                    self.high_power_threshold_at_low_dim_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.high_power_threshold_at_low_dim_level,
+                    )
                 }
-                15 => {
-                    self.high_power = ::core::option::Option::None;
-                    true
-                }
+                15 => ::lwm2m_core::object::__private::unset(&mut self.high_power),
                 16 => {
-                    self.low_current_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_current_threshold,
+                    )
                 }
-                17 => {
-                    self.low_current = ::core::option::Option::None;
-                    true
-                }
+                17 => ::lwm2m_core::object::__private::unset(&mut self.low_current),
                 18 => {
-                    self.high_current_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.high_current_threshold,
+                    )
                 }
-                19 => {
-                    self.high_current = ::core::option::Option::None;
-                    true
-                }
+                19 => ::lwm2m_core::object::__private::unset(&mut self.high_current),
                 20 => {
-                    self.low_voltage_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_voltage_threshold,
+                    )
                 }
-                21 => {
-                    self.low_voltage = ::core::option::Option::None;
-                    true
-                }
+                21 => ::lwm2m_core::object::__private::unset(&mut self.low_voltage),
                 22 => {
-                    self.high_voltage_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.high_voltage_threshold,
+                    )
                 }
-                23 => {
-                    self.high_voltage = ::core::option::Option::None;
-                    true
-                }
+                23 => ::lwm2m_core::object::__private::unset(&mut self.high_voltage),
                 24 => {
-                    self.critical_inrush_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.critical_inrush_threshold,
+                    )
                 }
                 25 => {
-                    self.critical_inrush_current = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.critical_inrush_current,
+                    )
                 }
                 26 => {
-                    self.minimum_inrush_current = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_inrush_current,
+                    )
                 }
                 27 => {
-                    self.maximum_inrush_current = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_inrush_current,
+                    )
                 }
                 28 => {
-                    self.latest_inrush_current = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.latest_inrush_current,
+                    )
                 }
-                29 => {
-                    self.reactive_power = ::core::option::Option::None;
-                    true
-                }
-                30 => {
-                    self.reactive_energy = ::core::option::Option::None;
-                    true
-                }
+                29 => ::lwm2m_core::object::__private::unset(&mut self.reactive_power),
+                30 => ::lwm2m_core::object::__private::unset(&mut self.reactive_energy),
                 _ => false,
             }
         }
@@ -2669,195 +2572,117 @@ pub mod v2_0 {
         type Object = ElectricalMonitor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.supply_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.supply_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.frequency
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.supply_voltage),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.supply_current),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.frequency),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.active_power),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.power_factor),
                 6 => {
-                    self.cumulated_active_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_active_energy,
+                    )
                 }
                 8 => {
-                    self.low_power_factor_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.low_power_factor_threshold,
+                    )
                 }
-                9 => {
-                    self.low_power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.low_power_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                9 => ::lwm2m_core::object::__private::get_opt(&self.low_power_factor),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.low_power_threshold),
                 11 => {
-                    self.low_power_threshold_at_low_dim_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.low_power_threshold_at_low_dim_level,
+                    )
                 }
-                12 => {
-                    self.low_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                12 => ::lwm2m_core::object::__private::get_opt(&self.low_power),
                 13 => {
-                    self.high_power_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.high_power_threshold)
                 }
                 14 => {
-                    self.high_power_threshold_at_low_dim_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.high_power_threshold_at_low_dim_level,
+                    )
                 }
-                15 => {
-                    self.high_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                15 => ::lwm2m_core::object::__private::get_opt(&self.high_power),
                 16 => {
-                    self.low_current_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.low_current_threshold)
                 }
-                17 => {
-                    self.low_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                17 => ::lwm2m_core::object::__private::get_opt(&self.low_current),
                 18 => {
-                    self.high_current_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.high_current_threshold,
+                    )
                 }
-                19 => {
-                    self.high_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                19 => ::lwm2m_core::object::__private::get_opt(&self.high_current),
                 20 => {
-                    self.low_voltage_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.low_voltage_threshold)
                 }
-                21 => {
-                    self.low_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                21 => ::lwm2m_core::object::__private::get_opt(&self.low_voltage),
                 22 => {
-                    self.high_voltage_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.high_voltage_threshold,
+                    )
                 }
-                23 => {
-                    self.high_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                23 => ::lwm2m_core::object::__private::get_opt(&self.high_voltage),
                 24 => {
-                    self.critical_inrush_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.critical_inrush_threshold,
+                    )
                 }
                 25 => {
-                    self.critical_inrush_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.critical_inrush_current,
+                    )
                 }
                 26 => {
-                    self.minimum_inrush_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.minimum_inrush_current,
+                    )
                 }
                 27 => {
-                    self.maximum_inrush_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.maximum_inrush_current,
+                    )
                 }
                 28 => {
-                    self.latest_inrush_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.latest_inrush_current)
                 }
-                29 => {
-                    self.reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                30 => {
-                    self.reactive_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                29 => ::lwm2m_core::object::__private::get_opt(&self.reactive_power),
+                30 => ::lwm2m_core::object::__private::get_opt(&self.reactive_energy),
                 31 => {
-                    self.low_power_threshold_at_custom_dim_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.low_power_threshold_at_custom_dim_level,
+                    )
                 }
                 32 => {
-                    self.high_power_threshold_at_custom_dim_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.high_power_threshold_at_custom_dim_level,
+                    )
                 }
                 33 => {
-                    self.custom_dim_level_min_range
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.custom_dim_level_min_range,
+                    )
                 }
                 34 => {
-                    self.custom_dim_level_max_range
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.custom_dim_level_max_range,
+                    )
                 }
-                35 => {
-                    self.dimming_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                35 => ::lwm2m_core::object::__private::get_opt(&self.dimming_level),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -3097,157 +2922,129 @@ pub mod v2_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.supply_voltage = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.supply_current = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.frequency = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.active_power = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.power_factor = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.supply_voltage),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.supply_current),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.frequency),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.active_power),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.power_factor),
                 6 => {
-                    self.cumulated_active_energy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_active_energy,
+                    )
                 }
                 8 => {
-                    self.low_power_factor_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_power_factor_threshold,
+                    )
                 }
-                9 => {
-                    self.low_power_factor = ::core::option::Option::None;
-                    true
-                }
+                9 => ::lwm2m_core::object::__private::unset(&mut self.low_power_factor),
                 10 => {
-                    self.low_power_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.low_power_threshold)
                 }
                 11 => {
-                    self.low_power_threshold_at_low_dim_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_power_threshold_at_low_dim_level,
+                    )
                 }
-                12 => {
-                    self.low_power = ::core::option::Option::None;
-                    true
-                }
+                12 => ::lwm2m_core::object::__private::unset(&mut self.low_power),
                 13 => {
-                    self.high_power_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.high_power_threshold,
+                    )
                 }
                 14 => {
-                    self.high_power_threshold_at_low_dim_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.high_power_threshold_at_low_dim_level,
+                    )
                 }
-                15 => {
-                    self.high_power = ::core::option::Option::None;
-                    true
-                }
+                15 => ::lwm2m_core::object::__private::unset(&mut self.high_power),
                 16 => {
-                    self.low_current_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_current_threshold,
+                    )
                 }
-                17 => {
-                    self.low_current = ::core::option::Option::None;
-                    true
-                }
+                17 => ::lwm2m_core::object::__private::unset(&mut self.low_current),
                 18 => {
-                    self.high_current_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.high_current_threshold,
+                    )
                 }
-                19 => {
-                    self.high_current = ::core::option::Option::None;
-                    true
-                }
+                19 => ::lwm2m_core::object::__private::unset(&mut self.high_current),
                 20 => {
-                    self.low_voltage_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_voltage_threshold,
+                    )
                 }
-                21 => {
-                    self.low_voltage = ::core::option::Option::None;
-                    true
-                }
+                21 => ::lwm2m_core::object::__private::unset(&mut self.low_voltage),
                 22 => {
-                    self.high_voltage_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.high_voltage_threshold,
+                    )
                 }
-                23 => {
-                    self.high_voltage = ::core::option::Option::None;
-                    true
-                }
+                23 => ::lwm2m_core::object::__private::unset(&mut self.high_voltage),
                 24 => {
-                    self.critical_inrush_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.critical_inrush_threshold,
+                    )
                 }
                 25 => {
-                    self.critical_inrush_current = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.critical_inrush_current,
+                    )
                 }
                 26 => {
-                    self.minimum_inrush_current = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_inrush_current,
+                    )
                 }
                 27 => {
-                    self.maximum_inrush_current = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_inrush_current,
+                    )
                 }
                 28 => {
-                    self.latest_inrush_current = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.latest_inrush_current,
+                    )
                 }
-                29 => {
-                    self.reactive_power = ::core::option::Option::None;
-                    true
-                }
-                30 => {
-                    self.reactive_energy = ::core::option::Option::None;
-                    true
-                }
+                29 => ::lwm2m_core::object::__private::unset(&mut self.reactive_power),
+                30 => ::lwm2m_core::object::__private::unset(&mut self.reactive_energy),
                 31 => {
-                    self.low_power_threshold_at_custom_dim_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_power_threshold_at_custom_dim_level,
+                    )
                 }
                 32 => {
-                    self.high_power_threshold_at_custom_dim_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.high_power_threshold_at_custom_dim_level,
+                    )
                 }
                 33 => {
-                    self.custom_dim_level_min_range = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.custom_dim_level_min_range,
+                    )
                 }
                 34 => {
-                    self.custom_dim_level_max_range = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.custom_dim_level_max_range,
+                    )
                 }
-                35 => {
-                    self.dimming_level = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                35 => ::lwm2m_core::object::__private::unset(&mut self.dimming_level),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -64,11 +64,7 @@ pub mod v1_0 {
         type Object = EmmFailureCauseEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.emm_cause),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.emm_cause),
                 _ => ::core::option::Option::None,
             }
         }

@@ -159,18 +159,8 @@ pub mod v1_0 {
         type Object = EmmStateValue;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.emm_state),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.emm_substate,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.emm_state),
+                1 => ::lwm2m_core::object::__private::get(&self.emm_substate),
                 _ => ::core::option::Option::None,
             }
         }

@@ -239,32 +239,10 @@ pub mod v1_0 {
         type Object = EsmContextInfo;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.context_type,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.bearer_state,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.radio_bearer_id,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.qci),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.context_type),
+                1 => ::lwm2m_core::object::__private::get(&self.bearer_state),
+                2 => ::lwm2m_core::object::__private::get(&self.radio_bearer_id),
+                3 => ::lwm2m_core::object::__private::get(&self.qci),
                 _ => ::core::option::Option::None,
             }
         }

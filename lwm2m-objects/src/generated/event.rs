@@ -203,33 +203,11 @@ pub mod v1_0 {
         type Object = Event;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.entity),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.event_type),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.time),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sequence_no,
-                        ),
-                    )
-                }
-                5 => {
-                    self.additional_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.entity),
+                2 => ::lwm2m_core::object::__private::get(&self.event_type),
+                3 => ::lwm2m_core::object::__private::get(&self.time),
+                4 => ::lwm2m_core::object::__private::get(&self.sequence_no),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.additional_info),
                 _ => ::core::option::Option::None,
             }
         }
@@ -296,10 +274,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5 => {
-                    self.additional_info = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.additional_info),
                 _ => false,
             }
         }

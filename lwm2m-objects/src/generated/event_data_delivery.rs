@@ -168,30 +168,10 @@ pub mod v1_0 {
         type Object = EventDataDelivery;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.name),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.event_data_links,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.latest_eventlog,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.schedule),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.name),
+                1 => ::lwm2m_core::object::__private::get(&self.event_data_links),
+                2 => ::lwm2m_core::object::__private::get(&self.latest_eventlog),
+                3 => ::lwm2m_core::object::__private::get(&self.schedule),
                 _ => ::core::option::Option::None,
             }
         }

@@ -247,26 +247,10 @@ pub mod v1_0 {
         type Object = EventLog;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4010 => {
-                    self.log_class
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4013 => {
-                    self.log_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4014 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.log_data),
-                    )
-                }
-                4015 => {
-                    self.log_data_format
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4010 => ::lwm2m_core::object::__private::get_opt(&self.log_class),
+                4013 => ::lwm2m_core::object::__private::get_opt(&self.log_status),
+                4014 => ::lwm2m_core::object::__private::get(&self.log_data),
+                4015 => ::lwm2m_core::object::__private::get_opt(&self.log_data_format),
                 _ => ::core::option::Option::None,
             }
         }
@@ -314,18 +298,9 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4010 => {
-                    self.log_class = ::core::option::Option::None;
-                    true
-                }
-                4013 => {
-                    self.log_status = ::core::option::Option::None;
-                    true
-                }
-                4015 => {
-                    self.log_data_format = ::core::option::Option::None;
-                    true
-                }
+                4010 => ::lwm2m_core::object::__private::unset(&mut self.log_class),
+                4013 => ::lwm2m_core::object::__private::unset(&mut self.log_status),
+                4015 => ::lwm2m_core::object::__private::unset(&mut self.log_data_format),
                 _ => false,
             }
         }
@@ -578,26 +553,10 @@ pub mod v2_0 {
         type Object = EventLog;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4010 => {
-                    self.log_class
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4013 => {
-                    self.log_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4014 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.log_data),
-                    )
-                }
-                4015 => {
-                    self.log_data_format
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4010 => ::lwm2m_core::object::__private::get_opt(&self.log_class),
+                4013 => ::lwm2m_core::object::__private::get_opt(&self.log_status),
+                4014 => ::lwm2m_core::object::__private::get(&self.log_data),
+                4015 => ::lwm2m_core::object::__private::get_opt(&self.log_data_format),
                 _ => ::core::option::Option::None,
             }
         }
@@ -645,18 +604,9 @@ pub mod v2_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4010 => {
-                    self.log_class = ::core::option::Option::None;
-                    true
-                }
-                4013 => {
-                    self.log_status = ::core::option::Option::None;
-                    true
-                }
-                4015 => {
-                    self.log_data_format = ::core::option::Option::None;
-                    true
-                }
+                4010 => ::lwm2m_core::object::__private::unset(&mut self.log_class),
+                4013 => ::lwm2m_core::object::__private::unset(&mut self.log_status),
+                4015 => ::lwm2m_core::object::__private::unset(&mut self.log_data_format),
                 _ => false,
             }
         }
@@ -984,35 +934,17 @@ pub mod v2_1 {
         type Object = EventLog;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4010 => {
-                    self.log_class
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4013 => {
-                    self.log_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4014 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.log_data),
-                    )
-                }
-                4015 => {
-                    self.log_data_format
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4010 => ::lwm2m_core::object::__private::get_opt(&self.log_class),
+                4013 => ::lwm2m_core::object::__private::get_opt(&self.log_status),
+                4014 => ::lwm2m_core::object::__private::get(&self.log_data),
+                4015 => ::lwm2m_core::object::__private::get_opt(&self.log_data_format),
                 4016 => {
-                    self.log_data_incremental
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.log_data_incremental)
                 }
                 4017 => {
-                    self.log_data_incremental_minimum_send_interval
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.log_data_incremental_minimum_send_interval,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1071,25 +1003,18 @@ pub mod v2_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4010 => {
-                    self.log_class = ::core::option::Option::None;
-                    true
-                }
-                4013 => {
-                    self.log_status = ::core::option::Option::None;
-                    true
-                }
-                4015 => {
-                    self.log_data_format = ::core::option::Option::None;
-                    true
-                }
+                4010 => ::lwm2m_core::object::__private::unset(&mut self.log_class),
+                4013 => ::lwm2m_core::object::__private::unset(&mut self.log_status),
+                4015 => ::lwm2m_core::object::__private::unset(&mut self.log_data_format),
                 4016 => {
-                    self.log_data_incremental = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.log_data_incremental,
+                    )
                 }
                 4017 => {
-                    self.log_data_incremental_minimum_send_interval = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.log_data_incremental_minimum_send_interval,
+                    )
                 }
                 _ => false,
             }

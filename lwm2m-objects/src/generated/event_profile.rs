@@ -332,45 +332,17 @@ pub mod v1_0 {
         type Object = EventProfile;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.events_to_capture,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.events_captured,
-                        ),
-                    )
-                }
-                2 => {
-                    self.active_events
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.events_to_capture),
+                1 => ::lwm2m_core::object::__private::get(&self.events_captured),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.active_events),
                 3 => {
-                    self.events_configured_as_alarm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.events_configured_as_alarm,
+                    )
                 }
-                4 => {
-                    self.alarms_captured
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.maximum_event_count
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.maximum_event_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4 => ::lwm2m_core::object::__private::get_opt(&self.alarms_captured),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.maximum_event_count),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.maximum_event_period),
                 _ => ::core::option::Option::None,
             }
         }
@@ -426,25 +398,20 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.active_events = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.active_events),
                 3 => {
-                    self.events_configured_as_alarm = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.events_configured_as_alarm,
+                    )
                 }
-                4 => {
-                    self.alarms_captured = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.alarms_captured),
                 8 => {
-                    self.maximum_event_count = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.maximum_event_count)
                 }
                 9 => {
-                    self.maximum_event_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_event_period,
+                    )
                 }
                 _ => false,
             }

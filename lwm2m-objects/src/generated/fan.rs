@@ -68,11 +68,7 @@ pub mod v1_0 {
         type Object = Fan;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.fan_name),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.fan_name),
                 _ => ::core::option::Option::None,
             }
         }

@@ -98,16 +98,8 @@ pub mod v1_0 {
         type Object = FanPm;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.fan_name),
-                    )
-                }
-                609 => {
-                    self.fan_speed
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.fan_name),
+                609 => ::lwm2m_core::object::__private::get_opt(&self.fan_speed),
                 _ => ::core::option::Option::None,
             }
         }
@@ -138,10 +130,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                609 => {
-                    self.fan_speed = ::core::option::Option::None;
-                    true
-                }
+                609 => ::lwm2m_core::object::__private::unset(&mut self.fan_speed),
                 _ => false,
             }
         }

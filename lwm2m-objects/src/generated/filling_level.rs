@@ -409,71 +409,29 @@ pub mod v1_0 {
         type Object = FillingLevel;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.container_height
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.container_height),
                 2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.actual_filling_percentage,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.actual_filling_percentage)
                 }
-                3 => {
-                    self.actual_filling_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.high_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.container_full,
-                        ),
-                    )
-                }
-                6 => {
-                    self.low_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.container_empty,
-                        ),
-                    )
-                }
+                3 => ::lwm2m_core::object::__private::get_opt(&self.actual_filling_level),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.high_threshold),
+                5 => ::lwm2m_core::object::__private::get(&self.container_full),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.low_threshold),
+                7 => ::lwm2m_core::object::__private::get(&self.container_empty),
                 8 => {
-                    self.average_filling_speed
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.average_filling_speed)
                 }
-                10 => {
-                    self.forecast_full_date
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.forecast_empty_date
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                10 => ::lwm2m_core::object::__private::get_opt(&self.forecast_full_date),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.forecast_empty_date),
                 12 => {
-                    self.container_out_of_location
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.container_out_of_location,
+                    )
                 }
                 13 => {
-                    self.container_out_of_position
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.container_out_of_position,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -555,41 +513,34 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.container_height = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.container_height),
                 3 => {
-                    self.actual_filling_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.actual_filling_level,
+                    )
                 }
-                4 => {
-                    self.high_threshold = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.low_threshold = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.high_threshold),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.low_threshold),
                 8 => {
-                    self.average_filling_speed = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_filling_speed,
+                    )
                 }
                 10 => {
-                    self.forecast_full_date = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.forecast_full_date)
                 }
                 11 => {
-                    self.forecast_empty_date = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.forecast_empty_date)
                 }
                 12 => {
-                    self.container_out_of_location = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.container_out_of_location,
+                    )
                 }
                 13 => {
-                    self.container_out_of_position = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.container_out_of_position,
+                    )
                 }
                 _ => false,
             }
@@ -1465,136 +1416,70 @@ pub mod v2_0 {
         type Object = FillingLevel;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.container_height
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.container_height),
                 2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.actual_filling_percentage,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.actual_filling_percentage)
                 }
-                3 => {
-                    self.actual_filling_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.high_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.container_full,
-                        ),
-                    )
-                }
-                6 => {
-                    self.low_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.container_empty,
-                        ),
-                    )
-                }
+                3 => ::lwm2m_core::object::__private::get_opt(&self.actual_filling_level),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.high_threshold),
+                5 => ::lwm2m_core::object::__private::get(&self.container_full),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.low_threshold),
+                7 => ::lwm2m_core::object::__private::get(&self.container_empty),
                 8 => {
-                    self.average_filling_speed
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.average_filling_speed)
                 }
-                10 => {
-                    self.forecast_full_date
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.forecast_empty_date
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                10 => ::lwm2m_core::object::__private::get_opt(&self.forecast_full_date),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.forecast_empty_date),
                 12 => {
-                    self.container_out_of_location
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.container_out_of_location,
+                    )
                 }
                 13 => {
-                    self.container_out_of_position
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.container_out_of_position,
+                    )
                 }
-                14 => {
-                    self.container_width
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                14 => ::lwm2m_core::object::__private::get_opt(&self.container_width),
                 15 => {
-                    self.container_installation_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.container_installation_type,
+                    )
                 }
                 16 => {
-                    self.container_volume_max
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.container_volume_max)
                 }
                 17 => {
-                    self.filling_sensor_position
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.filling_sensor_position,
+                    )
                 }
-                18 => {
-                    self.type_of_materials
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                18 => ::lwm2m_core::object::__private::get_opt(&self.type_of_materials),
                 19 => {
-                    self.filling_operations_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.filling_operations_counter,
+                    )
                 }
-                21 => {
-                    self.cover_open
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.temperature_alarm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                21 => ::lwm2m_core::object::__private::get_opt(&self.cover_open),
+                22 => ::lwm2m_core::object::__private::get_opt(&self.temperature_alarm),
                 23 => {
-                    self.water_infiltration_alarm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.water_infiltration_alarm,
+                    )
                 }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1762,93 +1647,79 @@ pub mod v2_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.container_height = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.container_height),
                 3 => {
-                    self.actual_filling_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.actual_filling_level,
+                    )
                 }
-                4 => {
-                    self.high_threshold = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.low_threshold = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.high_threshold),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.low_threshold),
                 8 => {
-                    self.average_filling_speed = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_filling_speed,
+                    )
                 }
                 10 => {
-                    self.forecast_full_date = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.forecast_full_date)
                 }
                 11 => {
-                    self.forecast_empty_date = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.forecast_empty_date)
                 }
                 12 => {
-                    self.container_out_of_location = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.container_out_of_location,
+                    )
                 }
                 13 => {
-                    self.container_out_of_position = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.container_out_of_position,
+                    )
                 }
-                14 => {
-                    self.container_width = ::core::option::Option::None;
-                    true
-                }
+                14 => ::lwm2m_core::object::__private::unset(&mut self.container_width),
                 15 => {
-                    self.container_installation_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.container_installation_type,
+                    )
                 }
                 16 => {
-                    self.container_volume_max = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.container_volume_max,
+                    )
                 }
                 17 => {
-                    self.filling_sensor_position = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.filling_sensor_position,
+                    )
                 }
-                18 => {
-                    self.type_of_materials = ::core::option::Option::None;
-                    true
-                }
+                18 => ::lwm2m_core::object::__private::unset(&mut self.type_of_materials),
                 19 => {
-                    self.filling_operations_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.filling_operations_counter,
+                    )
                 }
-                21 => {
-                    self.cover_open = ::core::option::Option::None;
-                    true
-                }
-                22 => {
-                    self.temperature_alarm = ::core::option::Option::None;
-                    true
-                }
+                21 => ::lwm2m_core::object::__private::unset(&mut self.cover_open),
+                22 => ::lwm2m_core::object::__private::unset(&mut self.temperature_alarm),
                 23 => {
-                    self.water_infiltration_alarm = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.water_infiltration_alarm,
+                    )
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -1231,188 +1231,116 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
-                    self.temperature_sensor_location_tag
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.temperature_unit,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.temperature_sensor_location_tag,
                     )
                 }
-                2 => {
-                    self.ambient_temperature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.temperature_value,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.temperature_unit),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.ambient_temperature),
+                3 => ::lwm2m_core::object::__private::get(&self.temperature_value),
                 4 => {
-                    self.minimum_measured_temperature_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.minimum_measured_temperature_value,
+                    )
                 }
                 5 => {
-                    self.maximum_measured_temperature_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.maximum_measured_temperature_value,
+                    )
                 }
                 6 => {
-                    self.min_temperature_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.min_temperature_range_value,
+                    )
                 }
                 7 => {
-                    self.max_temperature_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_temperature_range_value,
+                    )
                 }
                 8 => {
-                    self.lower_temperature_accuracy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.lower_temperature_accuracy,
+                    )
                 }
                 9 => {
-                    self.upper_temperature_accuracy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.upper_temperature_accuracy,
+                    )
                 }
                 10 => {
-                    self.temperature_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.temperature_threshold)
                 }
                 11 => {
-                    self.temperature_sensor_error
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.temperature_sensor_error,
+                    )
                 }
                 13 => {
-                    self.temperature_alarm_loudness
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.temperature_alarm_loudness,
+                    )
                 }
                 14 => {
-                    self.humidity_sensor_location_tag
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.humidity_sensor_location_tag,
+                    )
                 }
                 15 => {
-                    self.ambient_relative_humidity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.humidity_value,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.ambient_relative_humidity,
                     )
                 }
+                16 => ::lwm2m_core::object::__private::get(&self.humidity_value),
                 17 => {
-                    self.minimum_measured_humidity_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.minimum_measured_humidity_value,
+                    )
                 }
                 18 => {
-                    self.maximum_measured_humidity_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.maximum_measured_humidity_value,
+                    )
                 }
-                19 => {
-                    self.humidity_accuracy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.humidity_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                19 => ::lwm2m_core::object::__private::get_opt(&self.humidity_accuracy),
+                20 => ::lwm2m_core::object::__private::get_opt(&self.humidity_threshold),
                 21 => {
-                    self.humidity_sensor_error
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.humidity_sensor_error)
                 }
                 23 => {
-                    self.humidity_alarm_loudness
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.humidity_alarm_loudness,
+                    )
                 }
                 24 => {
-                    self.smoke_sensor_location_tag
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                25 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.co2_alarm_state,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.smoke_sensor_location_tag,
                     )
                 }
-                26 => {
-                    self.ambient_co2_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                27 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.co2_value),
-                    )
-                }
+                25 => ::lwm2m_core::object::__private::get(&self.co2_alarm_state),
+                26 => ::lwm2m_core::object::__private::get_opt(&self.ambient_co2_value),
+                27 => ::lwm2m_core::object::__private::get(&self.co2_value),
                 28 => {
-                    self.minimum_measured_co2_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.minimum_measured_co2_value,
+                    )
                 }
                 29 => {
-                    self.maximum_measured_co2_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.maximum_measured_co2_value,
+                    )
                 }
-                30 => {
-                    self.co2_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                31 => {
-                    self.smoke_sensor_error
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                30 => ::lwm2m_core::object::__private::get_opt(&self.co2_threshold),
+                31 => ::lwm2m_core::object::__private::get_opt(&self.smoke_sensor_error),
                 33 => {
-                    self.smoke_alarm_loudness
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.smoke_alarm_loudness)
                 }
                 6044 => {
-                    self.battery_percentage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.battery_percentage)
                 }
-                5514 => {
-                    self.latitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5515 => {
-                    self.longitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6039 => {
-                    self.altitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5514 => ::lwm2m_core::object::__private::get_opt(&self.latitude),
+                5515 => ::lwm2m_core::object::__private::get_opt(&self.longitude),
+                6039 => ::lwm2m_core::object::__private::get_opt(&self.altitude),
                 _ => ::core::option::Option::None,
             }
         }
@@ -1658,125 +1586,123 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 0 => {
-                    self.temperature_sensor_location_tag = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.temperature_sensor_location_tag,
+                    )
                 }
                 2 => {
-                    self.ambient_temperature = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.ambient_temperature)
                 }
                 4 => {
-                    self.minimum_measured_temperature_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_measured_temperature_value,
+                    )
                 }
                 5 => {
-                    self.maximum_measured_temperature_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_measured_temperature_value,
+                    )
                 }
                 6 => {
-                    self.min_temperature_range_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.min_temperature_range_value,
+                    )
                 }
                 7 => {
-                    self.max_temperature_range_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_temperature_range_value,
+                    )
                 }
                 8 => {
-                    self.lower_temperature_accuracy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.lower_temperature_accuracy,
+                    )
                 }
                 9 => {
-                    self.upper_temperature_accuracy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.upper_temperature_accuracy,
+                    )
                 }
                 10 => {
-                    self.temperature_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.temperature_threshold,
+                    )
                 }
                 11 => {
-                    self.temperature_sensor_error = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.temperature_sensor_error,
+                    )
                 }
                 13 => {
-                    self.temperature_alarm_loudness = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.temperature_alarm_loudness,
+                    )
                 }
                 14 => {
-                    self.humidity_sensor_location_tag = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.humidity_sensor_location_tag,
+                    )
                 }
                 15 => {
-                    self.ambient_relative_humidity = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.ambient_relative_humidity,
+                    )
                 }
                 17 => {
-                    self.minimum_measured_humidity_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_measured_humidity_value,
+                    )
                 }
                 18 => {
-                    self.maximum_measured_humidity_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_measured_humidity_value,
+                    )
                 }
-                19 => {
-                    self.humidity_accuracy = ::core::option::Option::None;
-                    true
-                }
+                19 => ::lwm2m_core::object::__private::unset(&mut self.humidity_accuracy),
                 20 => {
-                    self.humidity_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.humidity_threshold)
                 }
                 21 => {
-                    self.humidity_sensor_error = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.humidity_sensor_error,
+                    )
                 }
                 23 => {
-                    self.humidity_alarm_loudness = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.humidity_alarm_loudness,
+                    )
                 }
                 24 => {
-                    self.smoke_sensor_location_tag = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.smoke_sensor_location_tag,
+                    )
                 }
-                26 => {
-                    self.ambient_co2_value = ::core::option::Option::None;
-                    true
-                }
+                26 => ::lwm2m_core::object::__private::unset(&mut self.ambient_co2_value),
                 28 => {
-                    self.minimum_measured_co2_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_measured_co2_value,
+                    )
                 }
                 29 => {
-                    self.maximum_measured_co2_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_measured_co2_value,
+                    )
                 }
-                30 => {
-                    self.co2_threshold = ::core::option::Option::None;
-                    true
-                }
+                30 => ::lwm2m_core::object::__private::unset(&mut self.co2_threshold),
                 31 => {
-                    self.smoke_sensor_error = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.smoke_sensor_error)
                 }
                 33 => {
-                    self.smoke_alarm_loudness = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.smoke_alarm_loudness,
+                    )
                 }
                 6044 => {
-                    self.battery_percentage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.battery_percentage)
                 }
-                5514 => {
-                    self.latitude = ::core::option::Option::None;
-                    true
-                }
-                5515 => {
-                    self.longitude = ::core::option::Option::None;
-                    true
-                }
-                6039 => {
-                    self.altitude = ::core::option::Option::None;
-                    true
-                }
+                5514 => ::lwm2m_core::object::__private::unset(&mut self.latitude),
+                5515 => ::lwm2m_core::object::__private::unset(&mut self.longitude),
+                6039 => ::lwm2m_core::object::__private::unset(&mut self.altitude),
                 _ => false,
             }
         }

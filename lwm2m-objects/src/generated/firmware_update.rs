@@ -575,50 +575,20 @@ pub mod v1_0 {
         type Object = FirmwareUpdate;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.package),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.package_uri,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.state),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.update_result,
-                        ),
-                    )
-                }
-                6 => {
-                    self.pkg_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.pkg_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.package),
+                1 => ::lwm2m_core::object::__private::get(&self.package_uri),
+                3 => ::lwm2m_core::object::__private::get(&self.state),
+                5 => ::lwm2m_core::object::__private::get(&self.update_result),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.pkg_name),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.pkg_version),
                 8 => {
-                    self.firmware_update_protocol_support
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.firmware_update_protocol_support,
+                    )
                 }
                 9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.firmware_update_delivery_method,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.firmware_update_delivery_method,
                     )
                 }
                 _ => ::core::option::Option::None,
@@ -702,17 +672,12 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                6 => {
-                    self.pkg_name = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.pkg_version = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.pkg_name),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.pkg_version),
                 8 => {
-                    self.firmware_update_protocol_support = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.firmware_update_protocol_support,
+                    )
                 }
                 _ => false,
             }
@@ -1464,66 +1429,30 @@ pub mod v1_1 {
         type Object = FirmwareUpdate;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.package),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.package_uri,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.state),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.update_result,
-                        ),
-                    )
-                }
-                6 => {
-                    self.pkg_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.pkg_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.package),
+                1 => ::lwm2m_core::object::__private::get(&self.package_uri),
+                3 => ::lwm2m_core::object::__private::get(&self.state),
+                5 => ::lwm2m_core::object::__private::get(&self.update_result),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.pkg_name),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.pkg_version),
                 8 => {
-                    self.firmware_update_protocol_support
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.firmware_update_protocol_support,
+                    )
                 }
                 9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.firmware_update_delivery_method,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.firmware_update_delivery_method,
                     )
                 }
-                11 => {
-                    self.severity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                11 => ::lwm2m_core::object::__private::get_opt(&self.severity),
                 12 => {
-                    self.last_state_change_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.last_state_change_time,
+                    )
                 }
                 13 => {
-                    self.maximum_defer_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.maximum_defer_period)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1621,29 +1550,23 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                6 => {
-                    self.pkg_name = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.pkg_version = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.pkg_name),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.pkg_version),
                 8 => {
-                    self.firmware_update_protocol_support = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.firmware_update_protocol_support,
+                    )
                 }
-                11 => {
-                    self.severity = ::core::option::Option::None;
-                    true
-                }
+                11 => ::lwm2m_core::object::__private::unset(&mut self.severity),
                 12 => {
-                    self.last_state_change_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.last_state_change_time,
+                    )
                 }
                 13 => {
-                    self.maximum_defer_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_defer_period,
+                    )
                 }
                 _ => false,
             }
@@ -2425,71 +2348,35 @@ pub mod v1_2 {
         type Object = FirmwareUpdate;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.package),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.package_uri,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.state),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.update_result,
-                        ),
-                    )
-                }
-                6 => {
-                    self.pkg_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.pkg_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.package),
+                1 => ::lwm2m_core::object::__private::get(&self.package_uri),
+                3 => ::lwm2m_core::object::__private::get(&self.state),
+                5 => ::lwm2m_core::object::__private::get(&self.update_result),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.pkg_name),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.pkg_version),
                 8 => {
-                    self.firmware_update_protocol_support
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.firmware_update_protocol_support,
+                    )
                 }
                 9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.firmware_update_delivery_method,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.firmware_update_delivery_method,
                     )
                 }
-                11 => {
-                    self.severity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                11 => ::lwm2m_core::object::__private::get_opt(&self.severity),
                 12 => {
-                    self.last_state_change_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.last_state_change_time,
+                    )
                 }
                 13 => {
-                    self.maximum_defer_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.maximum_defer_period)
                 }
                 14 => {
-                    self.automatic_upgrade_at_download
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.automatic_upgrade_at_download,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -2592,33 +2479,28 @@ pub mod v1_2 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                6 => {
-                    self.pkg_name = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.pkg_version = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.pkg_name),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.pkg_version),
                 8 => {
-                    self.firmware_update_protocol_support = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.firmware_update_protocol_support,
+                    )
                 }
-                11 => {
-                    self.severity = ::core::option::Option::None;
-                    true
-                }
+                11 => ::lwm2m_core::object::__private::unset(&mut self.severity),
                 12 => {
-                    self.last_state_change_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.last_state_change_time,
+                    )
                 }
                 13 => {
-                    self.maximum_defer_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_defer_period,
+                    )
                 }
                 14 => {
-                    self.automatic_upgrade_at_download = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.automatic_upgrade_at_download,
+                    )
                 }
                 _ => false,
             }

@@ -340,53 +340,17 @@ pub mod v1_0 {
         type Object = GasMeter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.cumulated_gas_volume,
-                        ),
-                    )
-                }
-                3 => {
-                    self.type_of_meter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.cumulated_gas_volume),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.type_of_meter),
                 4 => {
-                    self.cumulated_pulse_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.cumulated_pulse_value)
                 }
-                6 => {
-                    self.pulse_ratio
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.minimum_flow_rate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.maximum_flow_rate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.leak_suspected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.leak_detected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.high_temperature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                6 => ::lwm2m_core::object::__private::get_opt(&self.pulse_ratio),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.minimum_flow_rate),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.maximum_flow_rate),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.leak_suspected),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.leak_detected),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.high_temperature),
                 _ => ::core::option::Option::None,
             }
         }
@@ -452,38 +416,18 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.type_of_meter = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.type_of_meter),
                 4 => {
-                    self.cumulated_pulse_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_pulse_value,
+                    )
                 }
-                6 => {
-                    self.pulse_ratio = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.minimum_flow_rate = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.maximum_flow_rate = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.leak_suspected = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.leak_detected = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.high_temperature = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.pulse_ratio),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.minimum_flow_rate),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.maximum_flow_rate),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.leak_suspected),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.leak_detected),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.high_temperature),
                 _ => false,
             }
         }
@@ -980,72 +924,30 @@ pub mod v1_1 {
         type Object = GasMeter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.cumulated_gas_volume,
-                        ),
-                    )
-                }
-                3 => {
-                    self.type_of_meter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.cumulated_gas_volume),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.type_of_meter),
                 4 => {
-                    self.cumulated_pulse_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.cumulated_pulse_value)
                 }
-                6 => {
-                    self.pulse_ratio
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.minimum_flow_rate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.maximum_flow_rate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.leak_suspected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.leak_detected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.high_temperature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                6 => ::lwm2m_core::object::__private::get_opt(&self.pulse_ratio),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.minimum_flow_rate),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.maximum_flow_rate),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.leak_suspected),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.leak_detected),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.high_temperature),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1153,53 +1055,33 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.type_of_meter = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.type_of_meter),
                 4 => {
-                    self.cumulated_pulse_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_pulse_value,
+                    )
                 }
-                6 => {
-                    self.pulse_ratio = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.minimum_flow_rate = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.maximum_flow_rate = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.leak_suspected = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.leak_detected = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.high_temperature = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.pulse_ratio),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.minimum_flow_rate),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.maximum_flow_rate),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.leak_suspected),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.leak_detected),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.high_temperature),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

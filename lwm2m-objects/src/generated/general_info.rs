@@ -186,30 +186,10 @@ pub mod v1_0 {
         type Object = GeneralInfo;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                100 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.robot_general_info,
-                        ),
-                    )
-                }
-                101 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rcu_general_info,
-                        ),
-                    )
-                }
-                102 => {
-                    self.ccu_general_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                103 => {
-                    self.ecu_general_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                100 => ::lwm2m_core::object::__private::get(&self.robot_general_info),
+                101 => ::lwm2m_core::object::__private::get(&self.rcu_general_info),
+                102 => ::lwm2m_core::object::__private::get_opt(&self.ccu_general_info),
+                103 => ::lwm2m_core::object::__private::get_opt(&self.ecu_general_info),
                 _ => ::core::option::Option::None,
             }
         }
@@ -250,14 +230,8 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                102 => {
-                    self.ccu_general_info = ::core::option::Option::None;
-                    true
-                }
-                103 => {
-                    self.ecu_general_info = ::core::option::Option::None;
-                    true
-                }
+                102 => ::lwm2m_core::object::__private::unset(&mut self.ccu_general_info),
+                103 => ::lwm2m_core::object::__private::unset(&mut self.ecu_general_info),
                 _ => false,
             }
         }

@@ -1135,153 +1135,59 @@ pub mod v1_0 {
         type Object = GlobalNavigationSatelliteSystem;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.fix_timestamp,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.latitude),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.longitude),
-                    )
-                }
-                3 => {
-                    self.altitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.speed
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.heading
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.radius
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.hdop
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.vdop
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.fix_timestamp),
+                1 => ::lwm2m_core::object::__private::get(&self.latitude),
+                2 => ::lwm2m_core::object::__private::get(&self.longitude),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.altitude),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.speed),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.heading),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.radius),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.hdop),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.vdop),
                 9 => {
-                    self.estimated_horizontal_accuracy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.estimated_horizontal_accuracy,
+                    )
                 }
                 10 => {
-                    self.estimated_vertical_accuracy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.estimated_speed_accuracy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.estimated_heading_accuracy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.fix_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.fix_dimension
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.used_satellites
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    self.visible_satellites
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                17 => {
-                    self.satellite_identifiers
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.satellite_identifiers_18
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                19 => {
-                    self.satellite_azimuth
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.almanac
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                21 => {
-                    self.ephemeris
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.signal_to_noise_ratio
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                23 => {
-                    self.gnss
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                24 => {
-                    self.hardware_rtc
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                25 => {
-                    self.assisted_gps
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                26 => {
-                    self.power_command
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                27 => {
-                    self.pdop
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                28 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.status),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.estimated_vertical_accuracy,
                     )
                 }
+                11 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.estimated_speed_accuracy,
+                    )
+                }
+                12 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.estimated_heading_accuracy,
+                    )
+                }
+                13 => ::lwm2m_core::object::__private::get_opt(&self.fix_type),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.fix_dimension),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.used_satellites),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.visible_satellites),
+                17 => {
+                    ::lwm2m_core::object::__private::get_opt(&self.satellite_identifiers)
+                }
+                18 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.satellite_identifiers_18,
+                    )
+                }
+                19 => ::lwm2m_core::object::__private::get_opt(&self.satellite_azimuth),
+                20 => ::lwm2m_core::object::__private::get_opt(&self.almanac),
+                21 => ::lwm2m_core::object::__private::get_opt(&self.ephemeris),
+                22 => {
+                    ::lwm2m_core::object::__private::get_opt(&self.signal_to_noise_ratio)
+                }
+                23 => ::lwm2m_core::object::__private::get_opt(&self.gnss),
+                24 => ::lwm2m_core::object::__private::get_opt(&self.hardware_rtc),
+                25 => ::lwm2m_core::object::__private::get_opt(&self.assisted_gps),
+                26 => ::lwm2m_core::object::__private::get_opt(&self.power_command),
+                27 => ::lwm2m_core::object::__private::get_opt(&self.pdop),
+                28 => ::lwm2m_core::object::__private::get(&self.status),
                 _ => ::core::option::Option::None,
             }
         }
@@ -1447,106 +1353,61 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.altitude = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.speed = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.heading = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.radius = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.hdop = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.vdop = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.altitude),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.speed),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.heading),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.radius),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.hdop),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.vdop),
                 9 => {
-                    self.estimated_horizontal_accuracy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.estimated_horizontal_accuracy,
+                    )
                 }
                 10 => {
-                    self.estimated_vertical_accuracy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.estimated_vertical_accuracy,
+                    )
                 }
                 11 => {
-                    self.estimated_speed_accuracy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.estimated_speed_accuracy,
+                    )
                 }
                 12 => {
-                    self.estimated_heading_accuracy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.estimated_heading_accuracy,
+                    )
                 }
-                13 => {
-                    self.fix_type = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.fix_dimension = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.used_satellites = ::core::option::Option::None;
-                    true
-                }
+                13 => ::lwm2m_core::object::__private::unset(&mut self.fix_type),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.fix_dimension),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.used_satellites),
                 16 => {
-                    self.visible_satellites = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.visible_satellites)
                 }
                 17 => {
-                    self.satellite_identifiers = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.satellite_identifiers,
+                    )
                 }
                 18 => {
-                    self.satellite_identifiers_18 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.satellite_identifiers_18,
+                    )
                 }
-                19 => {
-                    self.satellite_azimuth = ::core::option::Option::None;
-                    true
-                }
-                20 => {
-                    self.almanac = ::core::option::Option::None;
-                    true
-                }
-                21 => {
-                    self.ephemeris = ::core::option::Option::None;
-                    true
-                }
+                19 => ::lwm2m_core::object::__private::unset(&mut self.satellite_azimuth),
+                20 => ::lwm2m_core::object::__private::unset(&mut self.almanac),
+                21 => ::lwm2m_core::object::__private::unset(&mut self.ephemeris),
                 22 => {
-                    self.signal_to_noise_ratio = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.signal_to_noise_ratio,
+                    )
                 }
-                23 => {
-                    self.gnss = ::core::option::Option::None;
-                    true
-                }
-                24 => {
-                    self.hardware_rtc = ::core::option::Option::None;
-                    true
-                }
-                25 => {
-                    self.assisted_gps = ::core::option::Option::None;
-                    true
-                }
-                26 => {
-                    self.power_command = ::core::option::Option::None;
-                    true
-                }
-                27 => {
-                    self.pdop = ::core::option::Option::None;
-                    true
-                }
+                23 => ::lwm2m_core::object::__private::unset(&mut self.gnss),
+                24 => ::lwm2m_core::object::__private::unset(&mut self.hardware_rtc),
+                25 => ::lwm2m_core::object::__private::unset(&mut self.assisted_gps),
+                26 => ::lwm2m_core::object::__private::unset(&mut self.power_command),
+                27 => ::lwm2m_core::object::__private::unset(&mut self.pdop),
                 _ => false,
             }
         }
@@ -3078,212 +2939,84 @@ pub mod v2_0 {
         type Object = GlobalNavigationSatelliteSystem;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.fix_timestamp,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.latitude),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.longitude),
-                    )
-                }
-                3 => {
-                    self.altitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.speed
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.heading
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.radius
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.hdop
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.vdop
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.fix_timestamp),
+                1 => ::lwm2m_core::object::__private::get(&self.latitude),
+                2 => ::lwm2m_core::object::__private::get(&self.longitude),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.altitude),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.speed),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.heading),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.radius),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.hdop),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.vdop),
                 9 => {
-                    self.estimated_horizontal_accuracy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.estimated_horizontal_accuracy,
+                    )
                 }
                 10 => {
-                    self.estimated_vertical_accuracy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.estimated_speed_accuracy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.estimated_heading_accuracy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.fix_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.fix_dimension
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.used_satellites
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    self.visible_satellites
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                17 => {
-                    self.satellite_identifiers
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.satellite_identifiers_18
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                19 => {
-                    self.satellite_azimuth
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.almanac
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                21 => {
-                    self.ephemeris
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.signal_to_noise_ratio
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                23 => {
-                    self.gnss
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                24 => {
-                    self.hardware_rtc
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                25 => {
-                    self.assisted_gps
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                26 => {
-                    self.power_command
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                27 => {
-                    self.pdop
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                28 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.status),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.estimated_vertical_accuracy,
                     )
                 }
-                29 => {
-                    self.expected_latitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                11 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.estimated_speed_accuracy,
+                    )
                 }
-                30 => {
-                    self.expected_longitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                12 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.estimated_heading_accuracy,
+                    )
                 }
-                31 => {
-                    self.expected_altitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                13 => ::lwm2m_core::object::__private::get_opt(&self.fix_type),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.fix_dimension),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.used_satellites),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.visible_satellites),
+                17 => {
+                    ::lwm2m_core::object::__private::get_opt(&self.satellite_identifiers)
                 }
+                18 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.satellite_identifiers_18,
+                    )
+                }
+                19 => ::lwm2m_core::object::__private::get_opt(&self.satellite_azimuth),
+                20 => ::lwm2m_core::object::__private::get_opt(&self.almanac),
+                21 => ::lwm2m_core::object::__private::get_opt(&self.ephemeris),
+                22 => {
+                    ::lwm2m_core::object::__private::get_opt(&self.signal_to_noise_ratio)
+                }
+                23 => ::lwm2m_core::object::__private::get_opt(&self.gnss),
+                24 => ::lwm2m_core::object::__private::get_opt(&self.hardware_rtc),
+                25 => ::lwm2m_core::object::__private::get_opt(&self.assisted_gps),
+                26 => ::lwm2m_core::object::__private::get_opt(&self.power_command),
+                27 => ::lwm2m_core::object::__private::get_opt(&self.pdop),
+                28 => ::lwm2m_core::object::__private::get(&self.status),
+                29 => ::lwm2m_core::object::__private::get_opt(&self.expected_latitude),
+                30 => ::lwm2m_core::object::__private::get_opt(&self.expected_longitude),
+                31 => ::lwm2m_core::object::__private::get_opt(&self.expected_altitude),
                 32 => {
-                    self.expected_location_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.expected_location_threshold,
+                    )
                 }
-                33 => {
-                    self.out_of_position
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                34 => {
-                    self.assisted_latitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                35 => {
-                    self.assisted_longitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                36 => {
-                    self.assisted_altitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                33 => ::lwm2m_core::object::__private::get_opt(&self.out_of_position),
+                34 => ::lwm2m_core::object::__private::get_opt(&self.assisted_latitude),
+                35 => ::lwm2m_core::object::__private::get_opt(&self.assisted_longitude),
+                36 => ::lwm2m_core::object::__private::get_opt(&self.assisted_altitude),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -3531,153 +3264,92 @@ pub mod v2_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.altitude = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.speed = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.heading = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.radius = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.hdop = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.vdop = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.altitude),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.speed),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.heading),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.radius),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.hdop),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.vdop),
                 9 => {
-                    self.estimated_horizontal_accuracy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.estimated_horizontal_accuracy,
+                    )
                 }
                 10 => {
-                    self.estimated_vertical_accuracy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.estimated_vertical_accuracy,
+                    )
                 }
                 11 => {
-                    self.estimated_speed_accuracy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.estimated_speed_accuracy,
+                    )
                 }
                 12 => {
-                    self.estimated_heading_accuracy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.estimated_heading_accuracy,
+                    )
                 }
-                13 => {
-                    self.fix_type = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.fix_dimension = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.used_satellites = ::core::option::Option::None;
-                    true
-                }
+                13 => ::lwm2m_core::object::__private::unset(&mut self.fix_type),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.fix_dimension),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.used_satellites),
                 16 => {
-                    self.visible_satellites = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.visible_satellites)
                 }
                 17 => {
-                    self.satellite_identifiers = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.satellite_identifiers,
+                    )
                 }
                 18 => {
-                    self.satellite_identifiers_18 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.satellite_identifiers_18,
+                    )
                 }
-                19 => {
-                    self.satellite_azimuth = ::core::option::Option::None;
-                    true
-                }
-                20 => {
-                    self.almanac = ::core::option::Option::None;
-                    true
-                }
-                21 => {
-                    self.ephemeris = ::core::option::Option::None;
-                    true
-                }
+                19 => ::lwm2m_core::object::__private::unset(&mut self.satellite_azimuth),
+                20 => ::lwm2m_core::object::__private::unset(&mut self.almanac),
+                21 => ::lwm2m_core::object::__private::unset(&mut self.ephemeris),
                 22 => {
-                    self.signal_to_noise_ratio = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.signal_to_noise_ratio,
+                    )
                 }
-                23 => {
-                    self.gnss = ::core::option::Option::None;
-                    true
-                }
-                24 => {
-                    self.hardware_rtc = ::core::option::Option::None;
-                    true
-                }
-                25 => {
-                    self.assisted_gps = ::core::option::Option::None;
-                    true
-                }
-                26 => {
-                    self.power_command = ::core::option::Option::None;
-                    true
-                }
-                27 => {
-                    self.pdop = ::core::option::Option::None;
-                    true
-                }
-                29 => {
-                    self.expected_latitude = ::core::option::Option::None;
-                    true
-                }
+                23 => ::lwm2m_core::object::__private::unset(&mut self.gnss),
+                24 => ::lwm2m_core::object::__private::unset(&mut self.hardware_rtc),
+                25 => ::lwm2m_core::object::__private::unset(&mut self.assisted_gps),
+                26 => ::lwm2m_core::object::__private::unset(&mut self.power_command),
+                27 => ::lwm2m_core::object::__private::unset(&mut self.pdop),
+                29 => ::lwm2m_core::object::__private::unset(&mut self.expected_latitude),
                 30 => {
-                    self.expected_longitude = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.expected_longitude)
                 }
-                31 => {
-                    self.expected_altitude = ::core::option::Option::None;
-                    true
-                }
+                31 => ::lwm2m_core::object::__private::unset(&mut self.expected_altitude),
                 32 => {
-                    self.expected_location_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.expected_location_threshold,
+                    )
                 }
-                33 => {
-                    self.out_of_position = ::core::option::Option::None;
-                    true
-                }
-                34 => {
-                    self.assisted_latitude = ::core::option::Option::None;
-                    true
-                }
+                33 => ::lwm2m_core::object::__private::unset(&mut self.out_of_position),
+                34 => ::lwm2m_core::object::__private::unset(&mut self.assisted_latitude),
                 35 => {
-                    self.assisted_longitude = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.assisted_longitude)
                 }
-                36 => {
-                    self.assisted_altitude = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                36 => ::lwm2m_core::object::__private::unset(&mut self.assisted_altitude),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -154,19 +154,17 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 5907 => {
-                    self.host_device_unique_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.host_device_unique_id)
                 }
                 5905 => {
-                    self.host_device_manufacturer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.host_device_manufacturer,
+                    )
                 }
                 5906 => {
-                    self.host_device_model_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.host_device_model_number,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -204,16 +202,19 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5907 => {
-                    self.host_device_unique_id = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.host_device_unique_id,
+                    )
                 }
                 5905 => {
-                    self.host_device_manufacturer = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.host_device_manufacturer,
+                    )
                 }
                 5906 => {
-                    self.host_device_model_number = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.host_device_model_number,
+                    )
                 }
                 _ => false,
             }

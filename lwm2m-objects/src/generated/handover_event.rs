@@ -279,51 +279,13 @@ pub mod v1_0 {
         type Object = HandoverEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.time_handover_start,
-                        ),
-                    )
-                }
-                6032 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.dl_earfcn),
-                    )
-                }
-                6033 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.cell_id),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.handover_result,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.target_earfcn,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.target_physical_cell_id,
-                        ),
-                    )
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.target_cell_rsrp,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.time_handover_start),
+                6032 => ::lwm2m_core::object::__private::get(&self.dl_earfcn),
+                6033 => ::lwm2m_core::object::__private::get(&self.cell_id),
+                3 => ::lwm2m_core::object::__private::get(&self.handover_result),
+                4 => ::lwm2m_core::object::__private::get(&self.target_earfcn),
+                5 => ::lwm2m_core::object::__private::get(&self.target_physical_cell_id),
+                6 => ::lwm2m_core::object::__private::get(&self.target_cell_rsrp),
                 _ => ::core::option::Option::None,
             }
         }

@@ -613,98 +613,46 @@ pub mod v1_0 {
         type Object = HeatCoolingMeter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.manufacturer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.model_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.serial_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.error_code
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.manufacturer),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.model_number),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.serial_number),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.description),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.error_code),
                 5800 => {
-                    self.instantaneous_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5802 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.max_measured_active_power,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_active_power,
                     )
                 }
+                5802 => {
+                    ::lwm2m_core::object::__private::get(&self.max_measured_active_power)
+                }
                 5805 => {
-                    self.cumulative_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulative_active_power,
+                    )
                 }
-                12 => {
-                    self.flow_temperature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                12 => ::lwm2m_core::object::__private::get_opt(&self.flow_temperature),
                 13 => {
-                    self.max_measured_flow_temperature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_measured_flow_temperature,
+                    )
                 }
-                14 => {
-                    self.return_temperature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                14 => ::lwm2m_core::object::__private::get_opt(&self.return_temperature),
                 15 => {
-                    self.max_measured_return_temperature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_measured_return_temperature,
+                    )
                 }
                 16 => {
-                    self.temperature_difference
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.temperature_difference,
+                    )
                 }
-                17 => {
-                    self.flow_rate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.max_measured_flow
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.flow_volume
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                21 => {
-                    self.return_volume
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5506 => {
-                    self.current_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                17 => ::lwm2m_core::object::__private::get_opt(&self.flow_rate),
+                18 => ::lwm2m_core::object::__private::get_opt(&self.max_measured_flow),
+                20 => ::lwm2m_core::object::__private::get_opt(&self.flow_volume),
+                21 => ::lwm2m_core::object::__private::get_opt(&self.return_volume),
+                5506 => ::lwm2m_core::object::__private::get_opt(&self.current_time),
                 _ => ::core::option::Option::None,
             }
         }
@@ -815,74 +763,45 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.manufacturer = ::core::option::Option::None;
-                    true
-                }
-                1 => {
-                    self.model_number = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.serial_number = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.description = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.error_code = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.manufacturer),
+                1 => ::lwm2m_core::object::__private::unset(&mut self.model_number),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.serial_number),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.description),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.error_code),
                 5800 => {
-                    self.instantaneous_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_active_power,
+                    )
                 }
                 5805 => {
-                    self.cumulative_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulative_active_power,
+                    )
                 }
-                12 => {
-                    self.flow_temperature = ::core::option::Option::None;
-                    true
-                }
+                12 => ::lwm2m_core::object::__private::unset(&mut self.flow_temperature),
                 13 => {
-                    self.max_measured_flow_temperature = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_measured_flow_temperature,
+                    )
                 }
                 14 => {
-                    self.return_temperature = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.return_temperature)
                 }
                 15 => {
-                    self.max_measured_return_temperature = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_measured_return_temperature,
+                    )
                 }
                 16 => {
-                    self.temperature_difference = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.temperature_difference,
+                    )
                 }
-                17 => {
-                    self.flow_rate = ::core::option::Option::None;
-                    true
-                }
-                18 => {
-                    self.max_measured_flow = ::core::option::Option::None;
-                    true
-                }
-                20 => {
-                    self.flow_volume = ::core::option::Option::None;
-                    true
-                }
-                21 => {
-                    self.return_volume = ::core::option::Option::None;
-                    true
-                }
-                5506 => {
-                    self.current_time = ::core::option::Option::None;
-                    true
-                }
+                17 => ::lwm2m_core::object::__private::unset(&mut self.flow_rate),
+                18 => ::lwm2m_core::object::__private::unset(&mut self.max_measured_flow),
+                20 => ::lwm2m_core::object::__private::unset(&mut self.flow_volume),
+                21 => ::lwm2m_core::object::__private::unset(&mut self.return_volume),
+                5506 => ::lwm2m_core::object::__private::unset(&mut self.current_time),
                 _ => false,
             }
         }

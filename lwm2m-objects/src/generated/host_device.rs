@@ -267,45 +267,13 @@ pub mod v1_0 {
         type Object = HostDevice;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.manufacturer,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.model),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.unique_id),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.firmware_version,
-                        ),
-                    )
-                }
-                4 => {
-                    self.software_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.hardware_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.date_stamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.manufacturer),
+                1 => ::lwm2m_core::object::__private::get(&self.model),
+                2 => ::lwm2m_core::object::__private::get(&self.unique_id),
+                3 => ::lwm2m_core::object::__private::get(&self.firmware_version),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.software_version),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.hardware_version),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.date_stamp),
                 _ => ::core::option::Option::None,
             }
         }
@@ -361,18 +329,9 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4 => {
-                    self.software_version = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.hardware_version = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.date_stamp = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.software_version),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.hardware_version),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.date_stamp),
                 _ => false,
             }
         }

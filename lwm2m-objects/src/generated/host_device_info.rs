@@ -172,31 +172,15 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 5905 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.host_device_manufacturer,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.host_device_manufacturer)
                 }
                 5906 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.host_device_model_number,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.host_device_model_number)
                 }
-                5907 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.host_device_unique_id,
-                        ),
-                    )
-                }
+                5907 => ::lwm2m_core::object::__private::get(&self.host_device_unique_id),
                 5908 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.host_device_software_version,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.host_device_software_version,
                     )
                 }
                 _ => ::core::option::Option::None,

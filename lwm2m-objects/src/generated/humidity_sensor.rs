@@ -64,11 +64,7 @@ pub mod v1_0 {
         type Object = HumiditySensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                50 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.status),
-                    )
-                }
+                50 => ::lwm2m_core::object::__private::get(&self.status),
                 _ => ::core::option::Option::None,
             }
         }

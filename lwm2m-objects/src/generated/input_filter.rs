@@ -265,40 +265,16 @@ pub mod v1_0 {
         type Object = InputFilter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.input_state
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.input_source
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.data_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.evaluation_interval
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.step_filter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.input_state),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.input_source),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.data_type),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.evaluation_interval),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.step_filter),
                 5903 => {
-                    self.busy_to_clear_delay
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.busy_to_clear_delay)
                 }
                 5904 => {
-                    self.clear_to_busy_delay
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.clear_to_busy_delay)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -355,33 +331,18 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.input_state = ::core::option::Option::None;
-                    true
-                }
-                1 => {
-                    self.input_source = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.data_type = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.input_state),
+                1 => ::lwm2m_core::object::__private::unset(&mut self.input_source),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.data_type),
                 3 => {
-                    self.evaluation_interval = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.evaluation_interval)
                 }
-                4 => {
-                    self.step_filter = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.step_filter),
                 5903 => {
-                    self.busy_to_clear_delay = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.busy_to_clear_delay)
                 }
                 5904 => {
-                    self.clear_to_busy_delay = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.clear_to_busy_delay)
                 }
                 _ => false,
             }

@@ -162,30 +162,10 @@ pub mod v1_0 {
         type Object = IntervalDataDelivery;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.name),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.interval_data_links,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.latest_payload,
-                        ),
-                    )
-                }
-                3 => {
-                    self.schedule
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.name),
+                1 => ::lwm2m_core::object::__private::get(&self.interval_data_links),
+                2 => ::lwm2m_core::object::__private::get(&self.latest_payload),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.schedule),
                 _ => ::core::option::Option::None,
             }
         }
@@ -226,10 +206,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.schedule = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.schedule),
                 _ => false,
             }
         }

@@ -261,36 +261,12 @@ pub mod v1_0 {
         type Object = IrrigationValve;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.default_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.command
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.command_in_action
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.scheduler_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.invalid_scheduler
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.default_status),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.status),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.command),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.command_in_action),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.scheduler_id),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.invalid_scheduler),
                 _ => ::core::option::Option::None,
             }
         }
@@ -369,30 +345,12 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.default_status = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.status = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.command = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.command_in_action = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.scheduler_id = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.invalid_scheduler = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.default_status),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.status),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.command),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.command_in_action),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.scheduler_id),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.invalid_scheduler),
                 _ => false,
             }
         }
@@ -728,45 +686,15 @@ pub mod v1_1 {
         type Object = IrrigationValve;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.default_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.command
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.command_in_action
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.scheduler_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.invalid_scheduler
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.default_status),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.status),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.command),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.command_in_action),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.scheduler_id),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.invalid_scheduler),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -863,37 +791,17 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.default_status = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.status = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.command = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.command_in_action = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.scheduler_id = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.invalid_scheduler = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.default_status),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.status),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.command),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.command_in_action),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.scheduler_id),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.invalid_scheduler),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 _ => false,
             }

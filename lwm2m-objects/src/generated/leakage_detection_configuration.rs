@@ -277,47 +277,13 @@ pub mod v1_0 {
         type Object = LeakageDetectionConfiguration;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sample_times,
-                        ),
-                    )
-                }
-                1 => {
-                    self.sample_utc_offset
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.detection_mode,
-                        ),
-                    )
-                }
-                3 => {
-                    self.top_frequency_count
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.frequency_thresholds
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.frequency_values
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.firmware_version,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.sample_times),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.sample_utc_offset),
+                2 => ::lwm2m_core::object::__private::get(&self.detection_mode),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.top_frequency_count),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.frequency_thresholds),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.frequency_values),
+                7 => ::lwm2m_core::object::__private::get(&self.firmware_version),
                 _ => ::core::option::Option::None,
             }
         }
@@ -387,22 +353,16 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.sample_utc_offset = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.sample_utc_offset),
                 3 => {
-                    self.top_frequency_count = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.top_frequency_count)
                 }
                 4 => {
-                    self.frequency_thresholds = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.frequency_thresholds,
+                    )
                 }
-                5 => {
-                    self.frequency_values = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.frequency_values),
                 _ => false,
             }
         }

@@ -68,11 +68,7 @@ pub mod v1_0 {
         type Object = LedColorLight;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.rgb_value),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.rgb_value),
                 _ => ::core::option::Option::None,
             }
         }

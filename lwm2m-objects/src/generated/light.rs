@@ -108,18 +108,8 @@ pub mod v1_0 {
         type Object = Light;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.light_name),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.light_status,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.light_name),
+                2 => ::lwm2m_core::object::__private::get(&self.light_status),
                 _ => ::core::option::Option::None,
             }
         }

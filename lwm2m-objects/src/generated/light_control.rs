@@ -303,46 +303,18 @@ pub mod v1_0 {
         type Object = LightControl;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5850 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.on_off),
+                5850 => ::lwm2m_core::object::__private::get(&self.on_off),
+                5851 => ::lwm2m_core::object::__private::get_opt(&self.dimmer),
+                5852 => ::lwm2m_core::object::__private::get_opt(&self.on_time),
+                5805 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulative_active_power,
                     )
                 }
-                5851 => {
-                    self.dimmer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5852 => {
-                    self.on_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5805 => {
-                    self.cumulative_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5820 => {
-                    self.power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5706 => {
-                    self.colour
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5701 => {
-                    self.sensor_units
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5820 => ::lwm2m_core::object::__private::get_opt(&self.power_factor),
+                5706 => ::lwm2m_core::object::__private::get_opt(&self.colour),
+                5701 => ::lwm2m_core::object::__private::get_opt(&self.sensor_units),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -410,33 +382,18 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5851 => {
-                    self.dimmer = ::core::option::Option::None;
-                    true
-                }
-                5852 => {
-                    self.on_time = ::core::option::Option::None;
-                    true
-                }
+                5851 => ::lwm2m_core::object::__private::unset(&mut self.dimmer),
+                5852 => ::lwm2m_core::object::__private::unset(&mut self.on_time),
                 5805 => {
-                    self.cumulative_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulative_active_power,
+                    )
                 }
-                5820 => {
-                    self.power_factor = ::core::option::Option::None;
-                    true
-                }
-                5706 => {
-                    self.colour = ::core::option::Option::None;
-                    true
-                }
-                5701 => {
-                    self.sensor_units = ::core::option::Option::None;
-                    true
-                }
+                5820 => ::lwm2m_core::object::__private::unset(&mut self.power_factor),
+                5706 => ::lwm2m_core::object::__private::unset(&mut self.colour),
+                5701 => ::lwm2m_core::object::__private::unset(&mut self.sensor_units),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }

@@ -238,40 +238,12 @@ pub mod v1_0 {
         type Object = LoadControl;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5823 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.event_identifier,
-                        ),
-                    )
-                }
-                5824 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.start_time),
-                    )
-                }
-                5825 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.duration_in_min,
-                        ),
-                    )
-                }
-                5826 => {
-                    self.criticality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5827 => {
-                    self.avg_load_adj_pct
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5828 => {
-                    self.duty_cycle
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5823 => ::lwm2m_core::object::__private::get(&self.event_identifier),
+                5824 => ::lwm2m_core::object::__private::get(&self.start_time),
+                5825 => ::lwm2m_core::object::__private::get(&self.duration_in_min),
+                5826 => ::lwm2m_core::object::__private::get_opt(&self.criticality_level),
+                5827 => ::lwm2m_core::object::__private::get_opt(&self.avg_load_adj_pct),
+                5828 => ::lwm2m_core::object::__private::get_opt(&self.duty_cycle),
                 _ => ::core::option::Option::None,
             }
         }
@@ -344,17 +316,12 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5826 => {
-                    self.criticality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.criticality_level)
                 }
                 5827 => {
-                    self.avg_load_adj_pct = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.avg_load_adj_pct)
                 }
-                5828 => {
-                    self.duty_cycle = ::core::option::Option::None;
-                    true
-                }
+                5828 => ::lwm2m_core::object::__private::unset(&mut self.duty_cycle),
                 _ => false,
             }
         }
@@ -705,54 +672,16 @@ pub mod v1_1 {
         type Object = LoadControl;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5823 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.event_identifier,
-                        ),
-                    )
-                }
-                5824 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.start_time),
-                    )
-                }
-                5825 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.duration_in_min,
-                        ),
-                    )
-                }
-                5826 => {
-                    self.criticality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5827 => {
-                    self.avg_load_adj_pct
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5828 => {
-                    self.duty_cycle
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5823 => ::lwm2m_core::object::__private::get(&self.event_identifier),
+                5824 => ::lwm2m_core::object::__private::get(&self.start_time),
+                5825 => ::lwm2m_core::object::__private::get(&self.duration_in_min),
+                5826 => ::lwm2m_core::object::__private::get_opt(&self.criticality_level),
+                5827 => ::lwm2m_core::object::__private::get_opt(&self.avg_load_adj_pct),
+                5828 => ::lwm2m_core::object::__private::get_opt(&self.duty_cycle),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -848,28 +777,20 @@ pub mod v1_1 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5826 => {
-                    self.criticality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.criticality_level)
                 }
                 5827 => {
-                    self.avg_load_adj_pct = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.avg_load_adj_pct)
                 }
-                5828 => {
-                    self.duty_cycle = ::core::option::Option::None;
-                    true
-                }
+                5828 => ::lwm2m_core::object::__private::unset(&mut self.duty_cycle),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 _ => false,
             }

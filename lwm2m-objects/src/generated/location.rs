@@ -240,41 +240,13 @@ pub mod v1_0 {
         type Object = Location;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.latitude),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.longitude),
-                    )
-                }
-                2 => {
-                    self.altitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.radius
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.velocity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.timestamp),
-                    )
-                }
-                6 => {
-                    self.speed
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.latitude),
+                1 => ::lwm2m_core::object::__private::get(&self.longitude),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.altitude),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.radius),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.velocity),
+                5 => ::lwm2m_core::object::__private::get(&self.timestamp),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.speed),
                 _ => ::core::option::Option::None,
             }
         }
@@ -330,22 +302,10 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.altitude = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.radius = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.velocity = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.speed = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.altitude),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.radius),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.velocity),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.speed),
                 _ => false,
             }
         }

@@ -276,41 +276,13 @@ pub mod v1_0 {
         type Object = Location;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5514 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.latitude),
-                    )
-                }
-                5515 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.longitude),
-                    )
-                }
-                5516 => {
-                    self.uncertainty
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5705 => {
-                    self.compass_direction
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5517 => {
-                    self.velocity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5514 => ::lwm2m_core::object::__private::get(&self.latitude),
+                5515 => ::lwm2m_core::object::__private::get(&self.longitude),
+                5516 => ::lwm2m_core::object::__private::get_opt(&self.uncertainty),
+                5705 => ::lwm2m_core::object::__private::get_opt(&self.compass_direction),
+                5517 => ::lwm2m_core::object::__private::get_opt(&self.velocity),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -373,25 +345,14 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5516 => {
-                    self.uncertainty = ::core::option::Option::None;
-                    true
-                }
+                5516 => ::lwm2m_core::object::__private::unset(&mut self.uncertainty),
                 5705 => {
-                    self.compass_direction = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.compass_direction)
                 }
-                5517 => {
-                    self.velocity = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5517 => ::lwm2m_core::object::__private::unset(&mut self.velocity),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }
@@ -795,55 +756,25 @@ pub mod v1_1 {
         type Object = Location;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5514 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.latitude),
-                    )
-                }
-                5515 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.longitude),
-                    )
-                }
-                5516 => {
-                    self.uncertainty
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5705 => {
-                    self.compass_direction
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5517 => {
-                    self.velocity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5514 => ::lwm2m_core::object::__private::get(&self.latitude),
+                5515 => ::lwm2m_core::object::__private::get(&self.longitude),
+                5516 => ::lwm2m_core::object::__private::get_opt(&self.uncertainty),
+                5705 => ::lwm2m_core::object::__private::get_opt(&self.compass_direction),
+                5517 => ::lwm2m_core::object::__private::get_opt(&self.velocity),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -943,37 +874,29 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5516 => {
-                    self.uncertainty = ::core::option::Option::None;
-                    true
-                }
+                5516 => ::lwm2m_core::object::__private::unset(&mut self.uncertainty),
                 5705 => {
-                    self.compass_direction = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.compass_direction)
                 }
-                5517 => {
-                    self.velocity = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5517 => ::lwm2m_core::object::__private::unset(&mut self.velocity),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }
@@ -1363,59 +1286,27 @@ pub mod v2_0 {
         type Object = Location;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                6051 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.numeric_latitude,
-                        ),
-                    )
-                }
-                6052 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.numeric_longitude,
-                        ),
-                    )
-                }
+                6051 => ::lwm2m_core::object::__private::get(&self.numeric_latitude),
+                6052 => ::lwm2m_core::object::__private::get(&self.numeric_longitude),
                 6053 => {
-                    self.numeric_uncertainty
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.numeric_uncertainty)
                 }
-                5705 => {
-                    self.compass_direction
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5517 => {
-                    self.velocity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5705 => ::lwm2m_core::object::__private::get_opt(&self.compass_direction),
+                5517 => ::lwm2m_core::object::__private::get_opt(&self.velocity),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1516,36 +1407,30 @@ pub mod v2_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 6053 => {
-                    self.numeric_uncertainty = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.numeric_uncertainty)
                 }
                 5705 => {
-                    self.compass_direction = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.compass_direction)
                 }
-                5517 => {
-                    self.velocity = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5517 => ::lwm2m_core::object::__private::unset(&mut self.velocity),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

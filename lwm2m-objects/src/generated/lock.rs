@@ -113,16 +113,8 @@ pub mod v1_0 {
         type Object = Lock;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.lock_name),
-                    )
-                }
-                50 => {
-                    self.lock_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.lock_name),
+                50 => ::lwm2m_core::object::__private::get_opt(&self.lock_status),
                 _ => ::core::option::Option::None,
             }
         }
@@ -153,10 +145,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                50 => {
-                    self.lock_status = ::core::option::Option::None;
-                    true
-                }
+                50 => ::lwm2m_core::object::__private::unset(&mut self.lock_status),
                 _ => false,
             }
         }

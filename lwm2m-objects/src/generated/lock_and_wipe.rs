@@ -343,35 +343,13 @@ pub mod v1_0 {
         type Object = LockAndWipe;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.state),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.lock_target,
-                        ),
-                    )
-                }
-                2 => {
-                    self.wipe_item
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.wipe_target,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.state),
+                1 => ::lwm2m_core::object::__private::get(&self.lock_target),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.wipe_item),
+                4 => ::lwm2m_core::object::__private::get(&self.wipe_target),
                 5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.lock_or_wipe_operation_result,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.lock_or_wipe_operation_result,
                     )
                 }
                 _ => ::core::option::Option::None,
@@ -419,10 +397,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.wipe_item = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.wipe_item),
                 _ => false,
             }
         }

@@ -881,127 +881,53 @@ pub mod v1_0 {
         type Object = LpwanCommunication;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.type_of_network
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.i_pv4_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.i_pv6_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.network_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.type_of_network),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.i_pv4_address),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.i_pv6_address),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.network_address),
                 5 => {
-                    self.secondary_network_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.mac_address,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.secondary_network_address,
                     )
                 }
-                7 => {
-                    self.peer_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                6 => ::lwm2m_core::object::__private::get(&self.mac_address),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.peer_address),
                 8 => {
-                    self.multicast_group_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.multicast_group_address,
+                    )
                 }
-                9 => {
-                    self.multicast_group_key
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.data_rate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.transmit_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.frequency
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.session_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.session_duration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.mesh_node
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    self.maximum_repeat_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                17 => {
-                    self.number_of_repeats
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                9 => ::lwm2m_core::object::__private::get_opt(&self.multicast_group_key),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.data_rate),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.transmit_power),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.frequency),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.session_time),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.session_duration),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.mesh_node),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.maximum_repeat_time),
+                17 => ::lwm2m_core::object::__private::get_opt(&self.number_of_repeats),
                 18 => {
-                    self.signal_to_noise_ratio
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.signal_to_noise_ratio)
                 }
                 19 => {
-                    self.communication_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.communication_failure)
                 }
                 20 => {
-                    self.received_signal_strength_indication
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.received_signal_strength_indication,
+                    )
                 }
-                21 => {
-                    self.imsi
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.imei
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                21 => ::lwm2m_core::object::__private::get_opt(&self.imsi),
+                22 => ::lwm2m_core::object::__private::get_opt(&self.imei),
                 23 => {
-                    self.current_communication_operator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.current_communication_operator,
+                    )
                 }
                 24 => {
-                    self.integrated_circuit_card_identifier
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.integrated_circuit_card_identifier,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1143,97 +1069,60 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.type_of_network = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.i_pv4_address = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.i_pv6_address = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.network_address = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.type_of_network),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.i_pv4_address),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.i_pv6_address),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.network_address),
                 5 => {
-                    self.secondary_network_address = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.secondary_network_address,
+                    )
                 }
-                7 => {
-                    self.peer_address = ::core::option::Option::None;
-                    true
-                }
+                7 => ::lwm2m_core::object::__private::unset(&mut self.peer_address),
                 8 => {
-                    self.multicast_group_address = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multicast_group_address,
+                    )
                 }
                 9 => {
-                    self.multicast_group_key = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.multicast_group_key)
                 }
-                10 => {
-                    self.data_rate = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.transmit_power = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.frequency = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.session_time = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.session_duration = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.mesh_node = ::core::option::Option::None;
-                    true
-                }
+                10 => ::lwm2m_core::object::__private::unset(&mut self.data_rate),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.transmit_power),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.frequency),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.session_time),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.session_duration),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.mesh_node),
                 16 => {
-                    self.maximum_repeat_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.maximum_repeat_time)
                 }
-                17 => {
-                    self.number_of_repeats = ::core::option::Option::None;
-                    true
-                }
+                17 => ::lwm2m_core::object::__private::unset(&mut self.number_of_repeats),
                 18 => {
-                    self.signal_to_noise_ratio = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.signal_to_noise_ratio,
+                    )
                 }
                 19 => {
-                    self.communication_failure = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.communication_failure,
+                    )
                 }
                 20 => {
-                    self.received_signal_strength_indication = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.received_signal_strength_indication,
+                    )
                 }
-                21 => {
-                    self.imsi = ::core::option::Option::None;
-                    true
-                }
-                22 => {
-                    self.imei = ::core::option::Option::None;
-                    true
-                }
+                21 => ::lwm2m_core::object::__private::unset(&mut self.imsi),
+                22 => ::lwm2m_core::object::__private::unset(&mut self.imei),
                 23 => {
-                    self.current_communication_operator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.current_communication_operator,
+                    )
                 }
                 24 => {
-                    self.integrated_circuit_card_identifier = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.integrated_circuit_card_identifier,
+                    )
                 }
                 _ => false,
             }

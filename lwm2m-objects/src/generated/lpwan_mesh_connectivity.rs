@@ -1276,193 +1276,71 @@ pub mod v1_0 {
         type Object = LpwanMeshConnectivity;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.network_type,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.device_class,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.operating_frequency,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.status),
-                    )
-                }
-                4 => {
-                    self.connection_errors
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.last_error_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.error_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.transmit_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.data_rate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.operation_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.operating_channel
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.network_type),
+                1 => ::lwm2m_core::object::__private::get(&self.device_class),
+                2 => ::lwm2m_core::object::__private::get(&self.operating_frequency),
+                3 => ::lwm2m_core::object::__private::get(&self.status),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.connection_errors),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.last_error_timestamp),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.error_counter),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.transmit_power),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.data_rate),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.operation_mode),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.operating_channel),
                 12 => {
-                    self.channel_hopping_function
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.channel_hopping_function,
+                    )
                 }
-                13 => {
-                    self.available_channels
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                13 => ::lwm2m_core::object::__private::get_opt(&self.available_channels),
                 14 => {
-                    self.unicast_channel_plan
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.unicast_channel_plan)
                 }
                 15 => {
-                    self.broadcast_channel_plan
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    self.fec
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                17 => {
-                    self.data_whitening
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.cipher_suite
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                19 => {
-                    self.pan_identifier
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.network_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                21 => {
-                    self.node_rank
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.root_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                23 => {
-                    self.parent_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                24 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.physical_interface,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.broadcast_channel_plan,
                     )
                 }
-                25 => {
-                    self.logical_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                26 => {
-                    self.ip_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                16 => ::lwm2m_core::object::__private::get_opt(&self.fec),
+                17 => ::lwm2m_core::object::__private::get_opt(&self.data_whitening),
+                18 => ::lwm2m_core::object::__private::get_opt(&self.cipher_suite),
+                19 => ::lwm2m_core::object::__private::get_opt(&self.pan_identifier),
+                20 => ::lwm2m_core::object::__private::get_opt(&self.network_name),
+                21 => ::lwm2m_core::object::__private::get_opt(&self.node_rank),
+                22 => ::lwm2m_core::object::__private::get_opt(&self.root_address),
+                23 => ::lwm2m_core::object::__private::get_opt(&self.parent_address),
+                24 => ::lwm2m_core::object::__private::get(&self.physical_interface),
+                25 => ::lwm2m_core::object::__private::get_opt(&self.logical_address),
+                26 => ::lwm2m_core::object::__private::get_opt(&self.ip_address),
                 27 => {
-                    self.multicast_group_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.multicast_group_address,
+                    )
                 }
-                28 => {
-                    self.multicast_group_key
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                28 => ::lwm2m_core::object::__private::get_opt(&self.multicast_group_key),
                 29 => {
-                    self.signal_to_noise_ratio
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.signal_to_noise_ratio)
                 }
                 30 => {
-                    self.received_signal_strength_indication
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.received_signal_strength_indication,
+                    )
                 }
-                31 => {
-                    self.noise_floor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                34 => {
-                    self.maximum_repeat_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                31 => ::lwm2m_core::object::__private::get_opt(&self.noise_floor),
+                34 => ::lwm2m_core::object::__private::get_opt(&self.maximum_repeat_time),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1685,129 +1563,82 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4 => {
-                    self.connection_errors = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.connection_errors),
                 5 => {
-                    self.last_error_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.last_error_timestamp,
+                    )
                 }
-                6 => {
-                    self.error_counter = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.transmit_power = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.data_rate = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.operation_mode = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.operating_channel = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.error_counter),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.transmit_power),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.data_rate),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.operation_mode),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.operating_channel),
                 12 => {
-                    self.channel_hopping_function = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.channel_hopping_function,
+                    )
                 }
                 13 => {
-                    self.available_channels = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.available_channels)
                 }
                 14 => {
-                    self.unicast_channel_plan = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.unicast_channel_plan,
+                    )
                 }
                 15 => {
-                    self.broadcast_channel_plan = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.broadcast_channel_plan,
+                    )
                 }
-                16 => {
-                    self.fec = ::core::option::Option::None;
-                    true
-                }
-                17 => {
-                    self.data_whitening = ::core::option::Option::None;
-                    true
-                }
-                18 => {
-                    self.cipher_suite = ::core::option::Option::None;
-                    true
-                }
-                19 => {
-                    self.pan_identifier = ::core::option::Option::None;
-                    true
-                }
-                20 => {
-                    self.network_name = ::core::option::Option::None;
-                    true
-                }
-                21 => {
-                    self.node_rank = ::core::option::Option::None;
-                    true
-                }
-                22 => {
-                    self.root_address = ::core::option::Option::None;
-                    true
-                }
-                23 => {
-                    self.parent_address = ::core::option::Option::None;
-                    true
-                }
-                25 => {
-                    self.logical_address = ::core::option::Option::None;
-                    true
-                }
-                26 => {
-                    self.ip_address = ::core::option::Option::None;
-                    true
-                }
+                16 => ::lwm2m_core::object::__private::unset(&mut self.fec),
+                17 => ::lwm2m_core::object::__private::unset(&mut self.data_whitening),
+                18 => ::lwm2m_core::object::__private::unset(&mut self.cipher_suite),
+                19 => ::lwm2m_core::object::__private::unset(&mut self.pan_identifier),
+                20 => ::lwm2m_core::object::__private::unset(&mut self.network_name),
+                21 => ::lwm2m_core::object::__private::unset(&mut self.node_rank),
+                22 => ::lwm2m_core::object::__private::unset(&mut self.root_address),
+                23 => ::lwm2m_core::object::__private::unset(&mut self.parent_address),
+                25 => ::lwm2m_core::object::__private::unset(&mut self.logical_address),
+                26 => ::lwm2m_core::object::__private::unset(&mut self.ip_address),
                 27 => {
-                    self.multicast_group_address = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multicast_group_address,
+                    )
                 }
                 28 => {
-                    self.multicast_group_key = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.multicast_group_key)
                 }
                 29 => {
-                    self.signal_to_noise_ratio = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.signal_to_noise_ratio,
+                    )
                 }
                 30 => {
-                    self.received_signal_strength_indication = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.received_signal_strength_indication,
+                    )
                 }
-                31 => {
-                    self.noise_floor = ::core::option::Option::None;
-                    true
-                }
+                31 => ::lwm2m_core::object::__private::unset(&mut self.noise_floor),
                 34 => {
-                    self.maximum_repeat_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.maximum_repeat_time)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

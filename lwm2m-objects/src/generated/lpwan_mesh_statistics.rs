@@ -1030,160 +1030,88 @@ pub mod v1_0 {
         type Object = LpwanMeshStatistics;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.tx_packets_total
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.tx_packets_total),
                 2 => {
-                    self.tx_success_on_single_retry
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.tx_success_on_single_retry,
+                    )
                 }
                 3 => {
-                    self.tx_success_on_multi_retry
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.tx_success_on_multi_retry,
+                    )
                 }
-                4 => {
-                    self.tx_discarded_packets
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.tx_cca_failures
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.tx_ack_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.rx_packets_total
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.rx_discarded_packets
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.rx_malformed_packets
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.rx_unsecure_packets
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4 => ::lwm2m_core::object::__private::get_opt(&self.tx_discarded_packets),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.tx_cca_failures),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.tx_ack_failure),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.rx_packets_total),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.rx_discarded_packets),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.rx_malformed_packets),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.rx_unsecure_packets),
                 11 => {
-                    self.rx_duplicate_packets
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.rx_duplicate_packets)
                 }
-                12 => {
-                    self.beacon_frames_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                12 => ::lwm2m_core::object::__private::get_opt(&self.beacon_frames_sent),
                 13 => {
-                    self.beacon_frames_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.beacon_frames_received,
+                    )
                 }
-                14 => {
-                    self.ack_frames_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.ack_frames_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    self.command_frames_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                14 => ::lwm2m_core::object::__private::get_opt(&self.ack_frames_sent),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.ack_frames_received),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.command_frames_sent),
                 17 => {
-                    self.command_frames_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.command_frames_received,
+                    )
                 }
-                18 => {
-                    self.data_frames_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                18 => ::lwm2m_core::object::__private::get_opt(&self.data_frames_sent),
                 19 => {
-                    self.data_frames_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.data_frames_received)
                 }
-                20 => {
-                    self.data_bytes_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                21 => {
-                    self.data_bytes_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                20 => ::lwm2m_core::object::__private::get_opt(&self.data_bytes_sent),
+                21 => ::lwm2m_core::object::__private::get_opt(&self.data_bytes_received),
                 22 => {
-                    self.unicast_packets_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.unicast_packets_sent)
                 }
                 23 => {
-                    self.unicast_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.unicast_packets_received,
+                    )
                 }
                 24 => {
-                    self.multicast_packets_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.multicast_packets_sent,
+                    )
                 }
                 25 => {
-                    self.multicast_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.multicast_packets_received,
+                    )
                 }
                 26 => {
-                    self.broadcast_packets_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.broadcast_packets_sent,
+                    )
                 }
                 27 => {
-                    self.broadcast_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.broadcast_packets_received,
+                    )
                 }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1381,129 +1309,118 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.tx_packets_total = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.tx_packets_total),
                 2 => {
-                    self.tx_success_on_single_retry = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.tx_success_on_single_retry,
+                    )
                 }
                 3 => {
-                    self.tx_success_on_multi_retry = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.tx_success_on_multi_retry,
+                    )
                 }
                 4 => {
-                    self.tx_discarded_packets = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.tx_discarded_packets,
+                    )
                 }
-                5 => {
-                    self.tx_cca_failures = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.tx_ack_failure = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.rx_packets_total = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.tx_cca_failures),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.tx_ack_failure),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.rx_packets_total),
                 8 => {
-                    self.rx_discarded_packets = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.rx_discarded_packets,
+                    )
                 }
                 9 => {
-                    self.rx_malformed_packets = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.rx_malformed_packets,
+                    )
                 }
                 10 => {
-                    self.rx_unsecure_packets = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.rx_unsecure_packets)
                 }
                 11 => {
-                    self.rx_duplicate_packets = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.rx_duplicate_packets,
+                    )
                 }
                 12 => {
-                    self.beacon_frames_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.beacon_frames_sent)
                 }
                 13 => {
-                    self.beacon_frames_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.beacon_frames_received,
+                    )
                 }
-                14 => {
-                    self.ack_frames_sent = ::core::option::Option::None;
-                    true
-                }
+                14 => ::lwm2m_core::object::__private::unset(&mut self.ack_frames_sent),
                 15 => {
-                    self.ack_frames_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.ack_frames_received)
                 }
                 16 => {
-                    self.command_frames_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.command_frames_sent)
                 }
                 17 => {
-                    self.command_frames_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.command_frames_received,
+                    )
                 }
-                18 => {
-                    self.data_frames_sent = ::core::option::Option::None;
-                    true
-                }
+                18 => ::lwm2m_core::object::__private::unset(&mut self.data_frames_sent),
                 19 => {
-                    self.data_frames_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.data_frames_received,
+                    )
                 }
-                20 => {
-                    self.data_bytes_sent = ::core::option::Option::None;
-                    true
-                }
+                20 => ::lwm2m_core::object::__private::unset(&mut self.data_bytes_sent),
                 21 => {
-                    self.data_bytes_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.data_bytes_received)
                 }
                 22 => {
-                    self.unicast_packets_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.unicast_packets_sent,
+                    )
                 }
                 23 => {
-                    self.unicast_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.unicast_packets_received,
+                    )
                 }
                 24 => {
-                    self.multicast_packets_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multicast_packets_sent,
+                    )
                 }
                 25 => {
-                    self.multicast_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multicast_packets_received,
+                    )
                 }
                 26 => {
-                    self.broadcast_packets_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.broadcast_packets_sent,
+                    )
                 }
                 27 => {
-                    self.broadcast_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.broadcast_packets_received,
+                    )
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

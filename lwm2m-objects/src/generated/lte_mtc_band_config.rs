@@ -270,46 +270,24 @@ pub mod v1_0 {
         type Object = LteMtcBandConfig;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.earfcn),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.earfcn),
                 2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.current_frequency_downlink,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.current_frequency_downlink,
                     )
                 }
                 3 => {
-                    self.current_frequency_uplink
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.prioritized_channels,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.current_frequency_uplink,
                     )
                 }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.reset_timeout,
-                        ),
-                    )
-                }
+                4 => ::lwm2m_core::object::__private::get(&self.prioritized_channels),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5 => ::lwm2m_core::object::__private::get(&self.reset_timeout),
                 48 => {
-                    self.vendor_specific_extensions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vendor_specific_extensions,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -374,16 +352,17 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 3 => {
-                    self.current_frequency_uplink = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.current_frequency_uplink,
+                    )
                 }
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 48 => {
-                    self.vendor_specific_extensions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vendor_specific_extensions,
+                    )
                 }
                 _ => false,
             }

@@ -489,75 +489,43 @@ pub mod v1_0 {
         type Object = LuminaireAsset;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.asset_gtin),
+                1 => ::lwm2m_core::object::__private::get(&self.asset_gtin),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.year_of_manufacture),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.week_of_manufacture),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.nominal_light_output),
+                5 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.light_distribution_type,
                     )
                 }
-                2 => {
-                    self.year_of_manufacture
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.week_of_manufacture
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.nominal_light_output
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.light_distribution_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.luminaire_color
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.nominal_input_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                6 => ::lwm2m_core::object::__private::get_opt(&self.luminaire_color),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.nominal_input_power),
                 8 => {
-                    self.power_at_minimum_dim_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.power_at_minimum_dim_level,
+                    )
                 }
                 9 => {
-                    self.nominal_max_ac_mains_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.nominal_max_ac_mains_voltage,
+                    )
                 }
                 10 => {
-                    self.nominal_min_ac_mains_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.nominal_min_ac_mains_voltage,
+                    )
                 }
-                11 => {
-                    self.cri
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.cct_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                11 => ::lwm2m_core::object::__private::get_opt(&self.cri),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.cct_value),
                 13 => {
-                    self.luminaire_identification
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.luminaire_identification,
+                    )
                 }
                 14 => {
-                    self.luminaire_identification_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.luminaire_identification_number,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -657,56 +625,51 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.year_of_manufacture = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.year_of_manufacture)
                 }
                 3 => {
-                    self.week_of_manufacture = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.week_of_manufacture)
                 }
                 4 => {
-                    self.nominal_light_output = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.nominal_light_output,
+                    )
                 }
                 5 => {
-                    self.light_distribution_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.light_distribution_type,
+                    )
                 }
-                6 => {
-                    self.luminaire_color = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.luminaire_color),
                 7 => {
-                    self.nominal_input_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.nominal_input_power)
                 }
                 8 => {
-                    self.power_at_minimum_dim_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.power_at_minimum_dim_level,
+                    )
                 }
                 9 => {
-                    self.nominal_max_ac_mains_voltage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.nominal_max_ac_mains_voltage,
+                    )
                 }
                 10 => {
-                    self.nominal_min_ac_mains_voltage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.nominal_min_ac_mains_voltage,
+                    )
                 }
-                11 => {
-                    self.cri = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.cct_value = ::core::option::Option::None;
-                    true
-                }
+                11 => ::lwm2m_core::object::__private::unset(&mut self.cri),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.cct_value),
                 13 => {
-                    self.luminaire_identification = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.luminaire_identification,
+                    )
                 }
                 14 => {
-                    self.luminaire_identification_number = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.luminaire_identification_number,
+                    )
                 }
                 _ => false,
             }

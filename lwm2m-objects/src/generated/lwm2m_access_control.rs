@@ -183,30 +183,10 @@ pub mod v1_0 {
         type Object = Lwm2mAccessControl;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.object_id),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.object_instance_id,
-                        ),
-                    )
-                }
-                2 => {
-                    self.acl
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.access_control_owner,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.object_id),
+                1 => ::lwm2m_core::object::__private::get(&self.object_instance_id),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.acl),
+                3 => ::lwm2m_core::object::__private::get(&self.access_control_owner),
                 _ => ::core::option::Option::None,
             }
         }
@@ -268,10 +248,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.acl = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.acl),
                 _ => false,
             }
         }
@@ -469,30 +446,10 @@ pub mod v1_1 {
         type Object = Lwm2mAccessControl;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.object_id),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.object_instance_id,
-                        ),
-                    )
-                }
-                2 => {
-                    self.acl
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.access_control_owner,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.object_id),
+                1 => ::lwm2m_core::object::__private::get(&self.object_instance_id),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.acl),
+                3 => ::lwm2m_core::object::__private::get(&self.access_control_owner),
                 _ => ::core::option::Option::None,
             }
         }
@@ -561,10 +518,7 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.acl = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.acl),
                 _ => false,
             }
         }

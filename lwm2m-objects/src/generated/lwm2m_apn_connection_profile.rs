@@ -1131,140 +1131,62 @@ pub mod v1_0 {
         type Object = Lwm2mApnConnectionProfile;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.profile_name,
-                        ),
-                    )
-                }
-                1 => {
-                    self.apn
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.profile_name),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.apn),
                 2 => {
-                    self.auto_select_apn_by_device
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.enable_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.authentication_type,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.auto_select_apn_by_device,
                     )
                 }
-                5 => {
-                    self.user_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.secret
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.reconnect_schedule
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.validity_mcc_mnc
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                3 => ::lwm2m_core::object::__private::get_opt(&self.enable_status),
+                4 => ::lwm2m_core::object::__private::get(&self.authentication_type),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.user_name),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.secret),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.reconnect_schedule),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.validity_mcc_mnc),
                 9 => {
-                    self.connection_establishment_time_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.connection_establishment_time_1,
+                    )
                 }
                 10 => {
-                    self.connection_establishment_result_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.connection_establishment_result_1,
+                    )
                 }
                 11 => {
-                    self.connection_establishment_reject_cause_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.connection_establishment_reject_cause_1,
+                    )
                 }
                 12 => {
-                    self.connection_end_time_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.connection_end_time_1)
                 }
-                13 => {
-                    self.total_bytes_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                13 => ::lwm2m_core::object::__private::get_opt(&self.total_bytes_sent),
                 14 => {
-                    self.total_bytes_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.total_bytes_received)
                 }
-                15 => {
-                    self.ip_address_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    self.prefix_length_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                17 => {
-                    self.subnet_mask_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.gateway_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                15 => ::lwm2m_core::object::__private::get_opt(&self.ip_address_2),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.prefix_length_2),
+                17 => ::lwm2m_core::object::__private::get_opt(&self.subnet_mask_2),
+                18 => ::lwm2m_core::object::__private::get_opt(&self.gateway_2),
                 19 => {
-                    self.primary_dns_address_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.primary_dns_address_2)
                 }
                 20 => {
-                    self.secondary_dns_address_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.secondary_dns_address_2,
+                    )
                 }
-                21 => {
-                    self.qci_3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                21 => ::lwm2m_core::object::__private::get_opt(&self.qci_3),
                 22 => {
-                    self.vendor_specific_extensions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vendor_specific_extensions,
+                    )
                 }
-                23 => {
-                    self.total_packets_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                24 => {
-                    self.pdn_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                25 => {
-                    self.apn_rate_control
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                23 => ::lwm2m_core::object::__private::get_opt(&self.total_packets_sent),
+                24 => ::lwm2m_core::object::__private::get_opt(&self.pdn_type),
+                25 => ::lwm2m_core::object::__private::get_opt(&self.apn_rate_control),
                 _ => ::core::option::Option::None,
             }
         }
@@ -1429,102 +1351,68 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.apn = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.apn),
                 2 => {
-                    self.auto_select_apn_by_device = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.auto_select_apn_by_device,
+                    )
                 }
-                3 => {
-                    self.enable_status = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.user_name = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.secret = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.reconnect_schedule = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.validity_mcc_mnc = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.enable_status),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.user_name),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.secret),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.reconnect_schedule),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.validity_mcc_mnc),
                 9 => {
-                    self.connection_establishment_time_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.connection_establishment_time_1,
+                    )
                 }
                 10 => {
-                    self.connection_establishment_result_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.connection_establishment_result_1,
+                    )
                 }
                 11 => {
-                    self.connection_establishment_reject_cause_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.connection_establishment_reject_cause_1,
+                    )
                 }
                 12 => {
-                    self.connection_end_time_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.connection_end_time_1,
+                    )
                 }
-                13 => {
-                    self.total_bytes_sent = ::core::option::Option::None;
-                    true
-                }
+                13 => ::lwm2m_core::object::__private::unset(&mut self.total_bytes_sent),
                 14 => {
-                    self.total_bytes_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.total_bytes_received,
+                    )
                 }
-                15 => {
-                    self.ip_address_2 = ::core::option::Option::None;
-                    true
-                }
-                16 => {
-                    self.prefix_length_2 = ::core::option::Option::None;
-                    true
-                }
-                17 => {
-                    self.subnet_mask_2 = ::core::option::Option::None;
-                    true
-                }
-                18 => {
-                    self.gateway_2 = ::core::option::Option::None;
-                    true
-                }
+                15 => ::lwm2m_core::object::__private::unset(&mut self.ip_address_2),
+                16 => ::lwm2m_core::object::__private::unset(&mut self.prefix_length_2),
+                17 => ::lwm2m_core::object::__private::unset(&mut self.subnet_mask_2),
+                18 => ::lwm2m_core::object::__private::unset(&mut self.gateway_2),
                 19 => {
-                    self.primary_dns_address_2 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.primary_dns_address_2,
+                    )
                 }
                 20 => {
-                    self.secondary_dns_address_2 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.secondary_dns_address_2,
+                    )
                 }
-                21 => {
-                    self.qci_3 = ::core::option::Option::None;
-                    true
-                }
+                21 => ::lwm2m_core::object::__private::unset(&mut self.qci_3),
                 22 => {
-                    self.vendor_specific_extensions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vendor_specific_extensions,
+                    )
                 }
                 23 => {
-                    self.total_packets_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.total_packets_sent)
                 }
-                24 => {
-                    self.pdn_type = ::core::option::Option::None;
-                    true
-                }
-                25 => {
-                    self.apn_rate_control = ::core::option::Option::None;
-                    true
-                }
+                24 => ::lwm2m_core::object::__private::unset(&mut self.pdn_type),
+                25 => ::lwm2m_core::object::__private::unset(&mut self.apn_rate_control),
                 _ => false,
             }
         }
@@ -3066,180 +2954,84 @@ pub mod v1_1 {
         type Object = Lwm2mApnConnectionProfile;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.profile_name,
-                        ),
-                    )
-                }
-                1 => {
-                    self.apn
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.profile_name),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.apn),
                 2 => {
-                    self.auto_select_apn_by_device
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.enable_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.authentication_type,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.auto_select_apn_by_device,
                     )
                 }
-                5 => {
-                    self.user_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.secret
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.reconnect_schedule
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.validity_mcc_mnc
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                3 => ::lwm2m_core::object::__private::get_opt(&self.enable_status),
+                4 => ::lwm2m_core::object::__private::get(&self.authentication_type),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.user_name),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.secret),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.reconnect_schedule),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.validity_mcc_mnc),
                 9 => {
-                    self.connection_establishment_time_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.connection_establishment_time_1,
+                    )
                 }
                 10 => {
-                    self.connection_establishment_result_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.connection_establishment_result_1,
+                    )
                 }
                 11 => {
-                    self.connection_establishment_reject_cause_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.connection_establishment_reject_cause_1,
+                    )
                 }
                 12 => {
-                    self.connection_end_time_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.connection_end_time_1)
                 }
-                13 => {
-                    self.total_bytes_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                13 => ::lwm2m_core::object::__private::get_opt(&self.total_bytes_sent),
                 14 => {
-                    self.total_bytes_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.total_bytes_received)
                 }
-                15 => {
-                    self.ip_address_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    self.prefix_length_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                17 => {
-                    self.subnet_mask_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.gateway_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                15 => ::lwm2m_core::object::__private::get_opt(&self.ip_address_2),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.prefix_length_2),
+                17 => ::lwm2m_core::object::__private::get_opt(&self.subnet_mask_2),
+                18 => ::lwm2m_core::object::__private::get_opt(&self.gateway_2),
                 19 => {
-                    self.primary_dns_address_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.primary_dns_address_2)
                 }
                 20 => {
-                    self.secondary_dns_address_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.secondary_dns_address_2,
+                    )
                 }
-                21 => {
-                    self.qci_3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                21 => ::lwm2m_core::object::__private::get_opt(&self.qci_3),
                 22 => {
-                    self.vendor_specific_extensions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vendor_specific_extensions,
+                    )
                 }
-                23 => {
-                    self.total_packets_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                24 => {
-                    self.pdn_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                25 => {
-                    self.apn_rate_control
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                23 => ::lwm2m_core::object::__private::get_opt(&self.total_packets_sent),
+                24 => ::lwm2m_core::object::__private::get_opt(&self.pdn_type),
+                25 => ::lwm2m_core::object::__private::get_opt(&self.apn_rate_control),
                 26 => {
-                    self.serving_plmn_rate_control
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.serving_plmn_rate_control,
+                    )
                 }
-                27 => {
-                    self.uplink_time_unit
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                27 => ::lwm2m_core::object::__private::get_opt(&self.uplink_time_unit),
                 28 => {
-                    self.apn_rate_control_for_exception_data
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.apn_rate_control_for_exception_data,
+                    )
                 }
                 29 => {
-                    self.apn_exception_data_uplink_time_unit
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.apn_exception_data_uplink_time_unit,
+                    )
                 }
-                30 => {
-                    self.supported_rat_types
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                31 => {
-                    self.rds_application_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                30 => ::lwm2m_core::object::__private::get_opt(&self.supported_rat_types),
+                31 => ::lwm2m_core::object::__private::get_opt(&self.rds_application_id),
                 32 => {
-                    self.rds_destination_port
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.rds_destination_port)
                 }
-                33 => {
-                    self.rds_source_port
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                33 => ::lwm2m_core::object::__private::get_opt(&self.rds_source_port),
                 _ => ::core::option::Option::None,
             }
         }
@@ -3472,134 +3264,96 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.apn = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.apn),
                 2 => {
-                    self.auto_select_apn_by_device = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.auto_select_apn_by_device,
+                    )
                 }
-                3 => {
-                    self.enable_status = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.user_name = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.secret = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.reconnect_schedule = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.validity_mcc_mnc = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.enable_status),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.user_name),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.secret),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.reconnect_schedule),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.validity_mcc_mnc),
                 9 => {
-                    self.connection_establishment_time_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.connection_establishment_time_1,
+                    )
                 }
                 10 => {
-                    self.connection_establishment_result_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.connection_establishment_result_1,
+                    )
                 }
                 11 => {
-                    self.connection_establishment_reject_cause_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.connection_establishment_reject_cause_1,
+                    )
                 }
                 12 => {
-                    self.connection_end_time_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.connection_end_time_1,
+                    )
                 }
-                13 => {
-                    self.total_bytes_sent = ::core::option::Option::None;
-                    true
-                }
+                13 => ::lwm2m_core::object::__private::unset(&mut self.total_bytes_sent),
                 14 => {
-                    self.total_bytes_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.total_bytes_received,
+                    )
                 }
-                15 => {
-                    self.ip_address_2 = ::core::option::Option::None;
-                    true
-                }
-                16 => {
-                    self.prefix_length_2 = ::core::option::Option::None;
-                    true
-                }
-                17 => {
-                    self.subnet_mask_2 = ::core::option::Option::None;
-                    true
-                }
-                18 => {
-                    self.gateway_2 = ::core::option::Option::None;
-                    true
-                }
+                15 => ::lwm2m_core::object::__private::unset(&mut self.ip_address_2),
+                16 => ::lwm2m_core::object::__private::unset(&mut self.prefix_length_2),
+                17 => ::lwm2m_core::object::__private::unset(&mut self.subnet_mask_2),
+                18 => ::lwm2m_core::object::__private::unset(&mut self.gateway_2),
                 19 => {
-                    self.primary_dns_address_2 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.primary_dns_address_2,
+                    )
                 }
                 20 => {
-                    self.secondary_dns_address_2 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.secondary_dns_address_2,
+                    )
                 }
-                21 => {
-                    self.qci_3 = ::core::option::Option::None;
-                    true
-                }
+                21 => ::lwm2m_core::object::__private::unset(&mut self.qci_3),
                 22 => {
-                    self.vendor_specific_extensions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vendor_specific_extensions,
+                    )
                 }
                 23 => {
-                    self.total_packets_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.total_packets_sent)
                 }
-                24 => {
-                    self.pdn_type = ::core::option::Option::None;
-                    true
-                }
-                25 => {
-                    self.apn_rate_control = ::core::option::Option::None;
-                    true
-                }
+                24 => ::lwm2m_core::object::__private::unset(&mut self.pdn_type),
+                25 => ::lwm2m_core::object::__private::unset(&mut self.apn_rate_control),
                 26 => {
-                    self.serving_plmn_rate_control = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.serving_plmn_rate_control,
+                    )
                 }
-                27 => {
-                    self.uplink_time_unit = ::core::option::Option::None;
-                    true
-                }
+                27 => ::lwm2m_core::object::__private::unset(&mut self.uplink_time_unit),
                 28 => {
-                    self.apn_rate_control_for_exception_data = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.apn_rate_control_for_exception_data,
+                    )
                 }
                 29 => {
-                    self.apn_exception_data_uplink_time_unit = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.apn_exception_data_uplink_time_unit,
+                    )
                 }
                 30 => {
-                    self.supported_rat_types = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.supported_rat_types)
                 }
                 31 => {
-                    self.rds_application_id = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.rds_application_id)
                 }
                 32 => {
-                    self.rds_destination_port = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.rds_destination_port,
+                    )
                 }
-                33 => {
-                    self.rds_source_port = ::core::option::Option::None;
-                    true
-                }
+                33 => ::lwm2m_core::object::__private::unset(&mut self.rds_source_port),
                 _ => false,
             }
         }

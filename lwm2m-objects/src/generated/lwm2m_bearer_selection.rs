@@ -583,69 +583,45 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
-                    self.preferred_communications_bearer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.preferred_communications_bearer,
+                    )
                 }
-                1 => {
-                    self.acceptable_rssi_gsm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.acceptable_rscp_umts
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.acceptable_rsrp_lte
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.acceptable_rssi_gsm),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.acceptable_rscp_umts),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.acceptable_rsrp_lte),
                 4 => {
-                    self.acceptable_rssi_1x_ev_do
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.acceptable_rssi_1x_ev_do,
+                    )
                 }
-                5 => {
-                    self.cell_lock_list
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.operator_list
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.operator_list_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.cell_lock_list),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.operator_list),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.operator_list_mode),
                 8 => {
-                    self.list_of_available_plm_ns
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.list_of_available_plm_ns,
+                    )
                 }
                 9 => {
-                    self.vendor_specific_extensions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vendor_specific_extensions,
+                    )
                 }
                 10 => {
-                    self.acceptable_rsrp_nb_io_t
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.acceptable_rsrp_nb_io_t,
+                    )
                 }
                 11 => {
-                    self.higher_priority_plmn_search_timer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.higher_priority_plmn_search_timer,
+                    )
                 }
                 12 => {
-                    self.attach_without_pdn_connection
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.attach_without_pdn_connection,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -733,56 +709,53 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 0 => {
-                    self.preferred_communications_bearer = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.preferred_communications_bearer,
+                    )
                 }
                 1 => {
-                    self.acceptable_rssi_gsm = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.acceptable_rssi_gsm)
                 }
                 2 => {
-                    self.acceptable_rscp_umts = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.acceptable_rscp_umts,
+                    )
                 }
                 3 => {
-                    self.acceptable_rsrp_lte = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.acceptable_rsrp_lte)
                 }
                 4 => {
-                    self.acceptable_rssi_1x_ev_do = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.acceptable_rssi_1x_ev_do,
+                    )
                 }
-                5 => {
-                    self.cell_lock_list = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.operator_list = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.operator_list_mode = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.cell_lock_list),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.operator_list),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.operator_list_mode),
                 8 => {
-                    self.list_of_available_plm_ns = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.list_of_available_plm_ns,
+                    )
                 }
                 9 => {
-                    self.vendor_specific_extensions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vendor_specific_extensions,
+                    )
                 }
                 10 => {
-                    self.acceptable_rsrp_nb_io_t = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.acceptable_rsrp_nb_io_t,
+                    )
                 }
                 11 => {
-                    self.higher_priority_plmn_search_timer = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.higher_priority_plmn_search_timer,
+                    )
                 }
                 12 => {
-                    self.attach_without_pdn_connection = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.attach_without_pdn_connection,
+                    )
                 }
                 _ => false,
             }
@@ -1413,69 +1386,45 @@ pub mod v1_1 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
-                    self.preferred_communications_bearer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.preferred_communications_bearer,
+                    )
                 }
-                1 => {
-                    self.acceptable_rssi_gsm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.acceptable_rscp_umts
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.acceptable_rsrp_lte
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.acceptable_rssi_gsm),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.acceptable_rscp_umts),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.acceptable_rsrp_lte),
                 4 => {
-                    self.acceptable_rssi_1x_ev_do
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.acceptable_rssi_1x_ev_do,
+                    )
                 }
-                5 => {
-                    self.cell_lock_list
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.operator_list
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.operator_list_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.cell_lock_list),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.operator_list),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.operator_list_mode),
                 8 => {
-                    self.list_of_available_plm_ns
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.list_of_available_plm_ns,
+                    )
                 }
                 9 => {
-                    self.vendor_specific_extensions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vendor_specific_extensions,
+                    )
                 }
                 10 => {
-                    self.acceptable_rsrp_nb_io_t
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.acceptable_rsrp_nb_io_t,
+                    )
                 }
                 11 => {
-                    self.higher_priority_plmn_search_timer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.higher_priority_plmn_search_timer,
+                    )
                 }
                 12 => {
-                    self.attach_without_pdn_connection
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.attach_without_pdn_connection,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1591,56 +1540,53 @@ pub mod v1_1 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 0 => {
-                    self.preferred_communications_bearer = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.preferred_communications_bearer,
+                    )
                 }
                 1 => {
-                    self.acceptable_rssi_gsm = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.acceptable_rssi_gsm)
                 }
                 2 => {
-                    self.acceptable_rscp_umts = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.acceptable_rscp_umts,
+                    )
                 }
                 3 => {
-                    self.acceptable_rsrp_lte = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.acceptable_rsrp_lte)
                 }
                 4 => {
-                    self.acceptable_rssi_1x_ev_do = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.acceptable_rssi_1x_ev_do,
+                    )
                 }
-                5 => {
-                    self.cell_lock_list = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.operator_list = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.operator_list_mode = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.cell_lock_list),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.operator_list),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.operator_list_mode),
                 8 => {
-                    self.list_of_available_plm_ns = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.list_of_available_plm_ns,
+                    )
                 }
                 9 => {
-                    self.vendor_specific_extensions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vendor_specific_extensions,
+                    )
                 }
                 10 => {
-                    self.acceptable_rsrp_nb_io_t = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.acceptable_rsrp_nb_io_t,
+                    )
                 }
                 11 => {
-                    self.higher_priority_plmn_search_timer = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.higher_priority_plmn_search_timer,
+                    )
                 }
                 12 => {
-                    self.attach_without_pdn_connection = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.attach_without_pdn_connection,
+                    )
                 }
                 _ => false,
             }

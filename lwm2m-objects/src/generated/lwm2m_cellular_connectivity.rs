@@ -460,68 +460,46 @@ pub mod v1_0 {
         type Object = Lwm2mCellularConnectivity;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.smsc_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.disable_radio_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.smsc_address),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.disable_radio_period),
                 2 => {
-                    self.module_activation_code
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.vendor_specific_extensions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.psm_timer_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.active_timer_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.serving_plmn_rate_control
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.e_drx_parameters_for_iu_mode_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.e_drx_parameters_for_wb_s1_mode_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.e_drx_parameters_for_nb_s1_mode_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.e_drx_parameters_for_a_gb_mode_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.activated_profile_names,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.module_activation_code,
                     )
                 }
+                3 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vendor_specific_extensions,
+                    )
+                }
+                4 => ::lwm2m_core::object::__private::get_opt(&self.psm_timer_1),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.active_timer_1),
+                6 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.serving_plmn_rate_control,
+                    )
+                }
+                7 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.e_drx_parameters_for_iu_mode_1,
+                    )
+                }
+                8 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.e_drx_parameters_for_wb_s1_mode_1,
+                    )
+                }
+                9 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.e_drx_parameters_for_nb_s1_mode_1,
+                    )
+                }
+                10 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.e_drx_parameters_for_a_gb_mode_1,
+                    )
+                }
+                11 => ::lwm2m_core::object::__private::get(&self.activated_profile_names),
                 _ => ::core::option::Option::None,
             }
         }
@@ -609,49 +587,48 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.smsc_address = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.smsc_address),
                 1 => {
-                    self.disable_radio_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.disable_radio_period,
+                    )
                 }
                 2 => {
-                    self.module_activation_code = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.module_activation_code,
+                    )
                 }
                 3 => {
-                    self.vendor_specific_extensions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vendor_specific_extensions,
+                    )
                 }
-                4 => {
-                    self.psm_timer_1 = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.active_timer_1 = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.psm_timer_1),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.active_timer_1),
                 6 => {
-                    self.serving_plmn_rate_control = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.serving_plmn_rate_control,
+                    )
                 }
                 7 => {
-                    self.e_drx_parameters_for_iu_mode_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.e_drx_parameters_for_iu_mode_1,
+                    )
                 }
                 8 => {
-                    self.e_drx_parameters_for_wb_s1_mode_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.e_drx_parameters_for_wb_s1_mode_1,
+                    )
                 }
                 9 => {
-                    self.e_drx_parameters_for_nb_s1_mode_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.e_drx_parameters_for_nb_s1_mode_1,
+                    )
                 }
                 10 => {
-                    self.e_drx_parameters_for_a_gb_mode_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.e_drx_parameters_for_a_gb_mode_1,
+                    )
                 }
                 _ => false,
             }
@@ -1221,77 +1198,55 @@ pub mod v1_1 {
         type Object = Lwm2mCellularConnectivity;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.smsc_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.disable_radio_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.smsc_address),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.disable_radio_period),
                 2 => {
-                    self.module_activation_code
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.vendor_specific_extensions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.psm_timer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.active_timer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.e_drx_parameters_for_iu_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.e_drx_parameters_for_wb_s1_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.e_drx_parameters_for_nb_s1_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.e_drx_parameters_for_a_gb_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.activated_profile_names,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.module_activation_code,
                     )
                 }
+                3 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vendor_specific_extensions,
+                    )
+                }
+                4 => ::lwm2m_core::object::__private::get_opt(&self.psm_timer),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.active_timer),
+                7 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.e_drx_parameters_for_iu_mode,
+                    )
+                }
+                8 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.e_drx_parameters_for_wb_s1_mode,
+                    )
+                }
+                9 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.e_drx_parameters_for_nb_s1_mode,
+                    )
+                }
+                10 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.e_drx_parameters_for_a_gb_mode,
+                    )
+                }
+                11 => ::lwm2m_core::object::__private::get(&self.activated_profile_names),
                 12 => {
-                    self.supported_power_saving_modes
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.supported_power_saving_modes,
+                    )
                 }
                 13 => {
-                    self.active_power_saving_modes
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_power_saving_modes,
+                    )
                 }
                 14 => {
-                    self.release_assistance_indication_usage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.release_assistance_indication_usage,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1418,57 +1373,58 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.smsc_address = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.smsc_address),
                 1 => {
-                    self.disable_radio_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.disable_radio_period,
+                    )
                 }
                 2 => {
-                    self.module_activation_code = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.module_activation_code,
+                    )
                 }
                 3 => {
-                    self.vendor_specific_extensions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vendor_specific_extensions,
+                    )
                 }
-                4 => {
-                    self.psm_timer = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.active_timer = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.psm_timer),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.active_timer),
                 7 => {
-                    self.e_drx_parameters_for_iu_mode = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.e_drx_parameters_for_iu_mode,
+                    )
                 }
                 8 => {
-                    self.e_drx_parameters_for_wb_s1_mode = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.e_drx_parameters_for_wb_s1_mode,
+                    )
                 }
                 9 => {
-                    self.e_drx_parameters_for_nb_s1_mode = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.e_drx_parameters_for_nb_s1_mode,
+                    )
                 }
                 10 => {
-                    self.e_drx_parameters_for_a_gb_mode = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.e_drx_parameters_for_a_gb_mode,
+                    )
                 }
                 12 => {
-                    self.supported_power_saving_modes = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.supported_power_saving_modes,
+                    )
                 }
                 13 => {
-                    self.active_power_saving_modes = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_power_saving_modes,
+                    )
                 }
                 14 => {
-                    self.release_assistance_indication_usage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.release_assistance_indication_usage,
+                    )
                 }
                 _ => false,
             }

@@ -122,23 +122,9 @@ pub mod v1_0 {
         type Object = Lwm2mCose;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.kid),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.aead_algorithm,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.key),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.kid),
+                1 => ::lwm2m_core::object::__private::get(&self.aead_algorithm),
+                2 => ::lwm2m_core::object::__private::get(&self.key),
                 _ => ::core::option::Option::None,
             }
         }

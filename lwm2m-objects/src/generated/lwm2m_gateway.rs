@@ -132,21 +132,9 @@ pub mod v1_0 {
         type Object = Lwm2mGateway;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.device_id),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.prefix),
-                    )
-                }
-                2 => {
-                    self.routing_table_entry
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.device_id),
+                1 => ::lwm2m_core::object::__private::get(&self.prefix),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.routing_table_entry),
                 _ => ::core::option::Option::None,
             }
         }
@@ -183,8 +171,7 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.routing_table_entry = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.routing_table_entry)
                 }
                 _ => false,
             }
@@ -317,23 +304,9 @@ pub mod v2_0 {
         type Object = Lwm2mGateway;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.device_id),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.prefix),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.io_t_device_objects,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.device_id),
+                1 => ::lwm2m_core::object::__private::get(&self.prefix),
+                3 => ::lwm2m_core::object::__private::get(&self.io_t_device_objects),
                 _ => ::core::option::Option::None,
             }
         }

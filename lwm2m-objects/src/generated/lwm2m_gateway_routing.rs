@@ -93,20 +93,8 @@ pub mod v1_0 {
         type Object = Lwm2mGatewayRouting;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.lwm2m_object_id,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.mapping_info,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.lwm2m_object_id),
+                1 => ::lwm2m_core::object::__private::get(&self.mapping_info),
                 _ => ::core::option::Option::None,
             }
         }

@@ -234,36 +234,16 @@ pub mod v1_0 {
         type Object = Lwm2mMetaObject;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.object_id),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.object_urn),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.object_id),
+                1 => ::lwm2m_core::object::__private::get(&self.object_urn),
                 4000 => {
-                    self.object_instance_handle
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.uri),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.object_instance_handle,
                     )
                 }
-                3 => {
-                    self.sha_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.checksum_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                2 => ::lwm2m_core::object::__private::get(&self.uri),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.sha_type),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.checksum_value),
                 _ => ::core::option::Option::None,
             }
         }
@@ -322,17 +302,12 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 4000 => {
-                    self.object_instance_handle = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.object_instance_handle,
+                    )
                 }
-                3 => {
-                    self.sha_type = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.checksum_value = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.sha_type),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.checksum_value),
                 _ => false,
             }
         }

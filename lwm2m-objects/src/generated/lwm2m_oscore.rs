@@ -224,42 +224,16 @@ pub mod v1_0 {
         type Object = Lwm2mOscore;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.oscore_master_secret,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.oscore_sender_id,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.oscore_recipient_id,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.oscore_master_secret),
+                1 => ::lwm2m_core::object::__private::get(&self.oscore_sender_id),
+                2 => ::lwm2m_core::object::__private::get(&self.oscore_recipient_id),
                 3 => {
-                    self.oscore_aead_algorithm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.oscore_aead_algorithm)
                 }
                 4 => {
-                    self.oscore_hmac_algorithm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.oscore_hmac_algorithm)
                 }
-                5 => {
-                    self.oscore_master_salt
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.oscore_master_salt),
                 _ => ::core::option::Option::None,
             }
         }
@@ -311,17 +285,16 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 3 => {
-                    self.oscore_aead_algorithm = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.oscore_aead_algorithm,
+                    )
                 }
                 4 => {
-                    self.oscore_hmac_algorithm = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.oscore_hmac_algorithm,
+                    )
                 }
-                5 => {
-                    self.oscore_master_salt = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.oscore_master_salt),
                 _ => false,
             }
         }
@@ -589,47 +562,17 @@ pub mod v1_1 {
         type Object = Lwm2mOscore;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.oscore_master_secret,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.oscore_sender_id,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.oscore_recipient_id,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.oscore_master_secret),
+                1 => ::lwm2m_core::object::__private::get(&self.oscore_sender_id),
+                2 => ::lwm2m_core::object::__private::get(&self.oscore_recipient_id),
                 3 => {
-                    self.oscore_aead_algorithm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.oscore_aead_algorithm)
                 }
                 4 => {
-                    self.oscore_hmac_algorithm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.oscore_hmac_algorithm)
                 }
-                5 => {
-                    self.oscore_master_salt
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.oscore_id_context
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.oscore_master_salt),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.oscore_id_context),
                 _ => ::core::option::Option::None,
             }
         }
@@ -686,21 +629,17 @@ pub mod v1_1 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 3 => {
-                    self.oscore_aead_algorithm = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.oscore_aead_algorithm,
+                    )
                 }
                 4 => {
-                    self.oscore_hmac_algorithm = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.oscore_hmac_algorithm,
+                    )
                 }
-                5 => {
-                    self.oscore_master_salt = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.oscore_id_context = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.oscore_master_salt),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.oscore_id_context),
                 _ => false,
             }
         }
@@ -968,47 +907,17 @@ pub mod v2_0 {
         type Object = Lwm2mOscore;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.oscore_master_secret,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.oscore_sender_id,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.oscore_recipient_id,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.oscore_master_secret),
+                1 => ::lwm2m_core::object::__private::get(&self.oscore_sender_id),
+                2 => ::lwm2m_core::object::__private::get(&self.oscore_recipient_id),
                 3 => {
-                    self.oscore_aead_algorithm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.oscore_aead_algorithm)
                 }
                 4 => {
-                    self.oscore_hmac_algorithm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.oscore_hmac_algorithm)
                 }
-                5 => {
-                    self.oscore_master_salt
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.oscore_id_context
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.oscore_master_salt),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.oscore_id_context),
                 _ => ::core::option::Option::None,
             }
         }
@@ -1065,21 +974,17 @@ pub mod v2_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 3 => {
-                    self.oscore_aead_algorithm = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.oscore_aead_algorithm,
+                    )
                 }
                 4 => {
-                    self.oscore_hmac_algorithm = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.oscore_hmac_algorithm,
+                    )
                 }
-                5 => {
-                    self.oscore_master_salt = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.oscore_id_context = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.oscore_master_salt),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.oscore_id_context),
                 _ => false,
             }
         }

@@ -598,80 +598,36 @@ pub mod v1_0 {
         type Object = Lwm2mSecurity;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.lwm2m_server_uri,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.bootstrap_server,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.security_mode,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.public_key_or_identity,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.server_public_key,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.secret_key),
-                    )
-                }
-                6 => {
-                    self.sms_security_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.lwm2m_server_uri),
+                1 => ::lwm2m_core::object::__private::get(&self.bootstrap_server),
+                2 => ::lwm2m_core::object::__private::get(&self.security_mode),
+                3 => ::lwm2m_core::object::__private::get(&self.public_key_or_identity),
+                4 => ::lwm2m_core::object::__private::get(&self.server_public_key),
+                5 => ::lwm2m_core::object::__private::get(&self.secret_key),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.sms_security_mode),
                 7 => {
-                    self.sms_binding_key_parameters
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.sms_binding_key_parameters,
+                    )
                 }
                 8 => {
-                    self.sms_binding_secret_key_s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.sms_binding_secret_key_s,
+                    )
                 }
                 9 => {
-                    self.lwm2m_server_sms_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.lwm2m_server_sms_number,
+                    )
                 }
-                10 => {
-                    self.short_server_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                10 => ::lwm2m_core::object::__private::get_opt(&self.short_server_id),
                 11 => {
-                    self.client_hold_off_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.client_hold_off_time)
                 }
                 12 => {
-                    self.bootstrap_server_account_timeout
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.bootstrap_server_account_timeout,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -786,33 +742,32 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                6 => {
-                    self.sms_security_mode = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.sms_security_mode),
                 7 => {
-                    self.sms_binding_key_parameters = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.sms_binding_key_parameters,
+                    )
                 }
                 8 => {
-                    self.sms_binding_secret_key_s = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.sms_binding_secret_key_s,
+                    )
                 }
                 9 => {
-                    self.lwm2m_server_sms_number = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.lwm2m_server_sms_number,
+                    )
                 }
-                10 => {
-                    self.short_server_id = ::core::option::Option::None;
-                    true
-                }
+                10 => ::lwm2m_core::object::__private::unset(&mut self.short_server_id),
                 11 => {
-                    self.client_hold_off_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.client_hold_off_time,
+                    )
                 }
                 12 => {
-                    self.bootstrap_server_account_timeout = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.bootstrap_server_account_timeout,
+                    )
                 }
                 _ => false,
             }
@@ -1648,105 +1603,45 @@ pub mod v1_1 {
         type Object = Lwm2mSecurity;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.lwm2m_server_uri,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.bootstrap_server,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.security_mode,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.public_key_or_identity,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.server_public_key,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.secret_key),
-                    )
-                }
-                6 => {
-                    self.sms_security_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.lwm2m_server_uri),
+                1 => ::lwm2m_core::object::__private::get(&self.bootstrap_server),
+                2 => ::lwm2m_core::object::__private::get(&self.security_mode),
+                3 => ::lwm2m_core::object::__private::get(&self.public_key_or_identity),
+                4 => ::lwm2m_core::object::__private::get(&self.server_public_key),
+                5 => ::lwm2m_core::object::__private::get(&self.secret_key),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.sms_security_mode),
                 7 => {
-                    self.sms_binding_key_parameters
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.sms_binding_key_parameters,
+                    )
                 }
                 8 => {
-                    self.sms_binding_secret_key_s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.sms_binding_secret_key_s,
+                    )
                 }
                 9 => {
-                    self.lwm2m_server_sms_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.lwm2m_server_sms_number,
+                    )
                 }
-                10 => {
-                    self.short_server_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                10 => ::lwm2m_core::object::__private::get_opt(&self.short_server_id),
                 11 => {
-                    self.client_hold_off_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.client_hold_off_time)
                 }
                 12 => {
-                    self.bootstrap_server_account_timeout
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.bootstrap_server_account_timeout,
+                    )
                 }
-                13 => {
-                    self.matching_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.sni
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.certificate_usage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                13 => ::lwm2m_core::object::__private::get_opt(&self.matching_type),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.sni),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.certificate_usage),
                 16 => {
-                    self.dtls_tls_ciphersuite
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.dtls_tls_ciphersuite)
                 }
                 17 => {
-                    self.oscore_security_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.oscore_security_mode)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1893,53 +1788,45 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                6 => {
-                    self.sms_security_mode = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.sms_security_mode),
                 7 => {
-                    self.sms_binding_key_parameters = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.sms_binding_key_parameters,
+                    )
                 }
                 8 => {
-                    self.sms_binding_secret_key_s = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.sms_binding_secret_key_s,
+                    )
                 }
                 9 => {
-                    self.lwm2m_server_sms_number = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.lwm2m_server_sms_number,
+                    )
                 }
-                10 => {
-                    self.short_server_id = ::core::option::Option::None;
-                    true
-                }
+                10 => ::lwm2m_core::object::__private::unset(&mut self.short_server_id),
                 11 => {
-                    self.client_hold_off_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.client_hold_off_time,
+                    )
                 }
                 12 => {
-                    self.bootstrap_server_account_timeout = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.bootstrap_server_account_timeout,
+                    )
                 }
-                13 => {
-                    self.matching_type = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.sni = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.certificate_usage = ::core::option::Option::None;
-                    true
-                }
+                13 => ::lwm2m_core::object::__private::unset(&mut self.matching_type),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.sni),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.certificate_usage),
                 16 => {
-                    self.dtls_tls_ciphersuite = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.dtls_tls_ciphersuite,
+                    )
                 }
                 17 => {
-                    self.oscore_security_mode = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.oscore_security_mode,
+                    )
                 }
                 _ => false,
             }
@@ -3267,171 +3154,93 @@ pub mod v1_2 {
         type Object = Lwm2mSecurity;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.lwm2m_server_uri,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.bootstrap_server,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.security_mode,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.public_key_or_identity,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.server_public_key,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.secret_key),
-                    )
-                }
-                6 => {
-                    self.sms_security_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.lwm2m_server_uri),
+                1 => ::lwm2m_core::object::__private::get(&self.bootstrap_server),
+                2 => ::lwm2m_core::object::__private::get(&self.security_mode),
+                3 => ::lwm2m_core::object::__private::get(&self.public_key_or_identity),
+                4 => ::lwm2m_core::object::__private::get(&self.server_public_key),
+                5 => ::lwm2m_core::object::__private::get(&self.secret_key),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.sms_security_mode),
                 7 => {
-                    self.sms_binding_key_parameters
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.sms_binding_key_parameters,
+                    )
                 }
                 8 => {
-                    self.sms_binding_secret_key_s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.sms_binding_secret_key_s,
+                    )
                 }
                 9 => {
-                    self.lwm2m_server_sms_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.lwm2m_server_sms_number,
+                    )
                 }
-                10 => {
-                    self.short_server_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                10 => ::lwm2m_core::object::__private::get_opt(&self.short_server_id),
                 11 => {
-                    self.client_hold_off_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.client_hold_off_time)
                 }
                 12 => {
-                    self.bootstrap_server_account_timeout
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.bootstrap_server_account_timeout,
+                    )
                 }
-                13 => {
-                    self.matching_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.sni
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.certificate_usage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                13 => ::lwm2m_core::object::__private::get_opt(&self.matching_type),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.sni),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.certificate_usage),
                 16 => {
-                    self.dtls_tls_ciphersuite
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.dtls_tls_ciphersuite)
                 }
                 17 => {
-                    self.oscore_security_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.oscore_security_mode)
                 }
                 18 => {
-                    self.groups_to_use_by_client
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.groups_to_use_by_client,
+                    )
                 }
                 19 => {
-                    self.signature_algorithms_supported_by_server
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.signature_algorithms_supported_by_server,
+                    )
                 }
                 20 => {
-                    self.signature_algorithms_to_use_by_client
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.signature_algorithms_to_use_by_client,
+                    )
                 }
                 21 => {
-                    self.signature_algorithm_certs_supported_by_server
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.signature_algorithm_certs_supported_by_server,
+                    )
                 }
                 22 => {
-                    self.tls_1_3_features_to_use_by_client
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.tls_1_3_features_to_use_by_client,
+                    )
                 }
                 23 => {
-                    self.tls_extensions_supported_by_server
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.tls_extensions_supported_by_server,
+                    )
                 }
                 24 => {
-                    self.tls_extensions_to_use_by_client
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.tls_extensions_to_use_by_client,
+                    )
                 }
                 25 => {
-                    self.secondary_lwm2m_server_uri
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.secondary_lwm2m_server_uri,
+                    )
                 }
-                26 => {
-                    self.mqtt_server
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                27 => {
-                    self.lwm2m_cose_security
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                26 => ::lwm2m_core::object::__private::get_opt(&self.mqtt_server),
+                27 => ::lwm2m_core::object::__private::get_opt(&self.lwm2m_cose_security),
                 28 => {
-                    self.rds_destination_port
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.rds_destination_port)
                 }
-                29 => {
-                    self.rds_source_port
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                30 => {
-                    self.rds_application_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                29 => ::lwm2m_core::object::__private::get_opt(&self.rds_source_port),
+                30 => ::lwm2m_core::object::__private::get_opt(&self.rds_application_id),
                 _ => ::core::option::Option::None,
             }
         }
@@ -3663,105 +3472,98 @@ pub mod v1_2 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                6 => {
-                    self.sms_security_mode = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.sms_security_mode),
                 7 => {
-                    self.sms_binding_key_parameters = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.sms_binding_key_parameters,
+                    )
                 }
                 8 => {
-                    self.sms_binding_secret_key_s = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.sms_binding_secret_key_s,
+                    )
                 }
                 9 => {
-                    self.lwm2m_server_sms_number = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.lwm2m_server_sms_number,
+                    )
                 }
-                10 => {
-                    self.short_server_id = ::core::option::Option::None;
-                    true
-                }
+                10 => ::lwm2m_core::object::__private::unset(&mut self.short_server_id),
                 11 => {
-                    self.client_hold_off_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.client_hold_off_time,
+                    )
                 }
                 12 => {
-                    self.bootstrap_server_account_timeout = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.bootstrap_server_account_timeout,
+                    )
                 }
-                13 => {
-                    self.matching_type = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.sni = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.certificate_usage = ::core::option::Option::None;
-                    true
-                }
+                13 => ::lwm2m_core::object::__private::unset(&mut self.matching_type),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.sni),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.certificate_usage),
                 16 => {
-                    self.dtls_tls_ciphersuite = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.dtls_tls_ciphersuite,
+                    )
                 }
                 17 => {
-                    self.oscore_security_mode = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.oscore_security_mode,
+                    )
                 }
                 18 => {
-                    self.groups_to_use_by_client = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.groups_to_use_by_client,
+                    )
                 }
                 19 => {
-                    self.signature_algorithms_supported_by_server = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.signature_algorithms_supported_by_server,
+                    )
                 }
                 20 => {
-                    self.signature_algorithms_to_use_by_client = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.signature_algorithms_to_use_by_client,
+                    )
                 }
                 21 => {
-                    self.signature_algorithm_certs_supported_by_server = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.signature_algorithm_certs_supported_by_server,
+                    )
                 }
                 22 => {
-                    self.tls_1_3_features_to_use_by_client = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.tls_1_3_features_to_use_by_client,
+                    )
                 }
                 23 => {
-                    self.tls_extensions_supported_by_server = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.tls_extensions_supported_by_server,
+                    )
                 }
                 24 => {
-                    self.tls_extensions_to_use_by_client = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.tls_extensions_to_use_by_client,
+                    )
                 }
                 25 => {
-                    self.secondary_lwm2m_server_uri = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.secondary_lwm2m_server_uri,
+                    )
                 }
-                26 => {
-                    self.mqtt_server = ::core::option::Option::None;
-                    true
-                }
+                26 => ::lwm2m_core::object::__private::unset(&mut self.mqtt_server),
                 27 => {
-                    self.lwm2m_cose_security = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.lwm2m_cose_security)
                 }
                 28 => {
-                    self.rds_destination_port = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.rds_destination_port,
+                    )
                 }
-                29 => {
-                    self.rds_source_port = ::core::option::Option::None;
-                    true
-                }
+                29 => ::lwm2m_core::object::__private::unset(&mut self.rds_source_port),
                 30 => {
-                    self.rds_application_id = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.rds_application_id)
                 }
                 _ => false,
             }

@@ -289,45 +289,25 @@ pub mod v1_0 {
         type Object = Lwm2mServer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.short_server_id,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.lifetime),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.short_server_id),
+                1 => ::lwm2m_core::object::__private::get(&self.lifetime),
                 2 => {
-                    self.default_minimum_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.default_minimum_period,
+                    )
                 }
                 3 => {
-                    self.default_maximum_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.default_maximum_period,
+                    )
                 }
-                5 => {
-                    self.disable_timeout
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.disable_timeout),
                 6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.notification_storing_when_disabled_or_offline,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.notification_storing_when_disabled_or_offline,
                     )
                 }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.binding),
-                    )
-                }
+                7 => ::lwm2m_core::object::__private::get(&self.binding),
                 _ => ::core::option::Option::None,
             }
         }
@@ -391,17 +371,16 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.default_minimum_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.default_minimum_period,
+                    )
                 }
                 3 => {
-                    self.default_maximum_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.default_maximum_period,
+                    )
                 }
-                5 => {
-                    self.disable_timeout = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.disable_timeout),
                 _ => false,
             }
         }
@@ -1177,115 +1156,71 @@ pub mod v1_1 {
         type Object = Lwm2mServer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.short_server_id,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.lifetime),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.short_server_id),
+                1 => ::lwm2m_core::object::__private::get(&self.lifetime),
                 2 => {
-                    self.default_minimum_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.default_minimum_period,
+                    )
                 }
                 3 => {
-                    self.default_maximum_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.default_maximum_period,
+                    )
                 }
-                5 => {
-                    self.disable_timeout
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.disable_timeout),
                 6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.notification_storing_when_disabled_or_offline,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.notification_storing_when_disabled_or_offline,
                     )
                 }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.binding),
-                    )
-                }
-                10 => {
-                    self.apn_link
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.tls_dtls_alert_code
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.last_bootstrapped
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                7 => ::lwm2m_core::object::__private::get(&self.binding),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.apn_link),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.tls_dtls_alert_code),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.last_bootstrapped),
                 13 => {
-                    self.registration_priority_order
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.registration_priority_order,
+                    )
                 }
                 14 => {
-                    self.initial_registration_delay_timer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.initial_registration_delay_timer,
+                    )
                 }
                 15 => {
-                    self.registration_failure_block
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.registration_failure_block,
+                    )
                 }
                 16 => {
-                    self.bootstrap_on_registration_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.bootstrap_on_registration_failure,
+                    )
                 }
                 17 => {
-                    self.communication_retry_count
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.communication_retry_count,
+                    )
                 }
                 18 => {
-                    self.communication_retry_timer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.communication_retry_timer,
+                    )
                 }
                 19 => {
-                    self.communication_sequence_delay_timer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.communication_sequence_delay_timer,
+                    )
                 }
                 20 => {
-                    self.communication_sequence_retry_count
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.communication_sequence_retry_count,
+                    )
                 }
-                21 => {
-                    self.trigger
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.preferred_transport
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                23 => {
-                    self.mute_send
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                21 => ::lwm2m_core::object::__private::get_opt(&self.trigger),
+                22 => ::lwm2m_core::object::__private::get_opt(&self.preferred_transport),
+                23 => ::lwm2m_core::object::__private::get_opt(&self.mute_send),
                 _ => ::core::option::Option::None,
             }
         }
@@ -1419,73 +1354,66 @@ pub mod v1_1 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.default_minimum_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.default_minimum_period,
+                    )
                 }
                 3 => {
-                    self.default_maximum_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.default_maximum_period,
+                    )
                 }
-                5 => {
-                    self.disable_timeout = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.apn_link = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.disable_timeout),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.apn_link),
                 11 => {
-                    self.tls_dtls_alert_code = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.tls_dtls_alert_code)
                 }
-                12 => {
-                    self.last_bootstrapped = ::core::option::Option::None;
-                    true
-                }
+                12 => ::lwm2m_core::object::__private::unset(&mut self.last_bootstrapped),
                 13 => {
-                    self.registration_priority_order = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.registration_priority_order,
+                    )
                 }
                 14 => {
-                    self.initial_registration_delay_timer = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.initial_registration_delay_timer,
+                    )
                 }
                 15 => {
-                    self.registration_failure_block = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.registration_failure_block,
+                    )
                 }
                 16 => {
-                    self.bootstrap_on_registration_failure = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.bootstrap_on_registration_failure,
+                    )
                 }
                 17 => {
-                    self.communication_retry_count = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.communication_retry_count,
+                    )
                 }
                 18 => {
-                    self.communication_retry_timer = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.communication_retry_timer,
+                    )
                 }
                 19 => {
-                    self.communication_sequence_delay_timer = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.communication_sequence_delay_timer,
+                    )
                 }
                 20 => {
-                    self.communication_sequence_retry_count = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.communication_sequence_retry_count,
+                    )
                 }
-                21 => {
-                    self.trigger = ::core::option::Option::None;
-                    true
-                }
+                21 => ::lwm2m_core::object::__private::unset(&mut self.trigger),
                 22 => {
-                    self.preferred_transport = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.preferred_transport)
                 }
-                23 => {
-                    self.mute_send = ::core::option::Option::None;
-                    true
-                }
+                23 => ::lwm2m_core::object::__private::unset(&mut self.mute_send),
                 _ => false,
             }
         }
@@ -2414,134 +2342,86 @@ pub mod v1_2 {
         type Object = Lwm2mServer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.short_server_id,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.lifetime),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.short_server_id),
+                1 => ::lwm2m_core::object::__private::get(&self.lifetime),
                 2 => {
-                    self.default_minimum_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.default_minimum_period,
+                    )
                 }
                 3 => {
-                    self.default_maximum_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.default_maximum_period,
+                    )
                 }
-                5 => {
-                    self.disable_timeout
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.disable_timeout),
                 6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.notification_storing_when_disabled_or_offline,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.notification_storing_when_disabled_or_offline,
                     )
                 }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.binding),
-                    )
-                }
-                10 => {
-                    self.apn_link
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.tls_dtls_alert_code
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.last_bootstrapped
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                7 => ::lwm2m_core::object::__private::get(&self.binding),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.apn_link),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.tls_dtls_alert_code),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.last_bootstrapped),
                 13 => {
-                    self.registration_priority_order
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.registration_priority_order,
+                    )
                 }
                 14 => {
-                    self.initial_registration_delay_timer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.initial_registration_delay_timer,
+                    )
                 }
                 15 => {
-                    self.registration_failure_block
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.registration_failure_block,
+                    )
                 }
                 16 => {
-                    self.bootstrap_on_registration_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.bootstrap_on_registration_failure,
+                    )
                 }
                 17 => {
-                    self.communication_retry_count
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.communication_retry_count,
+                    )
                 }
                 18 => {
-                    self.communication_retry_timer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.communication_retry_timer,
+                    )
                 }
                 19 => {
-                    self.communication_sequence_delay_timer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.communication_sequence_delay_timer,
+                    )
                 }
                 20 => {
-                    self.communication_sequence_retry_count
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.communication_sequence_retry_count,
+                    )
                 }
-                21 => {
-                    self.trigger
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.preferred_transport
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                23 => {
-                    self.mute_send
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                24 => {
-                    self.alternate_apn_links
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                21 => ::lwm2m_core::object::__private::get_opt(&self.trigger),
+                22 => ::lwm2m_core::object::__private::get_opt(&self.preferred_transport),
+                23 => ::lwm2m_core::object::__private::get_opt(&self.mute_send),
+                24 => ::lwm2m_core::object::__private::get_opt(&self.alternate_apn_links),
                 25 => {
-                    self.supported_server_versions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.supported_server_versions,
+                    )
                 }
                 26 => {
-                    self.default_notification_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.default_notification_mode,
+                    )
                 }
                 27 => {
-                    self.profile_id_hash_algorithm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.profile_id_hash_algorithm,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -2703,88 +2583,83 @@ pub mod v1_2 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.default_minimum_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.default_minimum_period,
+                    )
                 }
                 3 => {
-                    self.default_maximum_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.default_maximum_period,
+                    )
                 }
-                5 => {
-                    self.disable_timeout = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.apn_link = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.disable_timeout),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.apn_link),
                 11 => {
-                    self.tls_dtls_alert_code = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.tls_dtls_alert_code)
                 }
-                12 => {
-                    self.last_bootstrapped = ::core::option::Option::None;
-                    true
-                }
+                12 => ::lwm2m_core::object::__private::unset(&mut self.last_bootstrapped),
                 13 => {
-                    self.registration_priority_order = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.registration_priority_order,
+                    )
                 }
                 14 => {
-                    self.initial_registration_delay_timer = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.initial_registration_delay_timer,
+                    )
                 }
                 15 => {
-                    self.registration_failure_block = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.registration_failure_block,
+                    )
                 }
                 16 => {
-                    self.bootstrap_on_registration_failure = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.bootstrap_on_registration_failure,
+                    )
                 }
                 17 => {
-                    self.communication_retry_count = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.communication_retry_count,
+                    )
                 }
                 18 => {
-                    self.communication_retry_timer = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.communication_retry_timer,
+                    )
                 }
                 19 => {
-                    self.communication_sequence_delay_timer = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.communication_sequence_delay_timer,
+                    )
                 }
                 20 => {
-                    self.communication_sequence_retry_count = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.communication_sequence_retry_count,
+                    )
                 }
-                21 => {
-                    self.trigger = ::core::option::Option::None;
-                    true
-                }
+                21 => ::lwm2m_core::object::__private::unset(&mut self.trigger),
                 22 => {
-                    self.preferred_transport = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.preferred_transport)
                 }
-                23 => {
-                    self.mute_send = ::core::option::Option::None;
-                    true
-                }
+                23 => ::lwm2m_core::object::__private::unset(&mut self.mute_send),
                 24 => {
-                    self.alternate_apn_links = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.alternate_apn_links)
                 }
                 25 => {
-                    self.supported_server_versions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.supported_server_versions,
+                    )
                 }
                 26 => {
-                    self.default_notification_mode = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.default_notification_mode,
+                    )
                 }
                 27 => {
-                    self.profile_id_hash_algorithm = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.profile_id_hash_algorithm,
+                    )
                 }
                 _ => false,
             }

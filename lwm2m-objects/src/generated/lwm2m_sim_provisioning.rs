@@ -935,98 +935,38 @@ pub mod v1_0 {
         type Object = Lwm2mSimProvisioning;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.current_sim_type,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.supported_sim_type,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.service_provider_name,
-                        ),
-                    )
-                }
-                3 => {
-                    self.profile_package
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.profile_uri
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.update_state,
-                        ),
-                    )
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.update_result,
-                        ),
-                    )
-                }
-                8 => {
-                    self.profile_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.current_sim_type),
+                1 => ::lwm2m_core::object::__private::get(&self.supported_sim_type),
+                2 => ::lwm2m_core::object::__private::get(&self.service_provider_name),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.profile_package),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.profile_uri),
+                6 => ::lwm2m_core::object::__private::get(&self.update_state),
+                7 => ::lwm2m_core::object::__private::get(&self.update_result),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.profile_name),
                 9 => {
-                    self.profile_package_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.profile_package_version,
+                    )
                 }
                 10 => {
-                    self.profile_update_protocol_support
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.profile_update_delivery_method,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.profile_update_protocol_support,
                     )
                 }
-                12 => {
-                    self.free_memory_on_sim
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                11 => {
+                    ::lwm2m_core::object::__private::get(
+                        &self.profile_update_delivery_method,
+                    )
                 }
-                13 => {
-                    self.total_memory_on_sim
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                12 => ::lwm2m_core::object::__private::get_opt(&self.free_memory_on_sim),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.total_memory_on_sim),
                 14 => {
-                    self.integrated_circuit_card_identifier_iccid
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.integrated_circuit_card_identifier_iccid,
+                    )
                 }
-                15 => {
-                    self.e_uicc_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    self.profile_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                15 => ::lwm2m_core::object::__private::get_opt(&self.e_uicc_id),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.profile_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -1148,46 +1088,32 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.profile_package = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.profile_uri = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.profile_name = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.profile_package),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.profile_uri),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.profile_name),
                 9 => {
-                    self.profile_package_version = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.profile_package_version,
+                    )
                 }
                 10 => {
-                    self.profile_update_protocol_support = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.profile_update_protocol_support,
+                    )
                 }
                 12 => {
-                    self.free_memory_on_sim = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.free_memory_on_sim)
                 }
                 13 => {
-                    self.total_memory_on_sim = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.total_memory_on_sim)
                 }
                 14 => {
-                    self.integrated_circuit_card_identifier_iccid = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.integrated_circuit_card_identifier_iccid,
+                    )
                 }
-                15 => {
-                    self.e_uicc_id = ::core::option::Option::None;
-                    true
-                }
-                16 => {
-                    self.profile_type = ::core::option::Option::None;
-                    true
-                }
+                15 => ::lwm2m_core::object::__private::unset(&mut self.e_uicc_id),
+                16 => ::lwm2m_core::object::__private::unset(&mut self.profile_type),
                 _ => false,
             }
         }

@@ -223,26 +223,10 @@ pub mod v1_0 {
         type Object = Lwm2mSoftwareComponent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.component_identity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.component_pack
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.component_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.activation_state
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.component_identity),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.component_pack),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.component_version),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.activation_state),
                 _ => ::core::option::Option::None,
             }
         }
@@ -297,22 +281,10 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.component_identity = ::core::option::Option::None;
-                    true
-                }
-                1 => {
-                    self.component_pack = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.component_version = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.activation_state = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.component_identity),
+                1 => ::lwm2m_core::object::__private::unset(&mut self.component_pack),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.component_version),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.activation_state),
                 _ => false,
             }
         }

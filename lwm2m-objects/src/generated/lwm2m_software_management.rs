@@ -785,88 +785,32 @@ pub mod v1_0 {
         type Object = Lwm2mSoftwareManagement;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.pkg_name),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.pkg_version,
-                        ),
-                    )
-                }
-                2 => {
-                    self.package
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.package_uri
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.checkpoint
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.update_state,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.pkg_name),
+                1 => ::lwm2m_core::object::__private::get(&self.pkg_version),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.package),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.package_uri),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.checkpoint),
+                7 => ::lwm2m_core::object::__private::get(&self.update_state),
                 8 => {
-                    self.update_supported_objects
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.update_result,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.update_supported_objects,
                     )
                 }
-                12 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.activation_state,
-                        ),
-                    )
-                }
-                13 => {
-                    self.package_settings
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.user_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.password
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    self.status_reason
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                9 => ::lwm2m_core::object::__private::get(&self.update_result),
+                12 => ::lwm2m_core::object::__private::get(&self.activation_state),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.package_settings),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.user_name),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.password),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.status_reason),
                 17 => {
-                    self.software_component_link
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.software_component_link,
+                    )
                 }
                 18 => {
-                    self.software_component_tree_length
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.software_component_tree_length,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1005,45 +949,27 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.package = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.package_uri = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.checkpoint = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.package),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.package_uri),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.checkpoint),
                 8 => {
-                    self.update_supported_objects = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.update_supported_objects,
+                    )
                 }
-                13 => {
-                    self.package_settings = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.user_name = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.password = ::core::option::Option::None;
-                    true
-                }
-                16 => {
-                    self.status_reason = ::core::option::Option::None;
-                    true
-                }
+                13 => ::lwm2m_core::object::__private::unset(&mut self.package_settings),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.user_name),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.password),
+                16 => ::lwm2m_core::object::__private::unset(&mut self.status_reason),
                 17 => {
-                    self.software_component_link = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.software_component_link,
+                    )
                 }
                 18 => {
-                    self.software_component_tree_length = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.software_component_tree_length,
+                    )
                 }
                 _ => false,
             }

@@ -833,105 +833,57 @@ pub mod v1_0 {
         type Object = Lwm2mV11TestObject;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4 => {
-                    self.arguments_list
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.resources_to_send
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                110 => {
-                    self.string_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                120 => {
-                    self.integer_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4 => ::lwm2m_core::object::__private::get_opt(&self.arguments_list),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.resources_to_send),
+                110 => ::lwm2m_core::object::__private::get_opt(&self.string_value),
+                120 => ::lwm2m_core::object::__private::get_opt(&self.integer_value),
                 125 => {
-                    self.unsigned_integer_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.unsigned_integer_value,
+                    )
                 }
-                130 => {
-                    self.float_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                140 => {
-                    self.boolean_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                150 => {
-                    self.opaque_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                160 => {
-                    self.time_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                170 => {
-                    self.obj_link_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                180 => {
-                    self.core_lnk_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                130 => ::lwm2m_core::object::__private::get_opt(&self.float_value),
+                140 => ::lwm2m_core::object::__private::get_opt(&self.boolean_value),
+                150 => ::lwm2m_core::object::__private::get_opt(&self.opaque_value),
+                160 => ::lwm2m_core::object::__private::get_opt(&self.time_value),
+                170 => ::lwm2m_core::object::__private::get_opt(&self.obj_link_value),
+                180 => ::lwm2m_core::object::__private::get_opt(&self.core_lnk_value),
                 1110 => {
-                    self.multiple_string_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.multiple_string_value)
                 }
                 1120 => {
-                    self.multiple_integer_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.multiple_integer_value,
+                    )
                 }
                 1125 => {
-                    self.multiple_unsigned_integer_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.multiple_unsigned_integer_value,
+                    )
                 }
                 1130 => {
-                    self.multiple_float_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.multiple_float_value)
                 }
                 1140 => {
-                    self.multiple_boolean_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.multiple_boolean_value,
+                    )
                 }
                 1150 => {
-                    self.multiple_opaque_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.multiple_opaque_value)
                 }
                 1160 => {
-                    self.multiple_time_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.multiple_time_value)
                 }
                 1170 => {
-                    self.multiple_obj_link_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.multiple_obj_link_value,
+                    )
                 }
                 1180 => {
-                    self.multiple_core_lnk_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.multiple_core_lnk_value,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1053,85 +1005,63 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4 => {
-                    self.arguments_list = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.resources_to_send = ::core::option::Option::None;
-                    true
-                }
-                110 => {
-                    self.string_value = ::core::option::Option::None;
-                    true
-                }
-                120 => {
-                    self.integer_value = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.arguments_list),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.resources_to_send),
+                110 => ::lwm2m_core::object::__private::unset(&mut self.string_value),
+                120 => ::lwm2m_core::object::__private::unset(&mut self.integer_value),
                 125 => {
-                    self.unsigned_integer_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.unsigned_integer_value,
+                    )
                 }
-                130 => {
-                    self.float_value = ::core::option::Option::None;
-                    true
-                }
-                140 => {
-                    self.boolean_value = ::core::option::Option::None;
-                    true
-                }
-                150 => {
-                    self.opaque_value = ::core::option::Option::None;
-                    true
-                }
-                160 => {
-                    self.time_value = ::core::option::Option::None;
-                    true
-                }
-                170 => {
-                    self.obj_link_value = ::core::option::Option::None;
-                    true
-                }
-                180 => {
-                    self.core_lnk_value = ::core::option::Option::None;
-                    true
-                }
+                130 => ::lwm2m_core::object::__private::unset(&mut self.float_value),
+                140 => ::lwm2m_core::object::__private::unset(&mut self.boolean_value),
+                150 => ::lwm2m_core::object::__private::unset(&mut self.opaque_value),
+                160 => ::lwm2m_core::object::__private::unset(&mut self.time_value),
+                170 => ::lwm2m_core::object::__private::unset(&mut self.obj_link_value),
+                180 => ::lwm2m_core::object::__private::unset(&mut self.core_lnk_value),
                 1110 => {
-                    self.multiple_string_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multiple_string_value,
+                    )
                 }
                 1120 => {
-                    self.multiple_integer_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multiple_integer_value,
+                    )
                 }
                 1125 => {
-                    self.multiple_unsigned_integer_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multiple_unsigned_integer_value,
+                    )
                 }
                 1130 => {
-                    self.multiple_float_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multiple_float_value,
+                    )
                 }
                 1140 => {
-                    self.multiple_boolean_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multiple_boolean_value,
+                    )
                 }
                 1150 => {
-                    self.multiple_opaque_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multiple_opaque_value,
+                    )
                 }
                 1160 => {
-                    self.multiple_time_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.multiple_time_value)
                 }
                 1170 => {
-                    self.multiple_obj_link_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multiple_obj_link_value,
+                    )
                 }
                 1180 => {
-                    self.multiple_core_lnk_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multiple_core_lnk_value,
+                    )
                 }
                 _ => false,
             }

@@ -377,69 +377,19 @@ pub mod v1_0 {
         type Object = MacRachAttemptEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rach_attempt_counter,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.rach_attempt_counter),
                 1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.mac_rach_attempt_event_type,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.mac_rach_attempt_event_type,
                     )
                 }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.contention_based,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rach_message,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.preamble_index,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.preamble_power_offset,
-                        ),
-                    )
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.backoff_time,
-                        ),
-                    )
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.msg2_result,
-                        ),
-                    )
-                }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.timing_adjustment_value,
-                        ),
-                    )
-                }
+                2 => ::lwm2m_core::object::__private::get(&self.contention_based),
+                3 => ::lwm2m_core::object::__private::get(&self.rach_message),
+                4 => ::lwm2m_core::object::__private::get(&self.preamble_index),
+                5 => ::lwm2m_core::object::__private::get(&self.preamble_power_offset),
+                6 => ::lwm2m_core::object::__private::get(&self.backoff_time),
+                7 => ::lwm2m_core::object::__private::get(&self.msg2_result),
+                8 => ::lwm2m_core::object::__private::get(&self.timing_adjustment_value),
                 _ => ::core::option::Option::None,
             }
         }

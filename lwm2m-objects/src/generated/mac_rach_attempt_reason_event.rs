@@ -228,36 +228,14 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.mac_rach_attempt_reason_type,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.mac_rach_attempt_reason_type,
                     )
                 }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.ue_id),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.contention_based,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.preamble),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.preamble_group_chosen,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.ue_id),
+                2 => ::lwm2m_core::object::__private::get(&self.contention_based),
+                3 => ::lwm2m_core::object::__private::get(&self.preamble),
+                4 => ::lwm2m_core::object::__private::get(&self.preamble_group_chosen),
                 _ => ::core::option::Option::None,
             }
         }

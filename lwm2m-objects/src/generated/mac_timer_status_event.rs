@@ -119,13 +119,7 @@ pub mod v1_0 {
         type Object = MacTimerStatusEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.mac_timer_name,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.mac_timer_name),
                 _ => ::core::option::Option::None,
             }
         }

@@ -89,20 +89,8 @@ pub mod v1_0 {
         type Object = MacTimingAdvanceEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.timer_value,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.timing_advance,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.timer_value),
+                1 => ::lwm2m_core::object::__private::get(&self.timing_advance),
                 _ => ::core::option::Option::None,
             }
         }

@@ -199,31 +199,11 @@ pub mod v1_0 {
         type Object = Magnetometer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5702 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.x_value),
-                    )
-                }
-                5703 => {
-                    self.y_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5704 => {
-                    self.z_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5705 => {
-                    self.compass_direction
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5701 => {
-                    self.sensor_units
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5702 => ::lwm2m_core::object::__private::get(&self.x_value),
+                5703 => ::lwm2m_core::object::__private::get_opt(&self.y_value),
+                5704 => ::lwm2m_core::object::__private::get_opt(&self.z_value),
+                5705 => ::lwm2m_core::object::__private::get_opt(&self.compass_direction),
+                5701 => ::lwm2m_core::object::__private::get_opt(&self.sensor_units),
                 _ => ::core::option::Option::None,
             }
         }
@@ -276,22 +256,12 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5703 => {
-                    self.y_value = ::core::option::Option::None;
-                    true
-                }
-                5704 => {
-                    self.z_value = ::core::option::Option::None;
-                    true
-                }
+                5703 => ::lwm2m_core::object::__private::unset(&mut self.y_value),
+                5704 => ::lwm2m_core::object::__private::unset(&mut self.z_value),
                 5705 => {
-                    self.compass_direction = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.compass_direction)
                 }
-                5701 => {
-                    self.sensor_units = ::core::option::Option::None;
-                    true
-                }
+                5701 => ::lwm2m_core::object::__private::unset(&mut self.sensor_units),
                 _ => false,
             }
         }
@@ -685,55 +655,25 @@ pub mod v1_1 {
         type Object = Magnetometer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5702 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.x_value),
-                    )
-                }
-                5703 => {
-                    self.y_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5704 => {
-                    self.z_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5705 => {
-                    self.compass_direction
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5701 => {
-                    self.sensor_units
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5702 => ::lwm2m_core::object::__private::get(&self.x_value),
+                5703 => ::lwm2m_core::object::__private::get_opt(&self.y_value),
+                5704 => ::lwm2m_core::object::__private::get_opt(&self.z_value),
+                5705 => ::lwm2m_core::object::__private::get_opt(&self.compass_direction),
+                5701 => ::lwm2m_core::object::__private::get_opt(&self.sensor_units),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -833,41 +773,30 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5703 => {
-                    self.y_value = ::core::option::Option::None;
-                    true
-                }
-                5704 => {
-                    self.z_value = ::core::option::Option::None;
-                    true
-                }
+                5703 => ::lwm2m_core::object::__private::unset(&mut self.y_value),
+                5704 => ::lwm2m_core::object::__private::unset(&mut self.z_value),
                 5705 => {
-                    self.compass_direction = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.compass_direction)
                 }
-                5701 => {
-                    self.sensor_units = ::core::option::Option::None;
-                    true
-                }
+                5701 => ::lwm2m_core::object::__private::unset(&mut self.sensor_units),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

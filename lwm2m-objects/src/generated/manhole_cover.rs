@@ -132,27 +132,9 @@ pub mod v1_0 {
         type Object = ManholeCover;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.safety_angle_threshold,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.manhole_cover_tilt,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.cover_open_status,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.safety_angle_threshold),
+                2 => ::lwm2m_core::object::__private::get(&self.manhole_cover_tilt),
+                3 => ::lwm2m_core::object::__private::get(&self.cover_open_status),
                 _ => ::core::option::Option::None,
             }
         }

@@ -288,56 +288,18 @@ pub mod v1_0 {
         type Object = Manifest;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.manifest),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.state),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.manifest_result,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.payload_result,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.asset_hash),
-                    )
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.manifest_version,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.manifest),
+                2 => ::lwm2m_core::object::__private::get(&self.state),
+                3 => ::lwm2m_core::object::__private::get(&self.manifest_result),
+                4 => ::lwm2m_core::object::__private::get(&self.payload_result),
+                5 => ::lwm2m_core::object::__private::get(&self.asset_hash),
+                6 => ::lwm2m_core::object::__private::get(&self.manifest_version),
                 7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.asset_installation_progress,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.asset_installation_progress,
                     )
                 }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.campaign_id,
-                        ),
-                    )
-                }
+                8 => ::lwm2m_core::object::__private::get(&self.campaign_id),
                 _ => ::core::option::Option::None,
             }
         }

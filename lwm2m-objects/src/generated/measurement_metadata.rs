@@ -391,27 +391,21 @@ pub mod v1_0 {
         type Object = MeasurementMetadata;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.linked_sensor,
-                        ),
+                0 => ::lwm2m_core::object::__private::get(&self.linked_sensor),
+                1 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_reason_code,
                     )
                 }
-                1 => {
-                    self.measurement_quality_reason_code
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -461,16 +455,19 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 1 => {
-                    self.measurement_quality_reason_code = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_reason_code,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -264,63 +264,19 @@ pub mod v1_0 {
         type Object = Message3Report;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.tpc),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.resource_indicator_value,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.cqi),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.uplink_delay,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.hopping_enabled,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.num_rb),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.tpc),
+                1 => ::lwm2m_core::object::__private::get(&self.resource_indicator_value),
+                2 => ::lwm2m_core::object::__private::get(&self.cqi),
+                3 => ::lwm2m_core::object::__private::get(&self.uplink_delay),
+                4 => ::lwm2m_core::object::__private::get(&self.hopping_enabled),
+                5 => ::lwm2m_core::object::__private::get(&self.num_rb),
                 6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.transport_block_size_index,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.transport_block_size_index,
                     )
                 }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.modulation_type,
-                        ),
-                    )
-                }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.redundancy_version_index,
-                        ),
-                    )
-                }
+                7 => ::lwm2m_core::object::__private::get(&self.modulation_type),
+                8 => ::lwm2m_core::object::__private::get(&self.redundancy_version_index),
                 _ => ::core::option::Option::None,
             }
         }

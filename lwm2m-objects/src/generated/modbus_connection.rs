@@ -530,53 +530,19 @@ pub mod v1_0 {
         type Object = ModbusConnection;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.address),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.physical_layer_type,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.enable),
-                    )
-                }
-                3 => {
-                    self.baudrate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.stop_bits
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.parity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.address),
+                1 => ::lwm2m_core::object::__private::get(&self.physical_layer_type),
+                2 => ::lwm2m_core::object::__private::get(&self.enable),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.baudrate),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.stop_bits),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.parity),
                 6 => {
-                    self.hardware_control_flow_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.available_rtu_ports
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.state),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.hardware_control_flow_mode,
                     )
                 }
+                7 => ::lwm2m_core::object::__private::get_opt(&self.available_rtu_ports),
+                8 => ::lwm2m_core::object::__private::get(&self.state),
                 _ => ::core::option::Option::None,
             }
         }
@@ -649,25 +615,16 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.baudrate = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.stop_bits = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.parity = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.baudrate),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.stop_bits),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.parity),
                 6 => {
-                    self.hardware_control_flow_mode = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.hardware_control_flow_mode,
+                    )
                 }
                 7 => {
-                    self.available_rtu_ports = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.available_rtu_ports)
                 }
                 _ => false,
             }

@@ -404,49 +404,25 @@ pub mod v1_0 {
         type Object = ModbusRegisterCluster;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.connection),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.register_type,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.unit_id),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.connection),
+                1 => ::lwm2m_core::object::__private::get(&self.register_type),
+                2 => ::lwm2m_core::object::__private::get(&self.unit_id),
                 3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.starting_register_address,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.starting_register_address)
                 }
                 4 => {
-                    self.quantity_of_registers
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.quantity_of_registers)
                 }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.values),
+                5 => ::lwm2m_core::object::__private::get(&self.values),
+                6 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.minimum_measured_values,
                     )
                 }
-                6 => {
-                    self.minimum_measured_values
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 7 => {
-                    self.maximum_measured_values
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.maximum_measured_values,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -551,16 +527,19 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 4 => {
-                    self.quantity_of_registers = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.quantity_of_registers,
+                    )
                 }
                 6 => {
-                    self.minimum_measured_values = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_measured_values,
+                    )
                 }
                 7 => {
-                    self.maximum_measured_values = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_measured_values,
+                    )
                 }
                 _ => false,
             }

@@ -507,67 +507,25 @@ pub mod v1_0 {
         type Object = MqttBroker;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.uri),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.client_identifier,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.clean_session,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.keep_alive),
-                    )
-                }
-                4 => {
-                    self.user_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.password
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.security_mode,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.uri),
+                1 => ::lwm2m_core::object::__private::get(&self.client_identifier),
+                2 => ::lwm2m_core::object::__private::get(&self.clean_session),
+                3 => ::lwm2m_core::object::__private::get(&self.keep_alive),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.user_name),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.password),
+                6 => ::lwm2m_core::object::__private::get(&self.security_mode),
                 7 => {
-                    self.public_key_or_identity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.public_key_or_identity,
+                    )
                 }
                 8 => {
-                    self.mqtt_broker_public_key
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.mqtt_broker_public_key,
+                    )
                 }
-                9 => {
-                    self.secret_key
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.certificate_usage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                9 => ::lwm2m_core::object::__private::get_opt(&self.secret_key),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.certificate_usage),
                 _ => ::core::option::Option::None,
             }
         }
@@ -650,30 +608,20 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4 => {
-                    self.user_name = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.password = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.user_name),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.password),
                 7 => {
-                    self.public_key_or_identity = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.public_key_or_identity,
+                    )
                 }
                 8 => {
-                    self.mqtt_broker_public_key = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.mqtt_broker_public_key,
+                    )
                 }
-                9 => {
-                    self.secret_key = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.certificate_usage = ::core::option::Option::None;
-                    true
-                }
+                9 => ::lwm2m_core::object::__private::unset(&mut self.secret_key),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.certificate_usage),
                 _ => false,
             }
         }

@@ -255,41 +255,13 @@ pub mod v1_0 {
         type Object = MqttPublication;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.source),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.broker),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.topic),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.qo_s),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.retain),
-                    )
-                }
-                5 => {
-                    self.active
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.encoding
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.source),
+                1 => ::lwm2m_core::object::__private::get(&self.broker),
+                2 => ::lwm2m_core::object::__private::get(&self.topic),
+                3 => ::lwm2m_core::object::__private::get(&self.qo_s),
+                4 => ::lwm2m_core::object::__private::get(&self.retain),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.active),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.encoding),
                 _ => ::core::option::Option::None,
             }
         }
@@ -352,14 +324,8 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5 => {
-                    self.active = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.encoding = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.active),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.encoding),
                 _ => false,
             }
         }

@@ -341,53 +341,15 @@ pub mod v1_0 {
         type Object = MqttServer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.will_retain
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.will_topic
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.will_message
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.clean_session
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.will_qo_s
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.keep_alive
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.client_identifier,
-                        ),
-                    )
-                }
-                7 => {
-                    self.user_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.password
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.will_retain),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.will_topic),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.will_message),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.clean_session),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.will_qo_s),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.keep_alive),
+                6 => ::lwm2m_core::object::__private::get(&self.client_identifier),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.user_name),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.password),
                 _ => ::core::option::Option::None,
             }
         }
@@ -460,38 +422,14 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.will_retain = ::core::option::Option::None;
-                    true
-                }
-                1 => {
-                    self.will_topic = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.will_message = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.clean_session = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.will_qo_s = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.keep_alive = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.user_name = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.password = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.will_retain),
+                1 => ::lwm2m_core::object::__private::unset(&mut self.will_topic),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.will_message),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.clean_session),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.will_qo_s),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.keep_alive),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.user_name),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.password),
                 _ => false,
             }
         }

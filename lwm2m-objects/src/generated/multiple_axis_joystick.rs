@@ -228,35 +228,15 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 5500 => {
-                    self.digital_input_state
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.digital_input_state)
                 }
                 5501 => {
-                    self.digital_input_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.digital_input_counter)
                 }
-                5702 => {
-                    self.x_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5703 => {
-                    self.y_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5704 => {
-                    self.z_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5702 => ::lwm2m_core::object::__private::get_opt(&self.x_value),
+                5703 => ::lwm2m_core::object::__private::get_opt(&self.y_value),
+                5704 => ::lwm2m_core::object::__private::get_opt(&self.z_value),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -308,28 +288,18 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5500 => {
-                    self.digital_input_state = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.digital_input_state)
                 }
                 5501 => {
-                    self.digital_input_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.digital_input_counter,
+                    )
                 }
-                5702 => {
-                    self.x_value = ::core::option::Option::None;
-                    true
-                }
-                5703 => {
-                    self.y_value = ::core::option::Option::None;
-                    true
-                }
-                5704 => {
-                    self.z_value = ::core::option::Option::None;
-                    true
-                }
+                5702 => ::lwm2m_core::object::__private::unset(&mut self.x_value),
+                5703 => ::lwm2m_core::object::__private::unset(&mut self.y_value),
+                5704 => ::lwm2m_core::object::__private::unset(&mut self.z_value),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }

@@ -65,10 +65,8 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.nas_emm_timer_expiry_event,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.nas_emm_timer_expiry_event,
                     )
                 }
                 _ => ::core::option::Option::None,

@@ -122,13 +122,7 @@ pub mod v1_0 {
         type Object = NasEsmExpiryEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.nas_esm_expiry_event,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.nas_esm_expiry_event),
                 _ => ::core::option::Option::None,
             }
         }

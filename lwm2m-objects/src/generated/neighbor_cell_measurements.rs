@@ -189,40 +189,12 @@ pub mod v1_0 {
         type Object = NeighborCellMeasurements;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                6037 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sys_frame_number,
-                        ),
-                    )
-                }
-                6038 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sub_frame_number,
-                        ),
-                    )
-                }
-                6034 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.pci),
-                    )
-                }
-                6035 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.rsrp),
-                    )
-                }
-                6036 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.rsrq),
-                    )
-                }
-                6032 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.dl_earfcn),
-                    )
-                }
+                6037 => ::lwm2m_core::object::__private::get(&self.sys_frame_number),
+                6038 => ::lwm2m_core::object::__private::get(&self.sub_frame_number),
+                6034 => ::lwm2m_core::object::__private::get(&self.pci),
+                6035 => ::lwm2m_core::object::__private::get(&self.rsrp),
+                6036 => ::lwm2m_core::object::__private::get(&self.rsrq),
+                6032 => ::lwm2m_core::object::__private::get(&self.dl_earfcn),
                 _ => ::core::option::Option::None,
             }
         }

@@ -214,39 +214,11 @@ pub mod v1_0 {
         type Object = NeighbourCellReport;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.neighbour_pci,
-                        ),
-                    )
-                }
-                1 => {
-                    self.neighbour_cell_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.neighbour_cell_rank,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.neighbour_cell_rsrp,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.neighbour_cell_rsrq,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.neighbour_pci),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.neighbour_cell_id),
+                2 => ::lwm2m_core::object::__private::get(&self.neighbour_cell_rank),
+                3 => ::lwm2m_core::object::__private::get(&self.neighbour_cell_rsrp),
+                4 => ::lwm2m_core::object::__private::get(&self.neighbour_cell_rsrq),
                 _ => ::core::option::Option::None,
             }
         }
@@ -327,10 +299,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.neighbour_cell_id = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.neighbour_cell_id),
                 _ => false,
             }
         }

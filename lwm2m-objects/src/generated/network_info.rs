@@ -300,46 +300,14 @@ pub mod v1_0 {
         type Object = NetworkInfo;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.imei),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.imsi),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.radio_connectivity,
-                        ),
-                    )
-                }
-                4 => {
-                    self.gps_signal_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.vbn_connection_status,
-                        ),
-                    )
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.hari_connection_status,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.imei),
+                2 => ::lwm2m_core::object::__private::get(&self.imsi),
+                3 => ::lwm2m_core::object::__private::get(&self.radio_connectivity),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.gps_signal_status),
+                5 => ::lwm2m_core::object::__private::get(&self.vbn_connection_status),
+                6 => ::lwm2m_core::object::__private::get(&self.hari_connection_status),
                 7 => {
-                    self.ccu_connection_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.ccu_connection_status)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -438,13 +406,11 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4 => {
-                    self.gps_signal_status = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.gps_signal_status),
                 7 => {
-                    self.ccu_connection_status = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.ccu_connection_status,
+                    )
                 }
                 _ => false,
             }

@@ -186,41 +186,11 @@ pub mod v1_0 {
         type Object = NetworkSpeedTest;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.last_updated,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.server_address,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.download_speed,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.upload_speed,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ping_latency,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.last_updated),
+                2 => ::lwm2m_core::object::__private::get(&self.server_address),
+                3 => ::lwm2m_core::object::__private::get(&self.download_speed),
+                4 => ::lwm2m_core::object::__private::get(&self.upload_speed),
+                5 => ::lwm2m_core::object::__private::get(&self.ping_latency),
                 _ => ::core::option::Option::None,
             }
         }

@@ -249,42 +249,12 @@ pub mod v1_0 {
         type Object = NuSim;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.eid),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.iccid),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.nu_sim_capabilities,
-                        ),
-                    )
-                }
-                3 => {
-                    self.nu_sim_cert
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.nu_sim_profile,
-                        ),
-                    )
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.load_profile_result,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.eid),
+                1 => ::lwm2m_core::object::__private::get(&self.iccid),
+                2 => ::lwm2m_core::object::__private::get(&self.nu_sim_capabilities),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.nu_sim_cert),
+                4 => ::lwm2m_core::object::__private::get(&self.nu_sim_profile),
+                6 => ::lwm2m_core::object::__private::get(&self.load_profile_result),
                 _ => ::core::option::Option::None,
             }
         }
@@ -342,10 +312,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.nu_sim_cert = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.nu_sim_cert),
                 _ => false,
             }
         }

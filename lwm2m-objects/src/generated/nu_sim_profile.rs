@@ -242,45 +242,13 @@ pub mod v1_0 {
         type Object = NuSimProfile;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.enc_p),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.mac),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.e_kpub_dp),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sig_e_kpub_dp,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.kpub_dp),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sig_kpub_dp,
-                        ),
-                    )
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.kpub_cl),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.enc_p),
+                1 => ::lwm2m_core::object::__private::get(&self.mac),
+                2 => ::lwm2m_core::object::__private::get(&self.e_kpub_dp),
+                3 => ::lwm2m_core::object::__private::get(&self.sig_e_kpub_dp),
+                4 => ::lwm2m_core::object::__private::get(&self.kpub_dp),
+                5 => ::lwm2m_core::object::__private::get(&self.sig_kpub_dp),
+                6 => ::lwm2m_core::object::__private::get(&self.kpub_cl),
                 _ => ::core::option::Option::None,
             }
         }

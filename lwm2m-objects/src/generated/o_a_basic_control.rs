@@ -660,101 +660,49 @@ pub mod v1_0 {
         type Object = OABasicControl;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4001 => {
-                    self.object_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4001 => ::lwm2m_core::object::__private::get_opt(&self.object_version),
                 901 => {
-                    self.documentary_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.documentary_description,
+                    )
                 }
                 800 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.control_function_status,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.control_function_status)
                 }
-                812 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ghost_status,
-                        ),
-                    )
-                }
-                801 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.control_object_mode,
-                        ),
-                    )
-                }
+                812 => ::lwm2m_core::object::__private::get(&self.ghost_status),
+                801 => ::lwm2m_core::object::__private::get(&self.control_object_mode),
                 802 => {
-                    self.ghost_configuration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.ghost_configuration)
                 }
                 813 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.supersede_heartbeat_time,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.supersede_heartbeat_time)
                 }
                 803 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.controlled_application_group_id,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.controlled_application_group_id,
                     )
                 }
                 806 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.push_button_event_configuration,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.push_button_event_configuration,
                     )
                 }
                 807 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.presence_sensor_event_configuration,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.presence_sensor_event_configuration,
                     )
                 }
-                909 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.executing_object,
-                        ),
-                    )
-                }
+                909 => ::lwm2m_core::object::__private::get(&self.executing_object),
                 805 => {
-                    self.supersede_heartbeat
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.supersede_heartbeat)
                 }
-                905 => {
-                    self.debug_mode_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                906 => {
-                    self.inject_test_event
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                924 => {
-                    self.object_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                905 => ::lwm2m_core::object::__private::get_opt(&self.debug_mode_enabled),
+                906 => ::lwm2m_core::object::__private::get_opt(&self.inject_test_event),
+                924 => ::lwm2m_core::object::__private::get_opt(&self.object_enabled),
                 811 => {
-                    self.active_controller_list
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_controller_list,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -870,37 +818,29 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4001 => {
-                    self.object_version = ::core::option::Option::None;
-                    true
-                }
+                4001 => ::lwm2m_core::object::__private::unset(&mut self.object_version),
                 901 => {
-                    self.documentary_description = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.documentary_description,
+                    )
                 }
                 802 => {
-                    self.ghost_configuration = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.ghost_configuration)
                 }
                 805 => {
-                    self.supersede_heartbeat = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.supersede_heartbeat)
                 }
                 905 => {
-                    self.debug_mode_enabled = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.debug_mode_enabled)
                 }
                 906 => {
-                    self.inject_test_event = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.inject_test_event)
                 }
-                924 => {
-                    self.object_enabled = ::core::option::Option::None;
-                    true
-                }
+                924 => ::lwm2m_core::object::__private::unset(&mut self.object_enabled),
                 811 => {
-                    self.active_controller_list = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_controller_list,
+                    )
                 }
                 _ => false,
             }

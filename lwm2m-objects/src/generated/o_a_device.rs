@@ -471,82 +471,24 @@ pub mod v1_0 {
         type Object = OADevice;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4001 => {
-                    self.object_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4001 => ::lwm2m_core::object::__private::get_opt(&self.object_version),
                 901 => {
-                    self.documentary_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                907 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.error_status,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.documentary_description,
                     )
                 }
-                500 => {
-                    self.oem_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                501 => {
-                    self.oem_string
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                929 => {
-                    self.bms_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                503 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.cpu_temperature,
-                        ),
-                    )
-                }
-                504 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.executing_objects,
-                        ),
-                    )
-                }
-                910 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.total_energy_usage,
-                        ),
-                    )
-                }
-                911 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.actual_power_usage,
-                        ),
-                    )
-                }
-                912 => {
-                    self.accuracy_class
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                908 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.mounting_location,
-                        ),
-                    )
-                }
+                907 => ::lwm2m_core::object::__private::get(&self.error_status),
+                500 => ::lwm2m_core::object::__private::get_opt(&self.oem_id),
+                501 => ::lwm2m_core::object::__private::get_opt(&self.oem_string),
+                929 => ::lwm2m_core::object::__private::get_opt(&self.bms_id),
+                503 => ::lwm2m_core::object::__private::get(&self.cpu_temperature),
+                504 => ::lwm2m_core::object::__private::get(&self.executing_objects),
+                910 => ::lwm2m_core::object::__private::get(&self.total_energy_usage),
+                911 => ::lwm2m_core::object::__private::get(&self.actual_power_usage),
+                912 => ::lwm2m_core::object::__private::get_opt(&self.accuracy_class),
+                908 => ::lwm2m_core::object::__private::get(&self.mounting_location),
                 505 => {
-                    self.system_failure_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.system_failure_time)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -668,33 +610,18 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4001 => {
-                    self.object_version = ::core::option::Option::None;
-                    true
-                }
+                4001 => ::lwm2m_core::object::__private::unset(&mut self.object_version),
                 901 => {
-                    self.documentary_description = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.documentary_description,
+                    )
                 }
-                500 => {
-                    self.oem_id = ::core::option::Option::None;
-                    true
-                }
-                501 => {
-                    self.oem_string = ::core::option::Option::None;
-                    true
-                }
-                929 => {
-                    self.bms_id = ::core::option::Option::None;
-                    true
-                }
-                912 => {
-                    self.accuracy_class = ::core::option::Option::None;
-                    true
-                }
+                500 => ::lwm2m_core::object::__private::unset(&mut self.oem_id),
+                501 => ::lwm2m_core::object::__private::unset(&mut self.oem_string),
+                929 => ::lwm2m_core::object::__private::unset(&mut self.bms_id),
+                912 => ::lwm2m_core::object::__private::unset(&mut self.accuracy_class),
                 505 => {
-                    self.system_failure_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.system_failure_time)
                 }
                 _ => false,
             }

@@ -671,125 +671,53 @@ pub mod v1_0 {
         type Object = OALogicalColourTemperatureLightPointActuator;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4001 => {
-                    self.object_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4001 => ::lwm2m_core::object::__private::get_opt(&self.object_version),
                 901 => {
-                    self.documentary_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.documentary_description,
+                    )
                 }
                 146 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.target_colour_temperature,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.target_colour_temperature)
                 }
-                909 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.executing_object,
-                        ),
-                    )
-                }
-                921 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.priority),
-                    )
-                }
+                909 => ::lwm2m_core::object::__private::get(&self.executing_object),
+                921 => ::lwm2m_core::object::__private::get(&self.priority),
                 139 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.colour_temperature_changing_time,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.colour_temperature_changing_time,
                     )
                 }
                 140 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.colour_temperature_transition_time,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.colour_temperature_transition_time,
                     )
                 }
                 141 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.colour_temperature_step_size,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.colour_temperature_step_size,
                     )
                 }
-                903 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.application_group_id,
-                        ),
-                    )
-                }
-                904 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.status_resend_time,
-                        ),
-                    )
-                }
+                903 => ::lwm2m_core::object::__private::get(&self.application_group_id),
+                904 => ::lwm2m_core::object::__private::get(&self.status_resend_time),
                 919 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.status_report_structure_id,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.status_report_structure_id,
                     )
                 }
-                922 => {
-                    self.scene_cache
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                142 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.set_colour_temperature,
-                        ),
-                    )
-                }
+                922 => ::lwm2m_core::object::__private::get_opt(&self.scene_cache),
+                142 => ::lwm2m_core::object::__private::get(&self.set_colour_temperature),
                 143 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.relative_change_colour_temperature,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.relative_change_colour_temperature,
                     )
                 }
                 145 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.step_colour_temperature,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.step_colour_temperature)
                 }
-                902 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.recall_scene,
-                        ),
-                    )
-                }
-                905 => {
-                    self.debug_mode_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                906 => {
-                    self.inject_test_event
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                924 => {
-                    self.object_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                902 => ::lwm2m_core::object::__private::get(&self.recall_scene),
+                905 => ::lwm2m_core::object::__private::get_opt(&self.debug_mode_enabled),
+                906 => ::lwm2m_core::object::__private::get_opt(&self.inject_test_event),
+                924 => ::lwm2m_core::object::__private::get_opt(&self.object_enabled),
                 _ => ::core::option::Option::None,
             }
         }
@@ -926,30 +854,20 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4001 => {
-                    self.object_version = ::core::option::Option::None;
-                    true
-                }
+                4001 => ::lwm2m_core::object::__private::unset(&mut self.object_version),
                 901 => {
-                    self.documentary_description = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.documentary_description,
+                    )
                 }
-                922 => {
-                    self.scene_cache = ::core::option::Option::None;
-                    true
-                }
+                922 => ::lwm2m_core::object::__private::unset(&mut self.scene_cache),
                 905 => {
-                    self.debug_mode_enabled = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.debug_mode_enabled)
                 }
                 906 => {
-                    self.inject_test_event = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.inject_test_event)
                 }
-                924 => {
-                    self.object_enabled = ::core::option::Option::None;
-                    true
-                }
+                924 => ::lwm2m_core::object::__private::unset(&mut self.object_enabled),
                 _ => false,
             }
         }

@@ -498,88 +498,30 @@ pub mod v1_0 {
         type Object = OALogicalIlluminanceSensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4001 => {
-                    self.object_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4001 => ::lwm2m_core::object::__private::get_opt(&self.object_version),
                 901 => {
-                    self.documentary_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                404 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sensor_value,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.documentary_description,
                     )
                 }
-                909 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.executing_object,
-                        ),
-                    )
-                }
-                400 => {
-                    self.less_than
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                401 => {
-                    self.greater_than
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                402 => {
-                    self.step
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                404 => ::lwm2m_core::object::__private::get(&self.sensor_value),
+                909 => ::lwm2m_core::object::__private::get(&self.executing_object),
+                400 => ::lwm2m_core::object::__private::get_opt(&self.less_than),
+                401 => ::lwm2m_core::object::__private::get_opt(&self.greater_than),
+                402 => ::lwm2m_core::object::__private::get_opt(&self.step),
                 403 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.minimum_update_interval,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.minimum_update_interval)
                 }
-                903 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.application_group_id,
-                        ),
-                    )
-                }
-                904 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.status_resend_time,
-                        ),
-                    )
-                }
+                903 => ::lwm2m_core::object::__private::get(&self.application_group_id),
+                904 => ::lwm2m_core::object::__private::get(&self.status_resend_time),
                 919 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.status_report_structure_id,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.status_report_structure_id,
                     )
                 }
-                905 => {
-                    self.debug_mode_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                906 => {
-                    self.inject_test_event
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                924 => {
-                    self.object_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                905 => ::lwm2m_core::object::__private::get_opt(&self.debug_mode_enabled),
+                906 => ::lwm2m_core::object::__private::get_opt(&self.inject_test_event),
+                924 => ::lwm2m_core::object::__private::get_opt(&self.object_enabled),
                 _ => ::core::option::Option::None,
             }
         }
@@ -684,38 +626,22 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4001 => {
-                    self.object_version = ::core::option::Option::None;
-                    true
-                }
+                4001 => ::lwm2m_core::object::__private::unset(&mut self.object_version),
                 901 => {
-                    self.documentary_description = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.documentary_description,
+                    )
                 }
-                400 => {
-                    self.less_than = ::core::option::Option::None;
-                    true
-                }
-                401 => {
-                    self.greater_than = ::core::option::Option::None;
-                    true
-                }
-                402 => {
-                    self.step = ::core::option::Option::None;
-                    true
-                }
+                400 => ::lwm2m_core::object::__private::unset(&mut self.less_than),
+                401 => ::lwm2m_core::object::__private::unset(&mut self.greater_than),
+                402 => ::lwm2m_core::object::__private::unset(&mut self.step),
                 905 => {
-                    self.debug_mode_enabled = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.debug_mode_enabled)
                 }
                 906 => {
-                    self.inject_test_event = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.inject_test_event)
                 }
-                924 => {
-                    self.object_enabled = ::core::option::Option::None;
-                    true
-                }
+                924 => ::lwm2m_core::object::__private::unset(&mut self.object_enabled),
                 _ => false,
             }
         }

@@ -704,124 +704,34 @@ pub mod v1_0 {
         type Object = OALogicalLightPointActuator;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4001 => {
-                    self.object_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4001 => ::lwm2m_core::object::__private::get_opt(&self.object_version),
                 901 => {
-                    self.documentary_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                100 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.target_on_off,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.documentary_description,
                     )
                 }
-                101 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.target_intensity,
-                        ),
-                    )
-                }
-                909 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.executing_object,
-                        ),
-                    )
-                }
-                921 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.priority),
-                    )
-                }
-                106 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.dimming_time,
-                        ),
-                    )
-                }
-                108 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.transition_time,
-                        ),
-                    )
-                }
-                109 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.step_size),
-                    )
-                }
-                903 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.application_group_id,
-                        ),
-                    )
-                }
-                904 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.status_resend_time,
-                        ),
-                    )
-                }
+                100 => ::lwm2m_core::object::__private::get(&self.target_on_off),
+                101 => ::lwm2m_core::object::__private::get(&self.target_intensity),
+                909 => ::lwm2m_core::object::__private::get(&self.executing_object),
+                921 => ::lwm2m_core::object::__private::get(&self.priority),
+                106 => ::lwm2m_core::object::__private::get(&self.dimming_time),
+                108 => ::lwm2m_core::object::__private::get(&self.transition_time),
+                109 => ::lwm2m_core::object::__private::get(&self.step_size),
+                903 => ::lwm2m_core::object::__private::get(&self.application_group_id),
+                904 => ::lwm2m_core::object::__private::get(&self.status_resend_time),
                 919 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.status_report_structure_id,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.status_report_structure_id,
                     )
                 }
-                922 => {
-                    self.scene_cache
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                117 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.switch),
-                    )
-                }
-                118 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.dim),
-                    )
-                }
-                120 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.step),
-                    )
-                }
-                902 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.recall_scene,
-                        ),
-                    )
-                }
-                905 => {
-                    self.debug_mode_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                906 => {
-                    self.inject_test_event
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                924 => {
-                    self.object_enabled_924
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                922 => ::lwm2m_core::object::__private::get_opt(&self.scene_cache),
+                117 => ::lwm2m_core::object::__private::get(&self.switch),
+                118 => ::lwm2m_core::object::__private::get(&self.dim),
+                120 => ::lwm2m_core::object::__private::get(&self.step),
+                902 => ::lwm2m_core::object::__private::get(&self.recall_scene),
+                905 => ::lwm2m_core::object::__private::get_opt(&self.debug_mode_enabled),
+                906 => ::lwm2m_core::object::__private::get_opt(&self.inject_test_event),
+                924 => ::lwm2m_core::object::__private::get_opt(&self.object_enabled_924),
                 _ => ::core::option::Option::None,
             }
         }
@@ -977,29 +887,21 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4001 => {
-                    self.object_version = ::core::option::Option::None;
-                    true
-                }
+                4001 => ::lwm2m_core::object::__private::unset(&mut self.object_version),
                 901 => {
-                    self.documentary_description = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.documentary_description,
+                    )
                 }
-                922 => {
-                    self.scene_cache = ::core::option::Option::None;
-                    true
-                }
+                922 => ::lwm2m_core::object::__private::unset(&mut self.scene_cache),
                 905 => {
-                    self.debug_mode_enabled = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.debug_mode_enabled)
                 }
                 906 => {
-                    self.inject_test_event = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.inject_test_event)
                 }
                 924 => {
-                    self.object_enabled_924 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.object_enabled_924)
                 }
                 _ => false,
             }

@@ -526,78 +526,28 @@ pub mod v1_0 {
         type Object = OALogicalPushButtonSensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4001 => {
-                    self.object_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4001 => ::lwm2m_core::object::__private::get_opt(&self.object_version),
                 901 => {
-                    self.documentary_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.documentary_description,
+                    )
                 }
                 202 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.push_button_event_value,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.push_button_event_value)
                 }
-                909 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.executing_object,
-                        ),
-                    )
-                }
-                203 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.single_click_time,
-                        ),
-                    )
-                }
-                204 => {
-                    self.hold_repeat_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                903 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.application_group_id,
-                        ),
-                    )
-                }
-                904 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.status_resend_time,
-                        ),
-                    )
-                }
+                909 => ::lwm2m_core::object::__private::get(&self.executing_object),
+                203 => ::lwm2m_core::object::__private::get(&self.single_click_time),
+                204 => ::lwm2m_core::object::__private::get_opt(&self.hold_repeat_time),
+                903 => ::lwm2m_core::object::__private::get(&self.application_group_id),
+                904 => ::lwm2m_core::object::__private::get(&self.status_resend_time),
                 919 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.status_report_structure_id,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.status_report_structure_id,
                     )
                 }
-                905 => {
-                    self.debug_mode_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                906 => {
-                    self.inject_test_event
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                924 => {
-                    self.object_enabled_924
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                905 => ::lwm2m_core::object::__private::get_opt(&self.debug_mode_enabled),
+                906 => ::lwm2m_core::object::__private::get_opt(&self.inject_test_event),
+                924 => ::lwm2m_core::object::__private::get_opt(&self.object_enabled_924),
                 _ => ::core::option::Option::None,
             }
         }
@@ -713,29 +663,21 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4001 => {
-                    self.object_version = ::core::option::Option::None;
-                    true
-                }
+                4001 => ::lwm2m_core::object::__private::unset(&mut self.object_version),
                 901 => {
-                    self.documentary_description = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.documentary_description,
+                    )
                 }
-                204 => {
-                    self.hold_repeat_time = ::core::option::Option::None;
-                    true
-                }
+                204 => ::lwm2m_core::object::__private::unset(&mut self.hold_repeat_time),
                 905 => {
-                    self.debug_mode_enabled = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.debug_mode_enabled)
                 }
                 906 => {
-                    self.inject_test_event = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.inject_test_event)
                 }
                 924 => {
-                    self.object_enabled_924 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.object_enabled_924)
                 }
                 _ => false,
             }

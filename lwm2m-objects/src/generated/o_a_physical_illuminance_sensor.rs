@@ -239,40 +239,16 @@ pub mod v1_0 {
         type Object = OAPhysicalIlluminanceSensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4001 => {
-                    self.object_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4001 => ::lwm2m_core::object::__private::get_opt(&self.object_version),
                 901 => {
-                    self.documentary_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                407 => {
-                    self.min_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                408 => {
-                    self.max_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                907 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.error_status,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.documentary_description,
                     )
                 }
-                908 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.mounting_location,
-                        ),
-                    )
-                }
+                407 => ::lwm2m_core::object::__private::get_opt(&self.min_range_value),
+                408 => ::lwm2m_core::object::__private::get_opt(&self.max_range_value),
+                907 => ::lwm2m_core::object::__private::get(&self.error_status),
+                908 => ::lwm2m_core::object::__private::get(&self.mounting_location),
                 _ => ::core::option::Option::None,
             }
         }
@@ -337,22 +313,14 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4001 => {
-                    self.object_version = ::core::option::Option::None;
-                    true
-                }
+                4001 => ::lwm2m_core::object::__private::unset(&mut self.object_version),
                 901 => {
-                    self.documentary_description = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.documentary_description,
+                    )
                 }
-                407 => {
-                    self.min_range_value = ::core::option::Option::None;
-                    true
-                }
-                408 => {
-                    self.max_range_value = ::core::option::Option::None;
-                    true
-                }
+                407 => ::lwm2m_core::object::__private::unset(&mut self.min_range_value),
+                408 => ::lwm2m_core::object::__private::unset(&mut self.max_range_value),
                 _ => false,
             }
         }

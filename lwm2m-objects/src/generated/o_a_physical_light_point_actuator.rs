@@ -735,120 +735,40 @@ pub mod v1_0 {
         type Object = OAPhysicalLightPointActuator;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4001 => {
-                    self.object_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4001 => ::lwm2m_core::object::__private::get_opt(&self.object_version),
                 901 => {
-                    self.documentary_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                907 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.error_status,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.documentary_description,
                     )
                 }
-                908 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.mounting_location,
-                        ),
-                    )
-                }
-                5850 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.on_off),
-                    )
-                }
-                100 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.current_intensity,
-                        ),
-                    )
-                }
+                907 => ::lwm2m_core::object::__private::get(&self.error_status),
+                908 => ::lwm2m_core::object::__private::get(&self.mounting_location),
+                5850 => ::lwm2m_core::object::__private::get(&self.on_off),
+                100 => ::lwm2m_core::object::__private::get(&self.current_intensity),
                 102 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.remaining_transition_time,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.remaining_transition_time)
                 }
-                910 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.total_energy_usage,
-                        ),
-                    )
-                }
-                911 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.actual_power_usage,
-                        ),
-                    )
-                }
-                912 => {
-                    self.accuracy_class
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                930 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.operating_hours,
-                        ),
-                    )
-                }
+                910 => ::lwm2m_core::object::__private::get(&self.total_energy_usage),
+                911 => ::lwm2m_core::object::__private::get(&self.actual_power_usage),
+                912 => ::lwm2m_core::object::__private::get_opt(&self.accuracy_class),
+                930 => ::lwm2m_core::object::__private::get(&self.operating_hours),
                 931 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.adjusted_operating_hours,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.adjusted_operating_hours)
                 }
                 103 => {
-                    self.physical_minimum_intensity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                104 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.minimum_intensity,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.physical_minimum_intensity,
                     )
                 }
-                105 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.maximum_intensity,
-                        ),
-                    )
-                }
-                110 => {
-                    self.power_on_behaviour
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                111 => {
-                    self.power_on_intensity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                114 => {
-                    self.stored_intensity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                104 => ::lwm2m_core::object::__private::get(&self.minimum_intensity),
+                105 => ::lwm2m_core::object::__private::get(&self.maximum_intensity),
+                110 => ::lwm2m_core::object::__private::get_opt(&self.power_on_behaviour),
+                111 => ::lwm2m_core::object::__private::get_opt(&self.power_on_intensity),
+                114 => ::lwm2m_core::object::__private::get_opt(&self.stored_intensity),
                 115 => {
-                    self.system_failure_intensity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.system_failure_intensity,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1035,37 +955,29 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4001 => {
-                    self.object_version = ::core::option::Option::None;
-                    true
-                }
+                4001 => ::lwm2m_core::object::__private::unset(&mut self.object_version),
                 901 => {
-                    self.documentary_description = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.documentary_description,
+                    )
                 }
-                912 => {
-                    self.accuracy_class = ::core::option::Option::None;
-                    true
-                }
+                912 => ::lwm2m_core::object::__private::unset(&mut self.accuracy_class),
                 103 => {
-                    self.physical_minimum_intensity = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.physical_minimum_intensity,
+                    )
                 }
                 110 => {
-                    self.power_on_behaviour = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.power_on_behaviour)
                 }
                 111 => {
-                    self.power_on_intensity = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.power_on_intensity)
                 }
-                114 => {
-                    self.stored_intensity = ::core::option::Option::None;
-                    true
-                }
+                114 => ::lwm2m_core::object::__private::unset(&mut self.stored_intensity),
                 115 => {
-                    self.system_failure_intensity = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.system_failure_intensity,
+                    )
                 }
                 _ => false,
             }

@@ -179,30 +179,14 @@ pub mod v1_0 {
         type Object = OAPhysicalPresenceSensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4001 => {
-                    self.object_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4001 => ::lwm2m_core::object::__private::get_opt(&self.object_version),
                 901 => {
-                    self.documentary_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                907 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.error_status,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.documentary_description,
                     )
                 }
-                908 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.mounting_location,
-                        ),
-                    )
-                }
+                907 => ::lwm2m_core::object::__private::get(&self.error_status),
+                908 => ::lwm2m_core::object::__private::get(&self.mounting_location),
                 _ => ::core::option::Option::None,
             }
         }
@@ -257,13 +241,11 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4001 => {
-                    self.object_version = ::core::option::Option::None;
-                    true
-                }
+                4001 => ::lwm2m_core::object::__private::unset(&mut self.object_version),
                 901 => {
-                    self.documentary_description = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.documentary_description,
+                    )
                 }
                 _ => false,
             }

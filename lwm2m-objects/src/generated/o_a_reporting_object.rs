@@ -288,51 +288,25 @@ pub mod v1_0 {
         type Object = OAReportingObject;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4001 => {
-                    self.object_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4001 => ::lwm2m_core::object::__private::get_opt(&self.object_version),
                 901 => {
-                    self.documentary_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.documentary_description,
+                    )
                 }
                 932 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.reporting_object_instances,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.reporting_object_instances,
                     )
                 }
-                933 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.target_resource,
-                        ),
-                    )
-                }
-                904 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.status_resend_time,
-                        ),
-                    )
-                }
+                933 => ::lwm2m_core::object::__private::get(&self.target_resource),
+                904 => ::lwm2m_core::object::__private::get(&self.status_resend_time),
                 919 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.status_report_structure_id,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.status_report_structure_id,
                     )
                 }
-                903 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.application_group_id,
-                        ),
-                    )
-                }
+                903 => ::lwm2m_core::object::__private::get(&self.application_group_id),
                 _ => ::core::option::Option::None,
             }
         }
@@ -409,13 +383,11 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4001 => {
-                    self.object_version = ::core::option::Option::None;
-                    true
-                }
+                4001 => ::lwm2m_core::object::__private::unset(&mut self.object_version),
                 901 => {
-                    self.documentary_description = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.documentary_description,
+                    )
                 }
                 _ => false,
             }

@@ -261,49 +261,17 @@ pub mod v1_0 {
         type Object = OAScene;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                4001 => {
-                    self.object_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                4001 => ::lwm2m_core::object::__private::get_opt(&self.object_version),
                 901 => {
-                    self.documentary_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                650 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.scene_id),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.documentary_description,
                     )
                 }
-                651 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.application_group_id,
-                        ),
-                    )
-                }
-                655 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.changeable_by_user_api,
-                        ),
-                    )
-                }
-                652 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.transition_time,
-                        ),
-                    )
-                }
-                653 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.scene_configuration,
-                        ),
-                    )
-                }
+                650 => ::lwm2m_core::object::__private::get(&self.scene_id),
+                651 => ::lwm2m_core::object::__private::get(&self.application_group_id),
+                655 => ::lwm2m_core::object::__private::get(&self.changeable_by_user_api),
+                652 => ::lwm2m_core::object::__private::get(&self.transition_time),
+                653 => ::lwm2m_core::object::__private::get(&self.scene_configuration),
                 _ => ::core::option::Option::None,
             }
         }
@@ -373,13 +341,11 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4001 => {
-                    self.object_version = ::core::option::Option::None;
-                    true
-                }
+                4001 => ::lwm2m_core::object::__private::unset(&mut self.object_version),
                 901 => {
-                    self.documentary_description = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.documentary_description,
+                    )
                 }
                 _ => false,
             }

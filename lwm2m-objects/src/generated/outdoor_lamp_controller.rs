@@ -1499,222 +1499,130 @@ pub mod v1_0 {
         type Object = OutdoorLampController;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.command),
-                    )
-                }
-                2 => {
-                    self.command_in_action
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.dimming_level,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.command),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.command_in_action),
+                3 => ::lwm2m_core::object::__private::get(&self.dimming_level),
                 4 => {
-                    self.default_dimming_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.default_dimming_level)
                 }
-                5 => {
-                    self.lamp_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.lamp_failure_reason
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.control_gear_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.lamp_failure),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.lamp_failure_reason),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.control_gear_failure),
                 8 => {
-                    self.control_gear_failure_reason
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_failure_reason,
+                    )
                 }
-                9 => {
-                    self.relay_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.day_burner
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.cycling_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                9 => ::lwm2m_core::object::__private::get_opt(&self.relay_failure),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.day_burner),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.cycling_failure),
                 12 => {
-                    self.control_gear_communication_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_communication_failure,
+                    )
                 }
-                13 => {
-                    self.scheduler_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.invalid_scheduler
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                13 => ::lwm2m_core::object::__private::get_opt(&self.scheduler_id),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.invalid_scheduler),
                 15 => {
-                    self.lamp_operating_hours
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.lamp_operating_hours)
                 }
-                17 => {
-                    self.lamp_on_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.lamp_switch_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                17 => ::lwm2m_core::object::__private::get_opt(&self.lamp_on_timestamp),
+                18 => ::lwm2m_core::object::__private::get_opt(&self.lamp_switch_counter),
                 20 => {
-                    self.control_gear_start_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_start_counter,
+                    )
                 }
                 21 => {
-                    self.control_gear_temperature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_temperature,
+                    )
                 }
                 22 => {
-                    self.control_gear_thermal_derating
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_thermal_derating,
+                    )
                 }
                 23 => {
-                    self.control_gear_thermal_derating_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_thermal_derating_counter,
+                    )
                 }
                 25 => {
-                    self.control_gear_thermal_shutdown
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_thermal_shutdown,
+                    )
                 }
                 26 => {
-                    self.control_gear_thermal_shutdown_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_thermal_shutdown_counter,
+                    )
                 }
-                28 => {
-                    self.output_port
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                29 => {
-                    self.standby_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                28 => ::lwm2m_core::object::__private::get_opt(&self.output_port),
+                29 => ::lwm2m_core::object::__private::get_opt(&self.standby_mode),
                 30 => {
-                    self.constant_light_output
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.constant_light_output)
                 }
                 31 => {
-                    self.cleaning_factor_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cleaning_factor_enabled,
+                    )
                 }
-                32 => {
-                    self.cleaning_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                32 => ::lwm2m_core::object::__private::get_opt(&self.cleaning_period),
                 33 => {
-                    self.initial_lamp_cleaning_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.initial_lamp_cleaning_factor,
+                    )
                 }
-                34 => {
-                    self.lamp_cleaning_date
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                35 => {
-                    self.control_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                34 => ::lwm2m_core::object::__private::get_opt(&self.lamp_cleaning_date),
+                35 => ::lwm2m_core::object::__private::get_opt(&self.control_type),
                 36 => {
-                    self.nominal_lamp_wattage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.nominal_lamp_wattage)
                 }
                 37 => {
-                    self.minimum_dimming_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.minimum_dimming_level)
                 }
                 38 => {
-                    self.minimum_lamp_wattage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.minimum_lamp_wattage)
                 }
                 39 => {
-                    self.light_color_temperature_command
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.light_color_temperature_command,
+                    )
                 }
                 40 => {
-                    self.actual_light_color_temperature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.actual_light_color_temperature,
+                    )
                 }
                 41 => {
-                    self.virtual_power_output
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.virtual_power_output)
                 }
                 42 => {
-                    self.voltage_at_max_dim_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.voltage_at_max_dim_level,
+                    )
                 }
                 43 => {
-                    self.voltage_at_min_dim_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.voltage_at_min_dim_level,
+                    )
                 }
                 44 => {
-                    self.light_source_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.light_source_voltage)
                 }
                 45 => {
-                    self.light_source_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.light_source_current)
                 }
                 46 => {
-                    self.light_source_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.light_source_active_power,
+                    )
                 }
                 47 => {
-                    self.light_source_active_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.light_source_active_energy,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -2000,169 +1908,156 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.command_in_action = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.command_in_action),
                 4 => {
-                    self.default_dimming_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.default_dimming_level,
+                    )
                 }
-                5 => {
-                    self.lamp_failure = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.lamp_failure),
                 6 => {
-                    self.lamp_failure_reason = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.lamp_failure_reason)
                 }
                 7 => {
-                    self.control_gear_failure = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_failure,
+                    )
                 }
                 8 => {
-                    self.control_gear_failure_reason = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_failure_reason,
+                    )
                 }
-                9 => {
-                    self.relay_failure = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.day_burner = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.cycling_failure = ::core::option::Option::None;
-                    true
-                }
+                9 => ::lwm2m_core::object::__private::unset(&mut self.relay_failure),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.day_burner),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.cycling_failure),
                 12 => {
-                    self.control_gear_communication_failure = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_communication_failure,
+                    )
                 }
-                13 => {
-                    self.scheduler_id = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.invalid_scheduler = ::core::option::Option::None;
-                    true
-                }
+                13 => ::lwm2m_core::object::__private::unset(&mut self.scheduler_id),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.invalid_scheduler),
                 15 => {
-                    self.lamp_operating_hours = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.lamp_operating_hours,
+                    )
                 }
-                17 => {
-                    self.lamp_on_timestamp = ::core::option::Option::None;
-                    true
-                }
+                17 => ::lwm2m_core::object::__private::unset(&mut self.lamp_on_timestamp),
                 18 => {
-                    self.lamp_switch_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.lamp_switch_counter)
                 }
                 20 => {
-                    self.control_gear_start_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_start_counter,
+                    )
                 }
                 21 => {
-                    self.control_gear_temperature = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_temperature,
+                    )
                 }
                 22 => {
-                    self.control_gear_thermal_derating = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_thermal_derating,
+                    )
                 }
                 23 => {
-                    self.control_gear_thermal_derating_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_thermal_derating_counter,
+                    )
                 }
                 25 => {
-                    self.control_gear_thermal_shutdown = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_thermal_shutdown,
+                    )
                 }
                 26 => {
-                    self.control_gear_thermal_shutdown_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_thermal_shutdown_counter,
+                    )
                 }
-                28 => {
-                    self.output_port = ::core::option::Option::None;
-                    true
-                }
-                29 => {
-                    self.standby_mode = ::core::option::Option::None;
-                    true
-                }
+                28 => ::lwm2m_core::object::__private::unset(&mut self.output_port),
+                29 => ::lwm2m_core::object::__private::unset(&mut self.standby_mode),
                 30 => {
-                    self.constant_light_output = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.constant_light_output,
+                    )
                 }
                 31 => {
-                    self.cleaning_factor_enabled = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cleaning_factor_enabled,
+                    )
                 }
-                32 => {
-                    self.cleaning_period = ::core::option::Option::None;
-                    true
-                }
+                32 => ::lwm2m_core::object::__private::unset(&mut self.cleaning_period),
                 33 => {
-                    self.initial_lamp_cleaning_factor = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.initial_lamp_cleaning_factor,
+                    )
                 }
                 34 => {
-                    self.lamp_cleaning_date = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.lamp_cleaning_date)
                 }
-                35 => {
-                    self.control_type = ::core::option::Option::None;
-                    true
-                }
+                35 => ::lwm2m_core::object::__private::unset(&mut self.control_type),
                 36 => {
-                    self.nominal_lamp_wattage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.nominal_lamp_wattage,
+                    )
                 }
                 37 => {
-                    self.minimum_dimming_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_dimming_level,
+                    )
                 }
                 38 => {
-                    self.minimum_lamp_wattage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_lamp_wattage,
+                    )
                 }
                 39 => {
-                    self.light_color_temperature_command = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.light_color_temperature_command,
+                    )
                 }
                 40 => {
-                    self.actual_light_color_temperature = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.actual_light_color_temperature,
+                    )
                 }
                 41 => {
-                    self.virtual_power_output = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.virtual_power_output,
+                    )
                 }
                 42 => {
-                    self.voltage_at_max_dim_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.voltage_at_max_dim_level,
+                    )
                 }
                 43 => {
-                    self.voltage_at_min_dim_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.voltage_at_min_dim_level,
+                    )
                 }
                 44 => {
-                    self.light_source_voltage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.light_source_voltage,
+                    )
                 }
                 45 => {
-                    self.light_source_current = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.light_source_current,
+                    )
                 }
                 46 => {
-                    self.light_source_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.light_source_active_power,
+                    )
                 }
                 47 => {
-                    self.light_source_active_energy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.light_source_active_energy,
+                    )
                 }
                 _ => false,
             }
@@ -4410,317 +4305,193 @@ pub mod v2_0 {
         type Object = OutdoorLampController;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.command),
-                    )
-                }
-                2 => {
-                    self.command_in_action
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.dimming_level,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.command),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.command_in_action),
+                3 => ::lwm2m_core::object::__private::get(&self.dimming_level),
                 4 => {
-                    self.default_dimming_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.default_dimming_level)
                 }
-                5 => {
-                    self.lamp_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.lamp_failure_reason
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.control_gear_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.lamp_failure),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.lamp_failure_reason),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.control_gear_failure),
                 8 => {
-                    self.control_gear_failure_reason
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_failure_reason,
+                    )
                 }
-                9 => {
-                    self.relay_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.day_burner
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.cycling_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                9 => ::lwm2m_core::object::__private::get_opt(&self.relay_failure),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.day_burner),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.cycling_failure),
                 12 => {
-                    self.control_gear_communication_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_communication_failure,
+                    )
                 }
-                13 => {
-                    self.scheduler_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.invalid_scheduler
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                13 => ::lwm2m_core::object::__private::get_opt(&self.scheduler_id),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.invalid_scheduler),
                 15 => {
-                    self.lamp_operating_hours
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.lamp_operating_hours)
                 }
-                17 => {
-                    self.lamp_on_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.lamp_switch_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                17 => ::lwm2m_core::object::__private::get_opt(&self.lamp_on_timestamp),
+                18 => ::lwm2m_core::object::__private::get_opt(&self.lamp_switch_counter),
                 20 => {
-                    self.control_gear_start_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_start_counter,
+                    )
                 }
                 21 => {
-                    self.control_gear_temperature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_temperature,
+                    )
                 }
                 22 => {
-                    self.control_gear_thermal_derating
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_thermal_derating,
+                    )
                 }
                 23 => {
-                    self.control_gear_thermal_derating_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_thermal_derating_counter,
+                    )
                 }
                 25 => {
-                    self.control_gear_thermal_shutdown
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_thermal_shutdown,
+                    )
                 }
                 26 => {
-                    self.control_gear_thermal_shutdown_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.control_gear_thermal_shutdown_counter,
+                    )
                 }
-                28 => {
-                    self.output_port
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                29 => {
-                    self.standby_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                28 => ::lwm2m_core::object::__private::get_opt(&self.output_port),
+                29 => ::lwm2m_core::object::__private::get_opt(&self.standby_mode),
                 30 => {
-                    self.constant_light_output
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.constant_light_output)
                 }
                 31 => {
-                    self.cleaning_factor_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cleaning_factor_enabled,
+                    )
                 }
-                32 => {
-                    self.cleaning_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                32 => ::lwm2m_core::object::__private::get_opt(&self.cleaning_period),
                 33 => {
-                    self.initial_lamp_cleaning_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.initial_lamp_cleaning_factor,
+                    )
                 }
-                34 => {
-                    self.lamp_cleaning_date
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                35 => {
-                    self.control_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                34 => ::lwm2m_core::object::__private::get_opt(&self.lamp_cleaning_date),
+                35 => ::lwm2m_core::object::__private::get_opt(&self.control_type),
                 36 => {
-                    self.nominal_lamp_wattage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.nominal_lamp_wattage)
                 }
                 37 => {
-                    self.minimum_dimming_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.minimum_dimming_level)
                 }
                 38 => {
-                    self.minimum_lamp_wattage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.minimum_lamp_wattage)
                 }
                 39 => {
-                    self.light_color_temperature_command
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.light_color_temperature_command,
+                    )
                 }
                 40 => {
-                    self.actual_light_color_temperature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.actual_light_color_temperature,
+                    )
                 }
                 41 => {
-                    self.virtual_power_output
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.virtual_power_output)
                 }
                 42 => {
-                    self.voltage_at_max_dim_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.voltage_at_max_dim_level,
+                    )
                 }
                 43 => {
-                    self.voltage_at_min_dim_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.voltage_at_min_dim_level,
+                    )
                 }
                 44 => {
-                    self.light_source_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.light_source_voltage)
                 }
                 45 => {
-                    self.light_source_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.light_source_current)
                 }
                 46 => {
-                    self.light_source_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.light_source_active_power,
+                    )
                 }
                 47 => {
-                    self.light_source_active_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.light_source_active_energy,
+                    )
                 }
                 48 => {
-                    self.maximum_light_source_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.maximum_light_source_current,
+                    )
                 }
-                49 => {
-                    self.default_fade_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                49 => ::lwm2m_core::object::__private::get_opt(&self.default_fade_time),
                 50 => {
-                    self.manual_override_start_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.manual_override_start_time,
+                    )
                 }
                 51 => {
-                    self.manual_override_end_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.manual_override_end_time,
+                    )
                 }
                 52 => {
-                    self.manual_override_fade
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.manual_override_fade)
                 }
                 53 => {
-                    self.manual_override_default_duration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.manual_override_default_duration,
+                    )
                 }
                 54 => {
-                    self.manual_override_active
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.manual_override_active,
+                    )
                 }
                 55 => {
-                    self.default_light_color_temperature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.default_light_color_temperature,
+                    )
                 }
                 56 => {
-                    self.driver_operating_hours
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.driver_operating_hours,
+                    )
                 }
-                58 => {
-                    self.manufacturer_gtin
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                58 => ::lwm2m_core::object::__private::get_opt(&self.manufacturer_gtin),
                 59 => {
-                    self.manufacturer_serial_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.manufacturer_serial_number,
+                    )
                 }
-                60 => {
-                    self.firmware_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                61 => {
-                    self.dali_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                62 => {
-                    self.unit_temperature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                63 => {
-                    self.device_capabilities
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                60 => ::lwm2m_core::object::__private::get_opt(&self.firmware_version),
+                61 => ::lwm2m_core::object::__private::get_opt(&self.dali_version),
+                62 => ::lwm2m_core::object::__private::get_opt(&self.unit_temperature),
+                63 => ::lwm2m_core::object::__private::get_opt(&self.device_capabilities),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -5115,245 +4886,225 @@ pub mod v2_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.command_in_action = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.command_in_action),
                 4 => {
-                    self.default_dimming_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.default_dimming_level,
+                    )
                 }
-                5 => {
-                    self.lamp_failure = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.lamp_failure),
                 6 => {
-                    self.lamp_failure_reason = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.lamp_failure_reason)
                 }
                 7 => {
-                    self.control_gear_failure = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_failure,
+                    )
                 }
                 8 => {
-                    self.control_gear_failure_reason = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_failure_reason,
+                    )
                 }
-                9 => {
-                    self.relay_failure = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.day_burner = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.cycling_failure = ::core::option::Option::None;
-                    true
-                }
+                9 => ::lwm2m_core::object::__private::unset(&mut self.relay_failure),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.day_burner),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.cycling_failure),
                 12 => {
-                    self.control_gear_communication_failure = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_communication_failure,
+                    )
                 }
-                13 => {
-                    self.scheduler_id = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.invalid_scheduler = ::core::option::Option::None;
-                    true
-                }
+                13 => ::lwm2m_core::object::__private::unset(&mut self.scheduler_id),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.invalid_scheduler),
                 15 => {
-                    self.lamp_operating_hours = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.lamp_operating_hours,
+                    )
                 }
-                17 => {
-                    self.lamp_on_timestamp = ::core::option::Option::None;
-                    true
-                }
+                17 => ::lwm2m_core::object::__private::unset(&mut self.lamp_on_timestamp),
                 18 => {
-                    self.lamp_switch_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.lamp_switch_counter)
                 }
                 20 => {
-                    self.control_gear_start_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_start_counter,
+                    )
                 }
                 21 => {
-                    self.control_gear_temperature = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_temperature,
+                    )
                 }
                 22 => {
-                    self.control_gear_thermal_derating = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_thermal_derating,
+                    )
                 }
                 23 => {
-                    self.control_gear_thermal_derating_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_thermal_derating_counter,
+                    )
                 }
                 25 => {
-                    self.control_gear_thermal_shutdown = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_thermal_shutdown,
+                    )
                 }
                 26 => {
-                    self.control_gear_thermal_shutdown_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.control_gear_thermal_shutdown_counter,
+                    )
                 }
-                28 => {
-                    self.output_port = ::core::option::Option::None;
-                    true
-                }
-                29 => {
-                    self.standby_mode = ::core::option::Option::None;
-                    true
-                }
+                28 => ::lwm2m_core::object::__private::unset(&mut self.output_port),
+                29 => ::lwm2m_core::object::__private::unset(&mut self.standby_mode),
                 30 => {
-                    self.constant_light_output = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.constant_light_output,
+                    )
                 }
                 31 => {
-                    self.cleaning_factor_enabled = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cleaning_factor_enabled,
+                    )
                 }
-                32 => {
-                    self.cleaning_period = ::core::option::Option::None;
-                    true
-                }
+                32 => ::lwm2m_core::object::__private::unset(&mut self.cleaning_period),
                 33 => {
-                    self.initial_lamp_cleaning_factor = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.initial_lamp_cleaning_factor,
+                    )
                 }
                 34 => {
-                    self.lamp_cleaning_date = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.lamp_cleaning_date)
                 }
-                35 => {
-                    self.control_type = ::core::option::Option::None;
-                    true
-                }
+                35 => ::lwm2m_core::object::__private::unset(&mut self.control_type),
                 36 => {
-                    self.nominal_lamp_wattage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.nominal_lamp_wattage,
+                    )
                 }
                 37 => {
-                    self.minimum_dimming_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_dimming_level,
+                    )
                 }
                 38 => {
-                    self.minimum_lamp_wattage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_lamp_wattage,
+                    )
                 }
                 39 => {
-                    self.light_color_temperature_command = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.light_color_temperature_command,
+                    )
                 }
                 40 => {
-                    self.actual_light_color_temperature = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.actual_light_color_temperature,
+                    )
                 }
                 41 => {
-                    self.virtual_power_output = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.virtual_power_output,
+                    )
                 }
                 42 => {
-                    self.voltage_at_max_dim_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.voltage_at_max_dim_level,
+                    )
                 }
                 43 => {
-                    self.voltage_at_min_dim_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.voltage_at_min_dim_level,
+                    )
                 }
                 44 => {
-                    self.light_source_voltage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.light_source_voltage,
+                    )
                 }
                 45 => {
-                    self.light_source_current = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.light_source_current,
+                    )
                 }
                 46 => {
-                    self.light_source_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.light_source_active_power,
+                    )
                 }
                 47 => {
-                    self.light_source_active_energy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.light_source_active_energy,
+                    )
                 }
                 48 => {
-                    self.maximum_light_source_current = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_light_source_current,
+                    )
                 }
-                49 => {
-                    self.default_fade_time = ::core::option::Option::None;
-                    true
-                }
+                49 => ::lwm2m_core::object::__private::unset(&mut self.default_fade_time),
                 50 => {
-                    self.manual_override_start_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.manual_override_start_time,
+                    )
                 }
                 51 => {
-                    self.manual_override_end_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.manual_override_end_time,
+                    )
                 }
                 52 => {
-                    self.manual_override_fade = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.manual_override_fade,
+                    )
                 }
                 53 => {
-                    self.manual_override_default_duration = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.manual_override_default_duration,
+                    )
                 }
                 54 => {
-                    self.manual_override_active = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.manual_override_active,
+                    )
                 }
                 55 => {
-                    self.default_light_color_temperature = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.default_light_color_temperature,
+                    )
                 }
                 56 => {
-                    self.driver_operating_hours = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.driver_operating_hours,
+                    )
                 }
-                58 => {
-                    self.manufacturer_gtin = ::core::option::Option::None;
-                    true
-                }
+                58 => ::lwm2m_core::object::__private::unset(&mut self.manufacturer_gtin),
                 59 => {
-                    self.manufacturer_serial_number = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.manufacturer_serial_number,
+                    )
                 }
-                60 => {
-                    self.firmware_version = ::core::option::Option::None;
-                    true
-                }
-                61 => {
-                    self.dali_version = ::core::option::Option::None;
-                    true
-                }
-                62 => {
-                    self.unit_temperature = ::core::option::Option::None;
-                    true
-                }
+                60 => ::lwm2m_core::object::__private::unset(&mut self.firmware_version),
+                61 => ::lwm2m_core::object::__private::unset(&mut self.dali_version),
+                62 => ::lwm2m_core::object::__private::unset(&mut self.unit_temperature),
                 63 => {
-                    self.device_capabilities = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.device_capabilities)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

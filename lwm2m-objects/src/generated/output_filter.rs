@@ -154,26 +154,10 @@ pub mod v1_0 {
         type Object = OutputFilter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.operation),
-                    )
-                }
-                1 => {
-                    self.delay
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.transaction
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.expiration_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.operation),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.delay),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.transaction),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.expiration_time),
                 _ => ::core::option::Option::None,
             }
         }
@@ -214,18 +198,9 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.delay = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.transaction = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.expiration_time = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.delay),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.transaction),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.expiration_time),
                 _ => false,
             }
         }

@@ -214,47 +214,13 @@ pub mod v1_0 {
         type Object = PagingDrx;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                6032 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.dl_earfcn),
-                    )
-                }
-                6034 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.pci),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.paging_cycle,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.drx_nb),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.ue_id),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.drx_sys_frame_num_offset,
-                        ),
-                    )
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.drx_sub_frame_num_offset,
-                        ),
-                    )
-                }
+                6032 => ::lwm2m_core::object::__private::get(&self.dl_earfcn),
+                6034 => ::lwm2m_core::object::__private::get(&self.pci),
+                2 => ::lwm2m_core::object::__private::get(&self.paging_cycle),
+                3 => ::lwm2m_core::object::__private::get(&self.drx_nb),
+                4 => ::lwm2m_core::object::__private::get(&self.ue_id),
+                5 => ::lwm2m_core::object::__private::get(&self.drx_sys_frame_num_offset),
+                6 => ::lwm2m_core::object::__private::get(&self.drx_sub_frame_num_offset),
                 _ => ::core::option::Option::None,
             }
         }

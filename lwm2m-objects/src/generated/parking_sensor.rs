@@ -190,31 +190,15 @@ pub mod v1_0 {
         type Object = ParkingSensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.occupancy),
+                1 => ::lwm2m_core::object::__private::get(&self.occupancy),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.duration),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.daily_duration),
+                4 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.forbidden_parking_detected,
                     )
                 }
-                2 => {
-                    self.duration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.daily_duration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.forbidden_parking_detected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.type_of_sensor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.type_of_sensor),
                 _ => ::core::option::Option::None,
             }
         }
@@ -260,22 +244,14 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.duration = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.daily_duration = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.duration),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.daily_duration),
                 4 => {
-                    self.forbidden_parking_detected = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.forbidden_parking_detected,
+                    )
                 }
-                5 => {
-                    self.type_of_sensor = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.type_of_sensor),
                 _ => false,
             }
         }
@@ -622,50 +598,28 @@ pub mod v1_1 {
         type Object = ParkingSensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.occupancy),
+                1 => ::lwm2m_core::object::__private::get(&self.occupancy),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.duration),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.daily_duration),
+                4 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.forbidden_parking_detected,
                     )
                 }
-                2 => {
-                    self.duration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.daily_duration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.forbidden_parking_detected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.type_of_sensor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.type_of_sensor),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -753,37 +707,29 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.duration = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.daily_duration = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.duration),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.daily_duration),
                 4 => {
-                    self.forbidden_parking_detected = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.forbidden_parking_detected,
+                    )
                 }
-                5 => {
-                    self.type_of_sensor = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.type_of_sensor),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

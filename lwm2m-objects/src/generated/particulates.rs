@@ -268,44 +268,18 @@ pub mod v1_0 {
         type Object = Particulates;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5700 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sensor_value,
-                        ),
-                    )
-                }
+                5700 => ::lwm2m_core::object::__private::get(&self.sensor_value),
                 5601 => {
-                    self.min_measured_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.min_measured_value)
                 }
                 5602 => {
-                    self.max_measured_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.max_measured_value)
                 }
-                5604 => {
-                    self.max_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5701 => {
-                    self.sensor_units
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5604 => ::lwm2m_core::object::__private::get_opt(&self.max_range_value),
+                5701 => ::lwm2m_core::object::__private::get_opt(&self.sensor_units),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 6043 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.measured_particle_size,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.measured_particle_size)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -363,24 +337,15 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5601 => {
-                    self.min_measured_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.min_measured_value)
                 }
                 5602 => {
-                    self.max_measured_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.max_measured_value)
                 }
-                5604 => {
-                    self.max_range_value = ::core::option::Option::None;
-                    true
-                }
-                5701 => {
-                    self.sensor_units = ::core::option::Option::None;
-                    true
-                }
+                5604 => ::lwm2m_core::object::__private::unset(&mut self.max_range_value),
+                5701 => ::lwm2m_core::object::__private::unset(&mut self.sensor_units),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }

@@ -114,25 +114,9 @@ pub mod v1_0 {
         type Object = PbchDecodingResults;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.serving_cell_id,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.crc_result),
-                    )
-                }
-                6037 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sys_frame_number,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.serving_cell_id),
+                1 => ::lwm2m_core::object::__private::get(&self.crc_result),
+                6037 => ::lwm2m_core::object::__private::get(&self.sys_frame_number),
                 _ => ::core::option::Option::None,
             }
         }

@@ -250,38 +250,28 @@ pub mod v1_0 {
         type Object = PeopleCounter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.actual_number_of_persons,
-                        ),
+                1 => ::lwm2m_core::object::__private::get(&self.actual_number_of_persons),
+                2 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.daily_number_of_persons,
                     )
                 }
-                2 => {
-                    self.daily_number_of_persons
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 3 => {
-                    self.cumulated_number_of_persons
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_number_of_persons,
+                    )
                 }
                 5 => {
-                    self.daily_number_of_passages
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.daily_number_of_passages,
+                    )
                 }
                 6 => {
-                    self.cumulated_number_of_passages
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_number_of_passages,
+                    )
                 }
-                8 => {
-                    self.type_of_sensor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                8 => ::lwm2m_core::object::__private::get_opt(&self.type_of_sensor),
                 _ => ::core::option::Option::None,
             }
         }
@@ -333,25 +323,26 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.daily_number_of_persons = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.daily_number_of_persons,
+                    )
                 }
                 3 => {
-                    self.cumulated_number_of_persons = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_number_of_persons,
+                    )
                 }
                 5 => {
-                    self.daily_number_of_passages = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.daily_number_of_passages,
+                    )
                 }
                 6 => {
-                    self.cumulated_number_of_passages = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_number_of_passages,
+                    )
                 }
-                8 => {
-                    self.type_of_sensor = ::core::option::Option::None;
-                    true
-                }
+                8 => ::lwm2m_core::object::__private::unset(&mut self.type_of_sensor),
                 _ => false,
             }
         }
@@ -758,57 +749,41 @@ pub mod v1_1 {
         type Object = PeopleCounter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.actual_number_of_persons,
-                        ),
+                1 => ::lwm2m_core::object::__private::get(&self.actual_number_of_persons),
+                2 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.daily_number_of_persons,
                     )
                 }
-                2 => {
-                    self.daily_number_of_persons
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 3 => {
-                    self.cumulated_number_of_persons
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_number_of_persons,
+                    )
                 }
                 5 => {
-                    self.daily_number_of_passages
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.daily_number_of_passages,
+                    )
                 }
                 6 => {
-                    self.cumulated_number_of_passages
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_number_of_passages,
+                    )
                 }
-                8 => {
-                    self.type_of_sensor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                8 => ::lwm2m_core::object::__private::get_opt(&self.type_of_sensor),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -902,40 +877,41 @@ pub mod v1_1 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.daily_number_of_persons = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.daily_number_of_persons,
+                    )
                 }
                 3 => {
-                    self.cumulated_number_of_persons = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_number_of_persons,
+                    )
                 }
                 5 => {
-                    self.daily_number_of_passages = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.daily_number_of_passages,
+                    )
                 }
                 6 => {
-                    self.cumulated_number_of_passages = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_number_of_passages,
+                    )
                 }
-                8 => {
-                    self.type_of_sensor = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                8 => ::lwm2m_core::object::__private::unset(&mut self.type_of_sensor),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -413,71 +413,25 @@ pub mod v1_0 {
         type Object = PeriodicActivity;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.activity_name,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.activity_description,
-                        ),
-                    )
-                }
-                2 => {
-                    self.activity_settings
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.start_mask),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.periodic_interval,
-                        ),
-                    )
-                }
-                5 => {
-                    self.run_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.record
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.record_head_index
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.record_tail_index
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.record_read_index
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.activity_name),
+                1 => ::lwm2m_core::object::__private::get(&self.activity_description),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.activity_settings),
+                3 => ::lwm2m_core::object::__private::get(&self.start_mask),
+                4 => ::lwm2m_core::object::__private::get(&self.periodic_interval),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.run_period),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.record),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.record_head_index),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.record_tail_index),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.record_read_index),
                 10 => {
-                    self.record_dispatch_start_mask
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.record_dispatch_start_mask,
+                    )
                 }
                 11 => {
-                    self.record_dispatch_interval
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.record_dispatch_interval,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -559,37 +513,21 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.activity_settings = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.run_period = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.record = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.record_head_index = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.record_tail_index = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.record_read_index = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.activity_settings),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.run_period),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.record),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.record_head_index),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.record_tail_index),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.record_read_index),
                 10 => {
-                    self.record_dispatch_start_mask = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.record_dispatch_start_mask,
+                    )
                 }
                 11 => {
-                    self.record_dispatch_interval = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.record_dispatch_interval,
+                    )
                 }
                 _ => false,
             }

@@ -129,21 +129,9 @@ pub mod v1_0 {
         type Object = Photocell;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.on_lux_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.off_lux_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.photocell_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.on_lux_level),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.off_lux_level),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.photocell_status),
                 _ => ::core::option::Option::None,
             }
         }
@@ -179,18 +167,9 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.on_lux_level = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.off_lux_level = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.photocell_status = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.on_lux_level),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.off_lux_level),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.photocell_status),
                 _ => false,
             }
         }
@@ -394,30 +373,12 @@ pub mod v1_1 {
         type Object = Photocell;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.on_lux_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.off_lux_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.photocell_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.on_lux_level),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.off_lux_level),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.photocell_status),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -471,25 +432,14 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.on_lux_level = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.off_lux_level = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.photocell_status = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.on_lux_level),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.off_lux_level),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.photocell_status),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 _ => false,
             }

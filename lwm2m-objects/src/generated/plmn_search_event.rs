@@ -139,30 +139,10 @@ pub mod v1_0 {
         type Object = PlmnSearchEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.time_scan_start,
-                        ),
-                    )
-                }
-                6030 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.plmn_id),
-                    )
-                }
-                6031 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.band_indicator,
-                        ),
-                    )
-                }
-                6032 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.dl_earfcn),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.time_scan_start),
+                6030 => ::lwm2m_core::object::__private::get(&self.plmn_id),
+                6031 => ::lwm2m_core::object::__private::get(&self.band_indicator),
+                6032 => ::lwm2m_core::object::__private::get(&self.dl_earfcn),
                 _ => ::core::option::Option::None,
             }
         }

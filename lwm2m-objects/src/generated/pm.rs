@@ -180,26 +180,10 @@ pub mod v1_0 {
         type Object = Pm;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                100 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.robot_pm),
-                    )
-                }
-                101 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.rcu_pm),
-                    )
-                }
-                102 => {
-                    self.ccu_pm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                103 => {
-                    self.sca_pm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                100 => ::lwm2m_core::object::__private::get(&self.robot_pm),
+                101 => ::lwm2m_core::object::__private::get(&self.rcu_pm),
+                102 => ::lwm2m_core::object::__private::get_opt(&self.ccu_pm),
+                103 => ::lwm2m_core::object::__private::get_opt(&self.sca_pm),
                 _ => ::core::option::Option::None,
             }
         }
@@ -240,14 +224,8 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                102 => {
-                    self.ccu_pm = ::core::option::Option::None;
-                    true
-                }
-                103 => {
-                    self.sca_pm = ::core::option::Option::None;
-                    true
-                }
+                102 => ::lwm2m_core::object::__private::unset(&mut self.ccu_pm),
+                103 => ::lwm2m_core::object::__private::unset(&mut self.sca_pm),
                 _ => false,
             }
         }

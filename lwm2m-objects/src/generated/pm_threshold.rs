@@ -167,32 +167,10 @@ pub mod v1_0 {
         type Object = PmThreshold;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.entity),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.performance_type,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.high_threshold,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.low_threshold,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.entity),
+                2 => ::lwm2m_core::object::__private::get(&self.performance_type),
+                3 => ::lwm2m_core::object::__private::get(&self.high_threshold),
+                4 => ::lwm2m_core::object::__private::get(&self.low_threshold),
                 _ => ::core::option::Option::None,
             }
         }

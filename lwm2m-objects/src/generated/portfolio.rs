@@ -205,21 +205,9 @@ pub mod v1_0 {
         type Object = Portfolio;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.identity),
-                    )
-                }
-                2 => {
-                    self.auth_data
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.auth_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.identity),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.auth_data),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.auth_status),
                 _ => ::core::option::Option::None,
             }
         }
@@ -255,14 +243,8 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.auth_data = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.auth_status = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.auth_data),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.auth_status),
                 _ => false,
             }
         }

@@ -306,48 +306,18 @@ pub mod v1_0 {
         type Object = Positioner;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5536 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.current_position,
-                        ),
-                    )
-                }
-                5537 => {
-                    self.transition_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5538 => {
-                    self.remaining_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5536 => ::lwm2m_core::object::__private::get(&self.current_position),
+                5537 => ::lwm2m_core::object::__private::get_opt(&self.transition_time),
+                5538 => ::lwm2m_core::object::__private::get_opt(&self.remaining_time),
                 5601 => {
-                    self.min_measured_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.min_measured_value)
                 }
                 5602 => {
-                    self.max_measured_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.max_measured_value)
                 }
-                5519 => {
-                    self.min_limit
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5520 => {
-                    self.max_limit
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5519 => ::lwm2m_core::object::__private::get_opt(&self.min_limit),
+                5520 => ::lwm2m_core::object::__private::get_opt(&self.max_limit),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -415,33 +385,18 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5537 => {
-                    self.transition_time = ::core::option::Option::None;
-                    true
-                }
-                5538 => {
-                    self.remaining_time = ::core::option::Option::None;
-                    true
-                }
+                5537 => ::lwm2m_core::object::__private::unset(&mut self.transition_time),
+                5538 => ::lwm2m_core::object::__private::unset(&mut self.remaining_time),
                 5601 => {
-                    self.min_measured_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.min_measured_value)
                 }
                 5602 => {
-                    self.max_measured_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.max_measured_value)
                 }
-                5519 => {
-                    self.min_limit = ::core::option::Option::None;
-                    true
-                }
-                5520 => {
-                    self.max_limit = ::core::option::Option::None;
-                    true
-                }
+                5519 => ::lwm2m_core::object::__private::unset(&mut self.min_limit),
+                5520 => ::lwm2m_core::object::__private::unset(&mut self.max_limit),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }
@@ -823,57 +778,21 @@ pub mod v1_1 {
         type Object = Positioner;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5536 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.current_position,
-                        ),
-                    )
-                }
-                5537 => {
-                    self.transition_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5538 => {
-                    self.remaining_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5536 => ::lwm2m_core::object::__private::get(&self.current_position),
+                5537 => ::lwm2m_core::object::__private::get_opt(&self.transition_time),
+                5538 => ::lwm2m_core::object::__private::get_opt(&self.remaining_time),
                 5601 => {
-                    self.min_measured_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.min_measured_value)
                 }
                 5602 => {
-                    self.max_measured_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.max_measured_value)
                 }
-                5519 => {
-                    self.min_limit
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5520 => {
-                    self.max_limit
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5519 => ::lwm2m_core::object::__private::get_opt(&self.min_limit),
+                5520 => ::lwm2m_core::object::__private::get_opt(&self.max_limit),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -959,41 +878,24 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5537 => {
-                    self.transition_time = ::core::option::Option::None;
-                    true
-                }
-                5538 => {
-                    self.remaining_time = ::core::option::Option::None;
-                    true
-                }
+                5537 => ::lwm2m_core::object::__private::unset(&mut self.transition_time),
+                5538 => ::lwm2m_core::object::__private::unset(&mut self.remaining_time),
                 5601 => {
-                    self.min_measured_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.min_measured_value)
                 }
                 5602 => {
-                    self.max_measured_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.max_measured_value)
                 }
-                5519 => {
-                    self.min_limit = ::core::option::Option::None;
-                    true
-                }
-                5520 => {
-                    self.max_limit = ::core::option::Option::None;
-                    true
-                }
+                5519 => ::lwm2m_core::object::__private::unset(&mut self.min_limit),
+                5520 => ::lwm2m_core::object::__private::unset(&mut self.max_limit),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 _ => false,
             }

@@ -303,48 +303,20 @@ pub mod v1_0 {
         type Object = Power;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5700 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sensor_value,
-                        ),
-                    )
-                }
-                5701 => {
-                    self.sensor_units
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5700 => ::lwm2m_core::object::__private::get(&self.sensor_value),
+                5701 => ::lwm2m_core::object::__private::get_opt(&self.sensor_units),
                 5601 => {
-                    self.min_measured_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.min_measured_value)
                 }
                 5602 => {
-                    self.max_measured_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.max_measured_value)
                 }
-                5603 => {
-                    self.min_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5604 => {
-                    self.max_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5603 => ::lwm2m_core::object::__private::get_opt(&self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::get_opt(&self.max_range_value),
                 5821 => {
-                    self.current_calibration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.current_calibration)
                 }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -405,33 +377,20 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5701 => {
-                    self.sensor_units = ::core::option::Option::None;
-                    true
-                }
+                5701 => ::lwm2m_core::object::__private::unset(&mut self.sensor_units),
                 5601 => {
-                    self.min_measured_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.min_measured_value)
                 }
                 5602 => {
-                    self.max_measured_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.max_measured_value)
                 }
-                5603 => {
-                    self.min_range_value = ::core::option::Option::None;
-                    true
-                }
-                5604 => {
-                    self.max_range_value = ::core::option::Option::None;
-                    true
-                }
+                5603 => ::lwm2m_core::object::__private::unset(&mut self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::unset(&mut self.max_range_value),
                 5821 => {
-                    self.current_calibration = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.current_calibration)
                 }
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }
@@ -892,67 +851,33 @@ pub mod v1_1 {
         type Object = Power;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5700 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sensor_value,
-                        ),
-                    )
-                }
-                5701 => {
-                    self.sensor_units
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5700 => ::lwm2m_core::object::__private::get(&self.sensor_value),
+                5701 => ::lwm2m_core::object::__private::get_opt(&self.sensor_units),
                 5601 => {
-                    self.min_measured_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.min_measured_value)
                 }
                 5602 => {
-                    self.max_measured_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.max_measured_value)
                 }
-                5603 => {
-                    self.min_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5604 => {
-                    self.max_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5603 => ::lwm2m_core::object::__private::get_opt(&self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::get_opt(&self.max_range_value),
                 5821 => {
-                    self.current_calibration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.current_calibration)
                 }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1055,49 +980,36 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5701 => {
-                    self.sensor_units = ::core::option::Option::None;
-                    true
-                }
+                5701 => ::lwm2m_core::object::__private::unset(&mut self.sensor_units),
                 5601 => {
-                    self.min_measured_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.min_measured_value)
                 }
                 5602 => {
-                    self.max_measured_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.max_measured_value)
                 }
-                5603 => {
-                    self.min_range_value = ::core::option::Option::None;
-                    true
-                }
-                5604 => {
-                    self.max_range_value = ::core::option::Option::None;
-                    true
-                }
+                5603 => ::lwm2m_core::object::__private::unset(&mut self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::unset(&mut self.max_range_value),
                 5821 => {
-                    self.current_calibration = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.current_calibration)
                 }
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -545,86 +545,78 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 5800 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.instantaneous_active_power,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.instantaneous_active_power,
                     )
                 }
                 5801 => {
-                    self.min_measured_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.min_measured_active_power,
+                    )
                 }
                 5802 => {
-                    self.max_measured_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_measured_active_power,
+                    )
                 }
                 5803 => {
-                    self.min_range_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.min_range_active_power,
+                    )
                 }
                 5804 => {
-                    self.max_range_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_range_active_power,
+                    )
                 }
                 5805 => {
-                    self.cumulative_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulative_active_power,
+                    )
                 }
                 5806 => {
-                    self.active_power_calibration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_power_calibration,
+                    )
                 }
                 5810 => {
-                    self.instantaneous_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_reactive_power,
+                    )
                 }
                 5811 => {
-                    self.min_measured_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.min_measured_reactive_power,
+                    )
                 }
                 5812 => {
-                    self.max_measured_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_measured_reactive_power,
+                    )
                 }
                 5813 => {
-                    self.min_range_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.min_range_reactive_power,
+                    )
                 }
                 5814 => {
-                    self.max_range_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_range_reactive_power,
+                    )
                 }
                 5815 => {
-                    self.cumulative_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulative_reactive_power,
+                    )
                 }
                 5816 => {
-                    self.reactive_power_calibration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_power_calibration,
+                    )
                 }
-                5820 => {
-                    self.power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5820 => ::lwm2m_core::object::__private::get_opt(&self.power_factor),
                 5821 => {
-                    self.current_calibration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.current_calibration)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -727,64 +719,73 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5801 => {
-                    self.min_measured_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.min_measured_active_power,
+                    )
                 }
                 5802 => {
-                    self.max_measured_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_measured_active_power,
+                    )
                 }
                 5803 => {
-                    self.min_range_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.min_range_active_power,
+                    )
                 }
                 5804 => {
-                    self.max_range_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_range_active_power,
+                    )
                 }
                 5805 => {
-                    self.cumulative_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulative_active_power,
+                    )
                 }
                 5806 => {
-                    self.active_power_calibration = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_power_calibration,
+                    )
                 }
                 5810 => {
-                    self.instantaneous_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_reactive_power,
+                    )
                 }
                 5811 => {
-                    self.min_measured_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.min_measured_reactive_power,
+                    )
                 }
                 5812 => {
-                    self.max_measured_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_measured_reactive_power,
+                    )
                 }
                 5813 => {
-                    self.min_range_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.min_range_reactive_power,
+                    )
                 }
                 5814 => {
-                    self.max_range_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_range_reactive_power,
+                    )
                 }
                 5815 => {
-                    self.cumulative_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulative_reactive_power,
+                    )
                 }
                 5816 => {
-                    self.reactive_power_calibration = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_power_calibration,
+                    )
                 }
-                5820 => {
-                    self.power_factor = ::core::option::Option::None;
-                    true
-                }
+                5820 => ::lwm2m_core::object::__private::unset(&mut self.power_factor),
                 5821 => {
-                    self.current_calibration = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.current_calibration)
                 }
                 _ => false,
             }
@@ -1525,111 +1526,93 @@ pub mod v1_1 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 5800 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.instantaneous_active_power,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.instantaneous_active_power,
                     )
                 }
                 5801 => {
-                    self.min_measured_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.min_measured_active_power,
+                    )
                 }
                 5802 => {
-                    self.max_measured_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_measured_active_power,
+                    )
                 }
                 5803 => {
-                    self.min_range_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.min_range_active_power,
+                    )
                 }
                 5804 => {
-                    self.max_range_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_range_active_power,
+                    )
                 }
                 5805 => {
-                    self.cumulative_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulative_active_power,
+                    )
                 }
                 5806 => {
-                    self.active_power_calibration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_power_calibration,
+                    )
                 }
                 5810 => {
-                    self.instantaneous_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_reactive_power,
+                    )
                 }
                 5811 => {
-                    self.min_measured_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.min_measured_reactive_power,
+                    )
                 }
                 5812 => {
-                    self.max_measured_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_measured_reactive_power,
+                    )
                 }
                 5813 => {
-                    self.min_range_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.min_range_reactive_power,
+                    )
                 }
                 5814 => {
-                    self.max_range_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_range_reactive_power,
+                    )
                 }
                 5815 => {
-                    self.cumulative_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulative_reactive_power,
+                    )
                 }
                 5816 => {
-                    self.reactive_power_calibration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_power_calibration,
+                    )
                 }
-                5820 => {
-                    self.power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5820 => ::lwm2m_core::object::__private::get_opt(&self.power_factor),
                 5821 => {
-                    self.current_calibration
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.current_calibration)
                 }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1778,84 +1761,92 @@ pub mod v1_1 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5801 => {
-                    self.min_measured_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.min_measured_active_power,
+                    )
                 }
                 5802 => {
-                    self.max_measured_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_measured_active_power,
+                    )
                 }
                 5803 => {
-                    self.min_range_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.min_range_active_power,
+                    )
                 }
                 5804 => {
-                    self.max_range_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_range_active_power,
+                    )
                 }
                 5805 => {
-                    self.cumulative_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulative_active_power,
+                    )
                 }
                 5806 => {
-                    self.active_power_calibration = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_power_calibration,
+                    )
                 }
                 5810 => {
-                    self.instantaneous_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_reactive_power,
+                    )
                 }
                 5811 => {
-                    self.min_measured_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.min_measured_reactive_power,
+                    )
                 }
                 5812 => {
-                    self.max_measured_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_measured_reactive_power,
+                    )
                 }
                 5813 => {
-                    self.min_range_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.min_range_reactive_power,
+                    )
                 }
                 5814 => {
-                    self.max_range_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_range_reactive_power,
+                    )
                 }
                 5815 => {
-                    self.cumulative_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulative_reactive_power,
+                    )
                 }
                 5816 => {
-                    self.reactive_power_calibration = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_power_calibration,
+                    )
                 }
-                5820 => {
-                    self.power_factor = ::core::option::Option::None;
-                    true
-                }
+                5820 => ::lwm2m_core::object::__private::unset(&mut self.power_factor),
                 5821 => {
-                    self.current_calibration = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.current_calibration)
                 }
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -184,35 +184,11 @@ pub mod v1_0 {
         type Object = PowerupLog;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.device_name,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.tool_version,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.imei),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.imsi),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.msisdn),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.device_name),
+                1 => ::lwm2m_core::object::__private::get(&self.tool_version),
+                2 => ::lwm2m_core::object::__private::get(&self.imei),
+                3 => ::lwm2m_core::object::__private::get(&self.imsi),
+                4 => ::lwm2m_core::object::__private::get(&self.msisdn),
                 _ => ::core::option::Option::None,
             }
         }

@@ -364,93 +364,19 @@ pub mod v1_0 {
         type Object = PrachReport;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                6037 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sys_frame_number,
-                        ),
-                    )
-                }
-                6038 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sub_frame_number,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rach_tx_power,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.zad_off_seq_num,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.prach_config,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.preamble_format,
-                        ),
-                    )
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.max_transmission_msg3,
-                        ),
-                    )
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ra_response_window_size,
-                        ),
-                    )
-                }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rach_request_result,
-                        ),
-                    )
-                }
-                9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.ce_mode),
-                    )
-                }
-                10 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.ce_level),
-                    )
-                }
-                11 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.num_prach_repetition,
-                        ),
-                    )
-                }
-                12 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.prach_repetition_seq,
-                        ),
-                    )
-                }
+                6037 => ::lwm2m_core::object::__private::get(&self.sys_frame_number),
+                6038 => ::lwm2m_core::object::__private::get(&self.sub_frame_number),
+                2 => ::lwm2m_core::object::__private::get(&self.rach_tx_power),
+                3 => ::lwm2m_core::object::__private::get(&self.zad_off_seq_num),
+                4 => ::lwm2m_core::object::__private::get(&self.prach_config),
+                5 => ::lwm2m_core::object::__private::get(&self.preamble_format),
+                6 => ::lwm2m_core::object::__private::get(&self.max_transmission_msg3),
+                7 => ::lwm2m_core::object::__private::get(&self.ra_response_window_size),
+                8 => ::lwm2m_core::object::__private::get(&self.rach_request_result),
+                9 => ::lwm2m_core::object::__private::get(&self.ce_mode),
+                10 => ::lwm2m_core::object::__private::get(&self.ce_level),
+                11 => ::lwm2m_core::object::__private::get(&self.num_prach_repetition),
+                12 => ::lwm2m_core::object::__private::get(&self.prach_repetition_seq),
                 _ => ::core::option::Option::None,
             }
         }
@@ -904,93 +830,19 @@ pub mod v2_0 {
         type Object = PrachReport;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                6037 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sys_frame_number,
-                        ),
-                    )
-                }
-                6038 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sub_frame_number,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rach_tx_power,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.zad_off_seq_num,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.prach_config,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.preamble_format,
-                        ),
-                    )
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.max_transmission_msg3,
-                        ),
-                    )
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ra_response_window_size,
-                        ),
-                    )
-                }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rach_request_result,
-                        ),
-                    )
-                }
-                9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.ce_mode),
-                    )
-                }
-                10 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.ce_level),
-                    )
-                }
-                11 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.num_prach_repetition,
-                        ),
-                    )
-                }
-                12 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.prach_repetition_seq,
-                        ),
-                    )
-                }
+                6037 => ::lwm2m_core::object::__private::get(&self.sys_frame_number),
+                6038 => ::lwm2m_core::object::__private::get(&self.sub_frame_number),
+                2 => ::lwm2m_core::object::__private::get(&self.rach_tx_power),
+                3 => ::lwm2m_core::object::__private::get(&self.zad_off_seq_num),
+                4 => ::lwm2m_core::object::__private::get(&self.prach_config),
+                5 => ::lwm2m_core::object::__private::get(&self.preamble_format),
+                6 => ::lwm2m_core::object::__private::get(&self.max_transmission_msg3),
+                7 => ::lwm2m_core::object::__private::get(&self.ra_response_window_size),
+                8 => ::lwm2m_core::object::__private::get(&self.rach_request_result),
+                9 => ::lwm2m_core::object::__private::get(&self.ce_mode),
+                10 => ::lwm2m_core::object::__private::get(&self.ce_level),
+                11 => ::lwm2m_core::object::__private::get(&self.num_prach_repetition),
+                12 => ::lwm2m_core::object::__private::get(&self.prach_repetition_seq),
                 _ => ::core::option::Option::None,
             }
         }

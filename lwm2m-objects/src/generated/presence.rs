@@ -205,32 +205,16 @@ pub mod v1_0 {
         type Object = Presence;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5500 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.digital_input_state,
-                        ),
-                    )
-                }
+                5500 => ::lwm2m_core::object::__private::get(&self.digital_input_state),
                 5501 => {
-                    self.digital_input_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.digital_input_counter)
                 }
-                5751 => {
-                    self.sensor_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5751 => ::lwm2m_core::object::__private::get_opt(&self.sensor_type),
                 5903 => {
-                    self.busy_to_clear_delay
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.busy_to_clear_delay)
                 }
                 5904 => {
-                    self.clear_to_busy_delay
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.clear_to_busy_delay)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -278,20 +262,16 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5501 => {
-                    self.digital_input_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.digital_input_counter,
+                    )
                 }
-                5751 => {
-                    self.sensor_type = ::core::option::Option::None;
-                    true
-                }
+                5751 => ::lwm2m_core::object::__private::unset(&mut self.sensor_type),
                 5903 => {
-                    self.busy_to_clear_delay = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.busy_to_clear_delay)
                 }
                 5904 => {
-                    self.clear_to_busy_delay = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.clear_to_busy_delay)
                 }
                 _ => false,
             }
@@ -692,57 +672,31 @@ pub mod v1_1 {
         type Object = Presence;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5500 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.digital_input_state,
-                        ),
-                    )
-                }
+                5500 => ::lwm2m_core::object::__private::get(&self.digital_input_state),
                 5501 => {
-                    self.digital_input_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.digital_input_counter)
                 }
-                5751 => {
-                    self.sensor_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5751 => ::lwm2m_core::object::__private::get_opt(&self.sensor_type),
                 5903 => {
-                    self.busy_to_clear_delay
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.busy_to_clear_delay)
                 }
                 5904 => {
-                    self.clear_to_busy_delay
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.clear_to_busy_delay)
                 }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -836,40 +790,35 @@ pub mod v1_1 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 5501 => {
-                    self.digital_input_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.digital_input_counter,
+                    )
                 }
-                5751 => {
-                    self.sensor_type = ::core::option::Option::None;
-                    true
-                }
+                5751 => ::lwm2m_core::object::__private::unset(&mut self.sensor_type),
                 5903 => {
-                    self.busy_to_clear_delay = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.busy_to_clear_delay)
                 }
                 5904 => {
-                    self.clear_to_busy_delay = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.clear_to_busy_delay)
                 }
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

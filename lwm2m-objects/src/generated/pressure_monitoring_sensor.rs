@@ -289,45 +289,33 @@ pub mod v1_0 {
         type Object = PressureMonitoringSensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.pressure),
+                1 => ::lwm2m_core::object::__private::get(&self.pressure),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.sampling_period),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.leak_detected),
+                4 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.hammer_effect_detected,
                     )
                 }
-                2 => {
-                    self.sampling_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.leak_detected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.hammer_effect_detected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 5 => {
-                    self.minimum_measured_pressure_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.minimum_measured_pressure_value,
+                    )
                 }
                 6 => {
-                    self.maximum_measured_pressure_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.maximum_measured_pressure_value,
+                    )
                 }
                 7 => {
-                    self.minimum_range_pressure_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.minimum_range_pressure_value,
+                    )
                 }
                 8 => {
-                    self.maximum_range_pressure_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.maximum_range_pressure_value,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -389,33 +377,32 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.sampling_period = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.leak_detected = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.sampling_period),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.leak_detected),
                 4 => {
-                    self.hammer_effect_detected = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.hammer_effect_detected,
+                    )
                 }
                 5 => {
-                    self.minimum_measured_pressure_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_measured_pressure_value,
+                    )
                 }
                 6 => {
-                    self.maximum_measured_pressure_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_measured_pressure_value,
+                    )
                 }
                 7 => {
-                    self.minimum_range_pressure_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_range_pressure_value,
+                    )
                 }
                 8 => {
-                    self.maximum_range_pressure_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_range_pressure_value,
+                    )
                 }
                 _ => false,
             }
@@ -862,65 +849,47 @@ pub mod v1_1 {
         type Object = PressureMonitoringSensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.pressure),
+                1 => ::lwm2m_core::object::__private::get(&self.pressure),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.sampling_period),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.leak_detected),
+                4 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.hammer_effect_detected,
                     )
                 }
-                2 => {
-                    self.sampling_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.leak_detected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.hammer_effect_detected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 5 => {
-                    self.minimum_measured_pressure_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.minimum_measured_pressure_value,
+                    )
                 }
                 6 => {
-                    self.maximum_measured_pressure_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.maximum_measured_pressure_value,
+                    )
                 }
                 7 => {
-                    self.minimum_range_pressure_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.minimum_range_pressure_value,
+                    )
                 }
                 8 => {
-                    self.maximum_range_pressure_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.maximum_range_pressure_value,
+                    )
                 }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1023,49 +992,48 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.sampling_period = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.leak_detected = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.sampling_period),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.leak_detected),
                 4 => {
-                    self.hammer_effect_detected = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.hammer_effect_detected,
+                    )
                 }
                 5 => {
-                    self.minimum_measured_pressure_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_measured_pressure_value,
+                    )
                 }
                 6 => {
-                    self.maximum_measured_pressure_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_measured_pressure_value,
+                    )
                 }
                 7 => {
-                    self.minimum_range_pressure_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_range_pressure_value,
+                    )
                 }
                 8 => {
-                    self.maximum_range_pressure_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_range_pressure_value,
+                    )
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

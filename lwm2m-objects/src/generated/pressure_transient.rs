@@ -495,84 +495,38 @@ pub mod v1_0 {
         type Object = PressureTransient;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                6000 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.interval_period,
-                        ),
-                    )
-                }
-                6001 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.interval_start_offset,
-                        ),
-                    )
-                }
+                6000 => ::lwm2m_core::object::__private::get(&self.interval_period),
+                6001 => ::lwm2m_core::object::__private::get(&self.interval_start_offset),
                 6002 => {
-                    self.interval_utc_offset
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.interval_utc_offset)
                 }
                 6003 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.interval_collection_start_time,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.interval_collection_start_time,
                     )
                 }
                 6004 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.oldest_recorded_interval,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.oldest_recorded_interval)
                 }
                 6005 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.last_delivered_interval,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.last_delivered_interval)
                 }
                 6006 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.latest_recorded_interval,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.latest_recorded_interval)
                 }
                 6007 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.interval_delivery_midnight_aligned,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.interval_delivery_midnight_aligned,
                     )
                 }
                 6009 => {
-                    self.interval_historical_read_payload
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6028 => {
-                    self.status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6029 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.latest_payload,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.interval_historical_read_payload,
                     )
                 }
-                6040 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sample_frequency,
-                        ),
-                    )
-                }
+                6028 => ::lwm2m_core::object::__private::get_opt(&self.status),
+                6029 => ::lwm2m_core::object::__private::get(&self.latest_payload),
+                6040 => ::lwm2m_core::object::__private::get(&self.sample_frequency),
                 _ => ::core::option::Option::None,
             }
         }
@@ -675,17 +629,14 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 6002 => {
-                    self.interval_utc_offset = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.interval_utc_offset)
                 }
                 6009 => {
-                    self.interval_historical_read_payload = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.interval_historical_read_payload,
+                    )
                 }
-                6028 => {
-                    self.status = ::core::option::Option::None;
-                    true
-                }
+                6028 => ::lwm2m_core::object::__private::unset(&mut self.status),
                 _ => false,
             }
         }

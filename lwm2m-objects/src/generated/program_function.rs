@@ -417,59 +417,31 @@ pub mod v1_0 {
         type Object = ProgramFunction;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.function_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.run_condition
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.output_filter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.time_input_array,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.time_output_array,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.function_name),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.run_condition),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.output_filter),
+                4 => ::lwm2m_core::object::__private::get(&self.time_input_array),
+                5 => ::lwm2m_core::object::__private::get(&self.time_output_array),
                 6 => {
-                    self.single_sensor_input_array
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.single_sensor_input_array,
+                    )
                 }
                 7 => {
-                    self.multi_sensor_input_array
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.multi_sensor_input_array,
+                    )
                 }
-                8 => {
-                    self.sensor_output_array
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                8 => ::lwm2m_core::object::__private::get_opt(&self.sensor_output_array),
                 9 => {
-                    self.output_filter_for_time_output
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.output_filter_for_time_output,
+                    )
                 }
                 10 => {
-                    self.output_filter_for_sensor_output
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.output_filter_for_sensor_output,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -541,37 +513,31 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.function_name = ::core::option::Option::None;
-                    true
-                }
-                1 => {
-                    self.run_condition = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.output_filter = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.function_name),
+                1 => ::lwm2m_core::object::__private::unset(&mut self.run_condition),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.output_filter),
                 6 => {
-                    self.single_sensor_input_array = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.single_sensor_input_array,
+                    )
                 }
                 7 => {
-                    self.multi_sensor_input_array = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multi_sensor_input_array,
+                    )
                 }
                 8 => {
-                    self.sensor_output_array = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.sensor_output_array)
                 }
                 9 => {
-                    self.output_filter_for_time_output = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.output_filter_for_time_output,
+                    )
                 }
                 10 => {
-                    self.output_filter_for_sensor_output = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.output_filter_for_sensor_output,
+                    )
                 }
                 _ => false,
             }

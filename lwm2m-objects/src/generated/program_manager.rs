@@ -481,98 +481,60 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.max_number_of_program_schedulers,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.max_number_of_program_schedulers,
                     )
                 }
                 1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.current_number_of_program_schedulers,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.current_number_of_program_schedulers,
                     )
                 }
                 2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.max_number_of_program_functions,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.max_number_of_program_functions,
                     )
                 }
                 3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.current_number_of_program_functions,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.current_number_of_program_functions,
                     )
                 }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.max_number_of_calendars,
-                        ),
-                    )
-                }
+                4 => ::lwm2m_core::object::__private::get(&self.max_number_of_calendars),
                 5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.current_number_of_calendar,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.current_number_of_calendar,
                     )
                 }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.max_number_of_actuators,
-                        ),
-                    )
-                }
+                6 => ::lwm2m_core::object::__private::get(&self.max_number_of_actuators),
                 7 => {
-                    self.max_number_of_input_sources
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_number_of_input_sources,
+                    )
                 }
                 8 => {
-                    self.max_number_of_dates_in_calendar
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_number_of_dates_in_calendar,
+                    )
                 }
                 9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.max_flash_memory_allocated,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.max_flash_memory_allocated,
                     )
                 }
-                10 => {
-                    self.flash_memory_free
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.error_conditions,
-                        ),
-                    )
-                }
+                10 => ::lwm2m_core::object::__private::get_opt(&self.flash_memory_free),
+                11 => ::lwm2m_core::object::__private::get(&self.error_conditions),
                 13 => {
-                    self.supported_capabilities
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.supported_capabilities,
+                    )
                 }
                 14 => {
-                    self.max_dynamic_memory_allocated
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_dynamic_memory_allocated,
+                    )
                 }
-                15 => {
-                    self.dynamic_memory_free
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                15 => ::lwm2m_core::object::__private::get_opt(&self.dynamic_memory_free),
                 _ => ::core::option::Option::None,
             }
         }
@@ -669,28 +631,28 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 7 => {
-                    self.max_number_of_input_sources = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_number_of_input_sources,
+                    )
                 }
                 8 => {
-                    self.max_number_of_dates_in_calendar = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_number_of_dates_in_calendar,
+                    )
                 }
-                10 => {
-                    self.flash_memory_free = ::core::option::Option::None;
-                    true
-                }
+                10 => ::lwm2m_core::object::__private::unset(&mut self.flash_memory_free),
                 13 => {
-                    self.supported_capabilities = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.supported_capabilities,
+                    )
                 }
                 14 => {
-                    self.max_dynamic_memory_allocated = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_dynamic_memory_allocated,
+                    )
                 }
                 15 => {
-                    self.dynamic_memory_free = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.dynamic_memory_free)
                 }
                 _ => false,
             }

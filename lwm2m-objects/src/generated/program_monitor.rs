@@ -283,45 +283,13 @@ pub mod v1_0 {
         type Object = ProgramMonitor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.program_name,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.status),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.error_conditions,
-                        ),
-                    )
-                }
-                4 => {
-                    self.evaluation_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.execution_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.last_execution
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.last_control_output
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.program_name),
+                1 => ::lwm2m_core::object::__private::get(&self.status),
+                2 => ::lwm2m_core::object::__private::get(&self.error_conditions),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.evaluation_counter),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.execution_counter),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.last_execution),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.last_control_output),
                 _ => ::core::option::Option::None,
             }
         }
@@ -377,21 +345,11 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4 => {
-                    self.evaluation_counter = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.execution_counter = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.last_execution = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.evaluation_counter),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.execution_counter),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.last_execution),
                 8 => {
-                    self.last_control_output = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.last_control_output)
                 }
                 _ => false,
             }

@@ -352,62 +352,16 @@ pub mod v1_0 {
         type Object = ProgramScheduler;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.schedule_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.state),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.priority),
-                    )
-                }
-                3 => {
-                    self.calendar_rules
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.program_function,
-                        ),
-                    )
-                }
-                5 => {
-                    self.input_sources
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.output_instances,
-                        ),
-                    )
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.output_targets,
-                        ),
-                    )
-                }
-                8 => {
-                    self.compound_operation
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.off_when_inactive
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.schedule_name),
+                1 => ::lwm2m_core::object::__private::get(&self.state),
+                2 => ::lwm2m_core::object::__private::get(&self.priority),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.calendar_rules),
+                4 => ::lwm2m_core::object::__private::get(&self.program_function),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.input_sources),
+                6 => ::lwm2m_core::object::__private::get(&self.output_instances),
+                7 => ::lwm2m_core::object::__private::get(&self.output_targets),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.compound_operation),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.off_when_inactive),
                 _ => ::core::option::Option::None,
             }
         }
@@ -478,26 +432,11 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.schedule_name = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.calendar_rules = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.input_sources = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.compound_operation = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.off_when_inactive = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.schedule_name),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.calendar_rules),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.input_sources),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.compound_operation),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.off_when_inactive),
                 _ => false,
             }
         }

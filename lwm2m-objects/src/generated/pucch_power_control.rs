@@ -139,34 +139,10 @@ pub mod v1_0 {
         type Object = PucchPowerControl;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                6037 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sys_frame_number,
-                        ),
-                    )
-                }
-                6038 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sub_frame_number,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.pucch_tx_power_value,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.dl_path_loss,
-                        ),
-                    )
-                }
+                6037 => ::lwm2m_core::object::__private::get(&self.sys_frame_number),
+                6038 => ::lwm2m_core::object::__private::get(&self.sub_frame_number),
+                2 => ::lwm2m_core::object::__private::get(&self.pucch_tx_power_value),
+                3 => ::lwm2m_core::object::__private::get(&self.dl_path_loss),
                 _ => ::core::option::Option::None,
             }
         }

@@ -164,16 +164,8 @@ pub mod v1_0 {
         type Object = RadioLinkFailureEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.time_rlf),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.rlf_cause),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.time_rlf),
+                1 => ::lwm2m_core::object::__private::get(&self.rlf_cause),
                 _ => ::core::option::Option::None,
             }
         }

@@ -164,39 +164,11 @@ pub mod v1_0 {
         type Object = RadioLinkMonitoring;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                6037 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sys_frame_number,
-                        ),
-                    )
-                }
-                6038 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sub_frame_number,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.out_of_sync_count,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.in_sync_count,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.t310_timer),
-                    )
-                }
+                6037 => ::lwm2m_core::object::__private::get(&self.sys_frame_number),
+                6038 => ::lwm2m_core::object::__private::get(&self.sub_frame_number),
+                2 => ::lwm2m_core::object::__private::get(&self.out_of_sync_count),
+                3 => ::lwm2m_core::object::__private::get(&self.in_sync_count),
+                4 => ::lwm2m_core::object::__private::get(&self.t310_timer),
                 _ => ::core::option::Option::None,
             }
         }

@@ -642,116 +642,24 @@ pub mod v1_0 {
         type Object = Rcu;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.rcu_id),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rcu_serial_number,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rcu_software_version,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rcu_os_version,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rcu_cpu_info,
-                        ),
-                    )
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rcu_ram_info,
-                        ),
-                    )
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rcu_rom_size,
-                        ),
-                    )
-                }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rcu_rom_available_size,
-                        ),
-                    )
-                }
-                9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.sd_storage),
-                    )
-                }
-                10 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sd_available_storage,
-                        ),
-                    )
-                }
-                11 => {
-                    self.rcu_gps_location
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.wi_fi_mac
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.bluetooth_mac
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.camera_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                51 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_level,
-                        ),
-                    )
-                }
-                5852 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.on_time),
-                    )
-                }
-                60 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.downloaded_app_packages,
-                        ),
-                    )
-                }
-                100 => {
-                    self.rcu_ap_ps
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.rcu_id),
+                2 => ::lwm2m_core::object::__private::get(&self.rcu_serial_number),
+                3 => ::lwm2m_core::object::__private::get(&self.rcu_software_version),
+                4 => ::lwm2m_core::object::__private::get(&self.rcu_os_version),
+                5 => ::lwm2m_core::object::__private::get(&self.rcu_cpu_info),
+                6 => ::lwm2m_core::object::__private::get(&self.rcu_ram_info),
+                7 => ::lwm2m_core::object::__private::get(&self.rcu_rom_size),
+                8 => ::lwm2m_core::object::__private::get(&self.rcu_rom_available_size),
+                9 => ::lwm2m_core::object::__private::get(&self.sd_storage),
+                10 => ::lwm2m_core::object::__private::get(&self.sd_available_storage),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.rcu_gps_location),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.wi_fi_mac),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.bluetooth_mac),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.camera_info),
+                51 => ::lwm2m_core::object::__private::get(&self.battery_level),
+                5852 => ::lwm2m_core::object::__private::get(&self.on_time),
+                60 => ::lwm2m_core::object::__private::get(&self.downloaded_app_packages),
+                100 => ::lwm2m_core::object::__private::get_opt(&self.rcu_ap_ps),
                 _ => ::core::option::Option::None,
             }
         }
@@ -932,26 +840,11 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                11 => {
-                    self.rcu_gps_location = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.wi_fi_mac = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.bluetooth_mac = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.camera_info = ::core::option::Option::None;
-                    true
-                }
-                100 => {
-                    self.rcu_ap_ps = ::core::option::Option::None;
-                    true
-                }
+                11 => ::lwm2m_core::object::__private::unset(&mut self.rcu_gps_location),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.wi_fi_mac),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.bluetooth_mac),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.camera_info),
+                100 => ::lwm2m_core::object::__private::unset(&mut self.rcu_ap_ps),
                 _ => false,
             }
         }

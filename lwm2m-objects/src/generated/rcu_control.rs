@@ -189,16 +189,8 @@ pub mod v1_0 {
         type Object = RcuControl;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.rcu_diagnostics_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.rcu_log_recording
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.rcu_diagnostics_mode),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.rcu_log_recording),
                 _ => ::core::option::Option::None,
             }
         }
@@ -230,13 +222,11 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 1 => {
-                    self.rcu_diagnostics_mode = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.rcu_diagnostics_mode,
+                    )
                 }
-                2 => {
-                    self.rcu_log_recording = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.rcu_log_recording),
                 _ => false,
             }
         }

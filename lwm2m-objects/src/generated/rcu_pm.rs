@@ -448,100 +448,20 @@ pub mod v1_0 {
         type Object = RcuPm;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.cpu_usage),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.max_cpu_usage,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.memory_usage,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.storage_usage,
-                        ),
-                    )
-                }
-                51 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_level,
-                        ),
-                    )
-                }
-                52 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.network_bandwidth,
-                        ),
-                    )
-                }
-                53 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.mobile_signal,
-                        ),
-                    )
-                }
-                54 => {
-                    self.gps_signal
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                55 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.wi_fi_signal,
-                        ),
-                    )
-                }
-                56 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.up_link_rate,
-                        ),
-                    )
-                }
-                57 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.down_link_rate,
-                        ),
-                    )
-                }
-                58 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.packet_loss_rate,
-                        ),
-                    )
-                }
-                59 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.network_latency,
-                        ),
-                    )
-                }
-                300 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_temperature,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.cpu_usage),
+                2 => ::lwm2m_core::object::__private::get(&self.max_cpu_usage),
+                3 => ::lwm2m_core::object::__private::get(&self.memory_usage),
+                4 => ::lwm2m_core::object::__private::get(&self.storage_usage),
+                51 => ::lwm2m_core::object::__private::get(&self.battery_level),
+                52 => ::lwm2m_core::object::__private::get(&self.network_bandwidth),
+                53 => ::lwm2m_core::object::__private::get(&self.mobile_signal),
+                54 => ::lwm2m_core::object::__private::get_opt(&self.gps_signal),
+                55 => ::lwm2m_core::object::__private::get(&self.wi_fi_signal),
+                56 => ::lwm2m_core::object::__private::get(&self.up_link_rate),
+                57 => ::lwm2m_core::object::__private::get(&self.down_link_rate),
+                58 => ::lwm2m_core::object::__private::get(&self.packet_loss_rate),
+                59 => ::lwm2m_core::object::__private::get(&self.network_latency),
+                300 => ::lwm2m_core::object::__private::get(&self.battery_temperature),
                 _ => ::core::option::Option::None,
             }
         }
@@ -674,10 +594,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                54 => {
-                    self.gps_signal = ::core::option::Option::None;
-                    true
-                }
+                54 => ::lwm2m_core::object::__private::unset(&mut self.gps_signal),
                 _ => false,
             }
         }

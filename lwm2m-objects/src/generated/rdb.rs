@@ -137,21 +137,9 @@ pub mod v1_0 {
         type Object = RuntimeDatabase;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.key),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.value),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.persistent),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.key),
+                1 => ::lwm2m_core::object::__private::get(&self.value),
+                2 => ::lwm2m_core::object::__private::get(&self.persistent),
                 _ => ::core::option::Option::None,
             }
         }
@@ -355,26 +343,10 @@ pub mod v2_0 {
         type Object = Rdb;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.key),
-                    )
-                }
-                1 => {
-                    self.value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.exists
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.persistent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.key),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.value),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.exists),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.persistent),
                 _ => ::core::option::Option::None,
             }
         }
@@ -415,18 +387,9 @@ pub mod v2_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.value = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.exists = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.persistent = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.value),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.exists),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.persistent),
                 _ => false,
             }
         }

@@ -179,29 +179,13 @@ pub mod v1_0 {
         type Object = RebootStatus;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.reboot_state,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.reboot_error_message,
-                        ),
-                    )
-                }
-                2 => {
-                    self.reset_factory_state
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.reboot_state),
+                1 => ::lwm2m_core::object::__private::get(&self.reboot_error_message),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.reset_factory_state),
                 3 => {
-                    self.reset_factory_error_message
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reset_factory_error_message,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -258,12 +242,12 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.reset_factory_state = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.reset_factory_state)
                 }
                 3 => {
-                    self.reset_factory_error_message = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reset_factory_error_message,
+                    )
                 }
                 _ => false,
             }

@@ -627,110 +627,46 @@ pub mod v1_0 {
         type Object = RelayManagement;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.e_nb_availability,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.gps_status),
-                    )
-                }
-                2 => {
-                    self.orientation
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.e_nb_earfcn,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.e_nb_bandwidth,
-                        ),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.backhaul_primary_earfcn,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.e_nb_availability),
+                1 => ::lwm2m_core::object::__private::get(&self.gps_status),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.orientation),
+                3 => ::lwm2m_core::object::__private::get(&self.e_nb_earfcn),
+                4 => ::lwm2m_core::object::__private::get(&self.e_nb_bandwidth),
+                5 => ::lwm2m_core::object::__private::get(&self.backhaul_primary_earfcn),
                 6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.backhaul_secondary_earfcn,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.backhaul_secondary_earfcn)
                 }
                 7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.cumulative_measurement_window,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.cumulative_measurement_window,
                     )
                 }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.e_nb_eci),
-                    )
-                }
-                9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.e_nb_status,
-                        ),
-                    )
-                }
-                11 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.e_nb_maximum_power,
-                        ),
-                    )
-                }
+                8 => ::lwm2m_core::object::__private::get(&self.e_nb_eci),
+                9 => ::lwm2m_core::object::__private::get(&self.e_nb_status),
+                11 => ::lwm2m_core::object::__private::get(&self.e_nb_maximum_power),
                 12 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.backhaul_primary_q_offset_freq,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.backhaul_primary_q_offset_freq,
                     )
                 }
                 13 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.backhaul_secondary_q_offset_freq,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.backhaul_secondary_q_offset_freq,
                     )
                 }
                 14 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.neighbour_crowd_box_earfcn,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.neighbour_crowd_box_earfcn,
                     )
                 }
                 15 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.neighbour_crowd_box_q_offset_freq,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.neighbour_crowd_box_q_offset_freq,
                     )
                 }
                 16 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.serving_macro_e_nb_cell_individual_offset,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.serving_macro_e_nb_cell_individual_offset,
                     )
                 }
                 _ => ::core::option::Option::None,
@@ -924,10 +860,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.orientation = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.orientation),
                 _ => false,
             }
         }

@@ -1298,112 +1298,46 @@ pub mod v1_0 {
         type Object = RemoteSimProvisioning;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.current_sim_type,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.supported_sim_type,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.current_sim_type),
+                1 => ::lwm2m_core::object::__private::get(&self.supported_sim_type),
                 2 => {
-                    self.service_provider_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.service_provider_name)
                 }
                 3 => {
-                    self.download_uri_information
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.download_uri_information,
+                    )
                 }
-                5 => {
-                    self.rsp_update_state
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.rsp_update_result
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.profile_name
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.rsp_update_state),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.rsp_update_result),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.profile_name),
                 8 => {
-                    self.profile_package_version
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.profile_package_version,
+                    )
                 }
-                9 => {
-                    self.free_memory_on_sim
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.total_memory_on_sim
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                9 => ::lwm2m_core::object::__private::get_opt(&self.free_memory_on_sim),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.total_memory_on_sim),
                 11 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.integrated_circuit_card_identifier_iccid,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.integrated_circuit_card_identifier_iccid,
                     )
                 }
-                12 => {
-                    self.e_uicc_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.rsp_type),
-                    )
-                }
+                12 => ::lwm2m_core::object::__private::get_opt(&self.e_uicc_id),
+                13 => ::lwm2m_core::object::__private::get(&self.rsp_type),
                 14 => {
-                    self.selected_iccid_for_rsp_operation
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.selected_iccid_for_rsp_operation,
+                    )
                 }
-                15 => {
-                    self.rsp_consent_reason
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    self.rsp_user_consent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                15 => ::lwm2m_core::object::__private::get_opt(&self.rsp_consent_reason),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.rsp_user_consent),
                 17 => {
-                    self.rsp_confirmation_code
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.rsp_confirmation_code)
                 }
-                18 => {
-                    self.rsp_data_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                19 => {
-                    self.set_rsp_data
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.get_rsp_data
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                18 => ::lwm2m_core::object::__private::get_opt(&self.rsp_data_type),
+                19 => ::lwm2m_core::object::__private::get_opt(&self.set_rsp_data),
+                20 => ::lwm2m_core::object::__private::get_opt(&self.get_rsp_data),
                 _ => ::core::option::Option::None,
             }
         }
@@ -1546,69 +1480,45 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.service_provider_name = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.service_provider_name,
+                    )
                 }
                 3 => {
-                    self.download_uri_information = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.download_uri_information,
+                    )
                 }
-                5 => {
-                    self.rsp_update_state = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.rsp_update_result = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.profile_name = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.rsp_update_state),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.rsp_update_result),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.profile_name),
                 8 => {
-                    self.profile_package_version = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.profile_package_version,
+                    )
                 }
-                9 => {
-                    self.free_memory_on_sim = ::core::option::Option::None;
-                    true
-                }
+                9 => ::lwm2m_core::object::__private::unset(&mut self.free_memory_on_sim),
                 10 => {
-                    self.total_memory_on_sim = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.total_memory_on_sim)
                 }
-                12 => {
-                    self.e_uicc_id = ::core::option::Option::None;
-                    true
-                }
+                12 => ::lwm2m_core::object::__private::unset(&mut self.e_uicc_id),
                 14 => {
-                    self.selected_iccid_for_rsp_operation = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.selected_iccid_for_rsp_operation,
+                    )
                 }
                 15 => {
-                    self.rsp_consent_reason = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.rsp_consent_reason)
                 }
-                16 => {
-                    self.rsp_user_consent = ::core::option::Option::None;
-                    true
-                }
+                16 => ::lwm2m_core::object::__private::unset(&mut self.rsp_user_consent),
                 17 => {
-                    self.rsp_confirmation_code = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.rsp_confirmation_code,
+                    )
                 }
-                18 => {
-                    self.rsp_data_type = ::core::option::Option::None;
-                    true
-                }
-                19 => {
-                    self.set_rsp_data = ::core::option::Option::None;
-                    true
-                }
-                20 => {
-                    self.get_rsp_data = ::core::option::Option::None;
-                    true
-                }
+                18 => ::lwm2m_core::object::__private::unset(&mut self.rsp_data_type),
+                19 => ::lwm2m_core::object::__private::unset(&mut self.set_rsp_data),
+                20 => ::lwm2m_core::object::__private::unset(&mut self.get_rsp_data),
                 _ => false,
             }
         }

@@ -288,50 +288,14 @@ pub mod v1_0 {
         type Object = Robot;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.robot_id),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.robot_type),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.robot_serial_number,
-                        ),
-                    )
-                }
-                51 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_level,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.charging),
-                    )
-                }
-                5852 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.on_time),
-                    )
-                }
-                5 => {
-                    self.positioning
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.location
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.robot_id),
+                2 => ::lwm2m_core::object::__private::get(&self.robot_type),
+                3 => ::lwm2m_core::object::__private::get(&self.robot_serial_number),
+                51 => ::lwm2m_core::object::__private::get(&self.battery_level),
+                4 => ::lwm2m_core::object::__private::get(&self.charging),
+                5852 => ::lwm2m_core::object::__private::get(&self.on_time),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.positioning),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.location),
                 _ => ::core::option::Option::None,
             }
         }
@@ -420,14 +384,8 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5 => {
-                    self.positioning = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.location = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.positioning),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.location),
                 _ => false,
             }
         }

@@ -354,54 +354,14 @@ pub mod v1_0 {
         type Object = RobotAlarm;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.entity),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.probable_cause,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.specific_problem,
-                        ),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.alarm_type),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.severity),
-                    )
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.report_time,
-                        ),
-                    )
-                }
-                7 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sequence_no,
-                        ),
-                    )
-                }
-                8 => {
-                    self.additional_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.entity),
+                2 => ::lwm2m_core::object::__private::get(&self.probable_cause),
+                3 => ::lwm2m_core::object::__private::get(&self.specific_problem),
+                4 => ::lwm2m_core::object::__private::get(&self.alarm_type),
+                5 => ::lwm2m_core::object::__private::get(&self.severity),
+                6 => ::lwm2m_core::object::__private::get(&self.report_time),
+                7 => ::lwm2m_core::object::__private::get(&self.sequence_no),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.additional_info),
                 _ => ::core::option::Option::None,
             }
         }
@@ -490,10 +450,7 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                8 => {
-                    self.additional_info = ::core::option::Option::None;
-                    true
-                }
+                8 => ::lwm2m_core::object::__private::unset(&mut self.additional_info),
                 _ => false,
             }
         }

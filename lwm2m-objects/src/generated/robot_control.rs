@@ -654,21 +654,9 @@ pub mod v1_0 {
         type Object = RobotControl;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.collision_detection
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.drop_detection
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.automatic_navigation
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.collision_detection),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.drop_detection),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.automatic_navigation),
                 _ => ::core::option::Option::None,
             }
         }
@@ -705,16 +693,13 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 1 => {
-                    self.collision_detection = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.collision_detection)
                 }
-                2 => {
-                    self.drop_detection = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.drop_detection),
                 3 => {
-                    self.automatic_navigation = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.automatic_navigation,
+                    )
                 }
                 _ => false,
             }

@@ -2082,349 +2082,183 @@ pub mod v1_0 {
         type Object = RobotPm;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                51 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_level,
-                        ),
-                    )
-                }
-                300 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_temperature,
-                        ),
-                    )
-                }
-                301 => {
-                    self.temperature
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                302 => {
-                    self.humidity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                303 => {
-                    self.pm2_5
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                304 => {
-                    self.smog
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                305 => {
-                    self.co.as_ref().map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                306 => {
-                    self.co2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                307 => {
-                    self.pm10
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                601 => {
-                    self.speed
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                602 => {
-                    self.water_used
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                603 => {
-                    self.dust_box_used
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                604 => {
-                    self.obstacle_distance
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                607 => {
-                    self.robot_temperate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                608 => {
-                    self.confidence_index
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1101 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.data_traffic_used,
-                        ),
-                    )
-                }
-                1102 => {
-                    self.images_handled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                51 => ::lwm2m_core::object::__private::get(&self.battery_level),
+                300 => ::lwm2m_core::object::__private::get(&self.battery_temperature),
+                301 => ::lwm2m_core::object::__private::get_opt(&self.temperature),
+                302 => ::lwm2m_core::object::__private::get_opt(&self.humidity),
+                303 => ::lwm2m_core::object::__private::get_opt(&self.pm2_5),
+                304 => ::lwm2m_core::object::__private::get_opt(&self.smog),
+                305 => ::lwm2m_core::object::__private::get_opt(&self.co),
+                306 => ::lwm2m_core::object::__private::get_opt(&self.co2),
+                307 => ::lwm2m_core::object::__private::get_opt(&self.pm10),
+                601 => ::lwm2m_core::object::__private::get_opt(&self.speed),
+                602 => ::lwm2m_core::object::__private::get_opt(&self.water_used),
+                603 => ::lwm2m_core::object::__private::get_opt(&self.dust_box_used),
+                604 => ::lwm2m_core::object::__private::get_opt(&self.obstacle_distance),
+                607 => ::lwm2m_core::object::__private::get_opt(&self.robot_temperate),
+                608 => ::lwm2m_core::object::__private::get_opt(&self.confidence_index),
+                1101 => ::lwm2m_core::object::__private::get(&self.data_traffic_used),
+                1102 => ::lwm2m_core::object::__private::get_opt(&self.images_handled),
                 1103 => {
-                    self.hari_s_voice_requests
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.hari_s_voice_requests)
                 }
                 1104 => {
-                    self.hari_s_vision_requests
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.hari_s_vision_requests,
+                    )
                 }
                 1105 => {
-                    self.hari_s_motion_requests
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.hari_s_motion_requests,
+                    )
                 }
                 1106 => {
-                    self.hari_s_map_requests
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.hari_s_map_requests)
                 }
                 1107 => {
-                    self.successful_hari_s_voice_requests
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.successful_hari_s_voice_requests,
+                    )
                 }
                 1108 => {
-                    self.successful_hari_s_vision_requests
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.successful_hari_s_vision_requests,
+                    )
                 }
                 1109 => {
-                    self.successful_hari_s_motion_requests
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.successful_hari_s_motion_requests,
+                    )
                 }
                 1110 => {
-                    self.successful_hari_s_map_requests
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.successful_hari_s_map_requests,
+                    )
                 }
                 1111 => {
-                    self.questions_answered
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.questions_answered)
                 }
-                1112 => {
-                    self.unknown_questions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1113 => {
-                    self.mileage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1114 => {
-                    self.cleaned_times
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1115 => {
-                    self.cleaned_area
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1116 => {
-                    self.cleaned_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1117 => {
-                    self.asr_recognized
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1112 => ::lwm2m_core::object::__private::get_opt(&self.unknown_questions),
+                1113 => ::lwm2m_core::object::__private::get_opt(&self.mileage),
+                1114 => ::lwm2m_core::object::__private::get_opt(&self.cleaned_times),
+                1115 => ::lwm2m_core::object::__private::get_opt(&self.cleaned_area),
+                1116 => ::lwm2m_core::object::__private::get_opt(&self.cleaned_time),
+                1117 => ::lwm2m_core::object::__private::get_opt(&self.asr_recognized),
                 1118 => {
-                    self.incorrect_asr_recognitions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.incorrect_asr_recognitions,
+                    )
                 }
-                1119 => {
-                    self.tried_tts_texts
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1119 => ::lwm2m_core::object::__private::get_opt(&self.tried_tts_texts),
                 1120 => {
-                    self.successful_tts_texts
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.successful_tts_texts)
                 }
-                1121 => {
-                    self.asr_recognized_ch
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1121 => ::lwm2m_core::object::__private::get_opt(&self.asr_recognized_ch),
                 1122 => {
-                    self.tried_tts_texts_ch
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.tried_tts_texts_ch)
                 }
                 1123 => {
-                    self.successful_tts_texts_ch
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.successful_tts_texts_ch,
+                    )
                 }
-                1124 => {
-                    self.asr_recognized_en
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1124 => ::lwm2m_core::object::__private::get_opt(&self.asr_recognized_en),
                 1125 => {
-                    self.tried_tts_texts_en
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.tried_tts_texts_en)
                 }
                 1126 => {
-                    self.successful_tts_texts_en
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.successful_tts_texts_en,
+                    )
                 }
-                1127 => {
-                    self.asr_recognized_es
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1127 => ::lwm2m_core::object::__private::get_opt(&self.asr_recognized_es),
                 1128 => {
-                    self.tried_tts_texts_es
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.tried_tts_texts_es)
                 }
                 1129 => {
-                    self.successful_tts_texts_es
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.successful_tts_texts_es,
+                    )
                 }
-                1130 => {
-                    self.asr_recognized_ja
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1130 => ::lwm2m_core::object::__private::get_opt(&self.asr_recognized_ja),
                 1131 => {
-                    self.tried_tts_texts_ja
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.tried_tts_texts_ja)
                 }
                 1132 => {
-                    self.successful_tts_texts_ja
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.successful_tts_texts_ja,
+                    )
                 }
                 1133 => {
-                    self.asr_recognized_scch
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.asr_recognized_scch)
                 }
                 1134 => {
-                    self.tried_tts_texts_scch
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.tried_tts_texts_scch)
                 }
                 1135 => {
-                    self.successful_tts_texts_scch
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.successful_tts_texts_scch,
+                    )
                 }
                 1136 => {
-                    self.asr_recognized_gdch
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.asr_recognized_gdch)
                 }
                 1137 => {
-                    self.tried_tts_texts_gdch
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.tried_tts_texts_gdch)
                 }
                 1138 => {
-                    self.successful_tts_texts_gdch
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.successful_tts_texts_gdch,
+                    )
                 }
                 1139 => {
-                    self.asr_recognized_tch
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.asr_recognized_tch)
                 }
                 1140 => {
-                    self.tried_tts_texts_tch
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.tried_tts_texts_tch)
                 }
                 1141 => {
-                    self.successful_tts_texts_tch
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.successful_tts_texts_tch,
+                    )
                 }
                 1501 => {
-                    self.objects_recognition_tries
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.objects_recognition_tries,
+                    )
                 }
                 1502 => {
-                    self.successful_object_recognition
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.successful_object_recognition,
+                    )
                 }
                 1503 => {
-                    self.face_recognition_tries
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.face_recognition_tries,
+                    )
                 }
                 1504 => {
-                    self.successful_face_recognitions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.successful_face_recognitions,
+                    )
                 }
                 1505 => {
-                    self.vehicle_plate_recognition_tries
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vehicle_plate_recognition_tries,
+                    )
                 }
                 1506 => {
-                    self.successful_vehicle_plate_recognitions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1507 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.tasks_assigned,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.successful_vehicle_plate_recognitions,
                     )
                 }
+                1507 => ::lwm2m_core::object::__private::get(&self.tasks_assigned),
                 1508 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.successful_tasks_executed,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.successful_tasks_executed)
                 }
-                1509 => {
-                    self.images_uploaded
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1510 => {
-                    self.videos_uploaded
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1511 => {
-                    self.images_matted
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1509 => ::lwm2m_core::object::__private::get_opt(&self.images_uploaded),
+                1510 => ::lwm2m_core::object::__private::get_opt(&self.videos_uploaded),
+                1511 => ::lwm2m_core::object::__private::get_opt(&self.images_matted),
                 _ => ::core::option::Option::None,
             }
         }
@@ -2815,254 +2649,196 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                301 => {
-                    self.temperature = ::core::option::Option::None;
-                    true
-                }
-                302 => {
-                    self.humidity = ::core::option::Option::None;
-                    true
-                }
-                303 => {
-                    self.pm2_5 = ::core::option::Option::None;
-                    true
-                }
-                304 => {
-                    self.smog = ::core::option::Option::None;
-                    true
-                }
-                305 => {
-                    self.co = ::core::option::Option::None;
-                    true
-                }
-                306 => {
-                    self.co2 = ::core::option::Option::None;
-                    true
-                }
-                307 => {
-                    self.pm10 = ::core::option::Option::None;
-                    true
-                }
-                601 => {
-                    self.speed = ::core::option::Option::None;
-                    true
-                }
-                602 => {
-                    self.water_used = ::core::option::Option::None;
-                    true
-                }
-                603 => {
-                    self.dust_box_used = ::core::option::Option::None;
-                    true
-                }
+                301 => ::lwm2m_core::object::__private::unset(&mut self.temperature),
+                302 => ::lwm2m_core::object::__private::unset(&mut self.humidity),
+                303 => ::lwm2m_core::object::__private::unset(&mut self.pm2_5),
+                304 => ::lwm2m_core::object::__private::unset(&mut self.smog),
+                305 => ::lwm2m_core::object::__private::unset(&mut self.co),
+                306 => ::lwm2m_core::object::__private::unset(&mut self.co2),
+                307 => ::lwm2m_core::object::__private::unset(&mut self.pm10),
+                601 => ::lwm2m_core::object::__private::unset(&mut self.speed),
+                602 => ::lwm2m_core::object::__private::unset(&mut self.water_used),
+                603 => ::lwm2m_core::object::__private::unset(&mut self.dust_box_used),
                 604 => {
-                    self.obstacle_distance = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.obstacle_distance)
                 }
-                607 => {
-                    self.robot_temperate = ::core::option::Option::None;
-                    true
-                }
-                608 => {
-                    self.confidence_index = ::core::option::Option::None;
-                    true
-                }
-                1102 => {
-                    self.images_handled = ::core::option::Option::None;
-                    true
-                }
+                607 => ::lwm2m_core::object::__private::unset(&mut self.robot_temperate),
+                608 => ::lwm2m_core::object::__private::unset(&mut self.confidence_index),
+                1102 => ::lwm2m_core::object::__private::unset(&mut self.images_handled),
                 1103 => {
-                    self.hari_s_voice_requests = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.hari_s_voice_requests,
+                    )
                 }
                 1104 => {
-                    self.hari_s_vision_requests = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.hari_s_vision_requests,
+                    )
                 }
                 1105 => {
-                    self.hari_s_motion_requests = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.hari_s_motion_requests,
+                    )
                 }
                 1106 => {
-                    self.hari_s_map_requests = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.hari_s_map_requests)
                 }
                 1107 => {
-                    self.successful_hari_s_voice_requests = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_hari_s_voice_requests,
+                    )
                 }
                 1108 => {
-                    self.successful_hari_s_vision_requests = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_hari_s_vision_requests,
+                    )
                 }
                 1109 => {
-                    self.successful_hari_s_motion_requests = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_hari_s_motion_requests,
+                    )
                 }
                 1110 => {
-                    self.successful_hari_s_map_requests = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_hari_s_map_requests,
+                    )
                 }
                 1111 => {
-                    self.questions_answered = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.questions_answered)
                 }
                 1112 => {
-                    self.unknown_questions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.unknown_questions)
                 }
-                1113 => {
-                    self.mileage = ::core::option::Option::None;
-                    true
-                }
-                1114 => {
-                    self.cleaned_times = ::core::option::Option::None;
-                    true
-                }
-                1115 => {
-                    self.cleaned_area = ::core::option::Option::None;
-                    true
-                }
-                1116 => {
-                    self.cleaned_time = ::core::option::Option::None;
-                    true
-                }
-                1117 => {
-                    self.asr_recognized = ::core::option::Option::None;
-                    true
-                }
+                1113 => ::lwm2m_core::object::__private::unset(&mut self.mileage),
+                1114 => ::lwm2m_core::object::__private::unset(&mut self.cleaned_times),
+                1115 => ::lwm2m_core::object::__private::unset(&mut self.cleaned_area),
+                1116 => ::lwm2m_core::object::__private::unset(&mut self.cleaned_time),
+                1117 => ::lwm2m_core::object::__private::unset(&mut self.asr_recognized),
                 1118 => {
-                    self.incorrect_asr_recognitions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.incorrect_asr_recognitions,
+                    )
                 }
-                1119 => {
-                    self.tried_tts_texts = ::core::option::Option::None;
-                    true
-                }
+                1119 => ::lwm2m_core::object::__private::unset(&mut self.tried_tts_texts),
                 1120 => {
-                    self.successful_tts_texts = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_tts_texts,
+                    )
                 }
                 1121 => {
-                    self.asr_recognized_ch = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.asr_recognized_ch)
                 }
                 1122 => {
-                    self.tried_tts_texts_ch = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.tried_tts_texts_ch)
                 }
                 1123 => {
-                    self.successful_tts_texts_ch = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_tts_texts_ch,
+                    )
                 }
                 1124 => {
-                    self.asr_recognized_en = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.asr_recognized_en)
                 }
                 1125 => {
-                    self.tried_tts_texts_en = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.tried_tts_texts_en)
                 }
                 1126 => {
-                    self.successful_tts_texts_en = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_tts_texts_en,
+                    )
                 }
                 1127 => {
-                    self.asr_recognized_es = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.asr_recognized_es)
                 }
                 1128 => {
-                    self.tried_tts_texts_es = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.tried_tts_texts_es)
                 }
                 1129 => {
-                    self.successful_tts_texts_es = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_tts_texts_es,
+                    )
                 }
                 1130 => {
-                    self.asr_recognized_ja = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.asr_recognized_ja)
                 }
                 1131 => {
-                    self.tried_tts_texts_ja = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.tried_tts_texts_ja)
                 }
                 1132 => {
-                    self.successful_tts_texts_ja = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_tts_texts_ja,
+                    )
                 }
                 1133 => {
-                    self.asr_recognized_scch = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.asr_recognized_scch)
                 }
                 1134 => {
-                    self.tried_tts_texts_scch = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.tried_tts_texts_scch,
+                    )
                 }
                 1135 => {
-                    self.successful_tts_texts_scch = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_tts_texts_scch,
+                    )
                 }
                 1136 => {
-                    self.asr_recognized_gdch = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.asr_recognized_gdch)
                 }
                 1137 => {
-                    self.tried_tts_texts_gdch = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.tried_tts_texts_gdch,
+                    )
                 }
                 1138 => {
-                    self.successful_tts_texts_gdch = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_tts_texts_gdch,
+                    )
                 }
                 1139 => {
-                    self.asr_recognized_tch = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.asr_recognized_tch)
                 }
                 1140 => {
-                    self.tried_tts_texts_tch = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.tried_tts_texts_tch)
                 }
                 1141 => {
-                    self.successful_tts_texts_tch = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_tts_texts_tch,
+                    )
                 }
                 1501 => {
-                    self.objects_recognition_tries = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.objects_recognition_tries,
+                    )
                 }
                 1502 => {
-                    self.successful_object_recognition = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_object_recognition,
+                    )
                 }
                 1503 => {
-                    self.face_recognition_tries = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.face_recognition_tries,
+                    )
                 }
                 1504 => {
-                    self.successful_face_recognitions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_face_recognitions,
+                    )
                 }
                 1505 => {
-                    self.vehicle_plate_recognition_tries = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vehicle_plate_recognition_tries,
+                    )
                 }
                 1506 => {
-                    self.successful_vehicle_plate_recognitions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.successful_vehicle_plate_recognitions,
+                    )
                 }
-                1509 => {
-                    self.images_uploaded = ::core::option::Option::None;
-                    true
-                }
-                1510 => {
-                    self.videos_uploaded = ::core::option::Option::None;
-                    true
-                }
-                1511 => {
-                    self.images_matted = ::core::option::Option::None;
-                    true
-                }
+                1509 => ::lwm2m_core::object::__private::unset(&mut self.images_uploaded),
+                1510 => ::lwm2m_core::object::__private::unset(&mut self.videos_uploaded),
+                1511 => ::lwm2m_core::object::__private::unset(&mut self.images_matted),
                 _ => false,
             }
         }

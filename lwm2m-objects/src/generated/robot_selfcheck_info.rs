@@ -99,16 +99,8 @@ pub mod v1_0 {
         type Object = RobotSelfcheckInfo;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.entity),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.status),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.entity),
+                2 => ::lwm2m_core::object::__private::get(&self.status),
                 _ => ::core::option::Option::None,
             }
         }

@@ -652,97 +652,23 @@ pub mod v1_0 {
         type Object = RobotServiceInfo;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.current_status,
-                        ),
-                    )
-                }
-                2 => {
-                    self.services_providing
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.advertising_contents,
-                        ),
-                    )
-                }
-                4 => {
-                    self.current_language
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.volume
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.moving_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.moving_speed
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.location
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.map_list
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.planned_route_list
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.current_route
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.route_to_do_list
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.synchronous_whistle,
-                        ),
-                    )
-                }
-                14 => {
-                    self.current_actions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.asr_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                50 => {
-                    self.tts_vendor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                51 => {
-                    self.tts_speaker
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.current_status),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.services_providing),
+                3 => ::lwm2m_core::object::__private::get(&self.advertising_contents),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.current_language),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.volume),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.moving_status),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.moving_speed),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.location),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.map_list),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.planned_route_list),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.current_route),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.route_to_do_list),
+                13 => ::lwm2m_core::object::__private::get(&self.synchronous_whistle),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.current_actions),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.asr_type),
+                50 => ::lwm2m_core::object::__private::get_opt(&self.tts_vendor),
+                51 => ::lwm2m_core::object::__private::get_opt(&self.tts_speaker),
                 _ => ::core::option::Option::None,
             }
         }
@@ -890,62 +816,22 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.services_providing = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.current_language = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.volume = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.moving_status = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.moving_speed = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.location = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.map_list = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.services_providing),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.current_language),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.volume),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.moving_status),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.moving_speed),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.location),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.map_list),
                 10 => {
-                    self.planned_route_list = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.planned_route_list)
                 }
-                11 => {
-                    self.current_route = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.route_to_do_list = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.current_actions = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.asr_type = ::core::option::Option::None;
-                    true
-                }
-                50 => {
-                    self.tts_vendor = ::core::option::Option::None;
-                    true
-                }
-                51 => {
-                    self.tts_speaker = ::core::option::Option::None;
-                    true
-                }
+                11 => ::lwm2m_core::object::__private::unset(&mut self.current_route),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.route_to_do_list),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.current_actions),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.asr_type),
+                50 => ::lwm2m_core::object::__private::unset(&mut self.tts_vendor),
+                51 => ::lwm2m_core::object::__private::unset(&mut self.tts_speaker),
                 _ => false,
             }
         }

@@ -287,18 +287,8 @@ pub mod v1_0 {
         type Object = RrcStateChangeEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.rrc_state),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.rrc_state_change_cause,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.rrc_state),
+                1 => ::lwm2m_core::object::__private::get(&self.rrc_state_change_cause),
                 _ => ::core::option::Option::None,
             }
         }

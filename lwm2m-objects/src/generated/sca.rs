@@ -122,16 +122,8 @@ pub mod v1_0 {
         type Object = Sca;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.sca_name),
-                    )
-                }
-                100 => {
-                    self.sca_motion_status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.sca_name),
+                100 => ::lwm2m_core::object::__private::get_opt(&self.sca_motion_status),
                 _ => ::core::option::Option::None,
             }
         }
@@ -170,8 +162,7 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 100 => {
-                    self.sca_motion_status = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.sca_motion_status)
                 }
                 _ => false,
             }

@@ -118,25 +118,9 @@ pub mod v1_0 {
         type Object = ScaPm;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.sca_name),
-                    )
-                }
-                605 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sca_current,
-                        ),
-                    )
-                }
-                606 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sca_temperate,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.sca_name),
+                605 => ::lwm2m_core::object::__private::get(&self.sca_current),
+                606 => ::lwm2m_core::object::__private::get(&self.sca_temperate),
                 _ => ::core::option::Option::None,
             }
         }

@@ -139,30 +139,10 @@ pub mod v1_0 {
         type Object = ScellId;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                6030 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.plmn_id),
-                    )
-                }
-                6031 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.band_indicator,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.tracking_area_code,
-                        ),
-                    )
-                }
-                6033 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.cell_id),
-                    )
-                }
+                6030 => ::lwm2m_core::object::__private::get(&self.plmn_id),
+                6031 => ::lwm2m_core::object::__private::get(&self.band_indicator),
+                2 => ::lwm2m_core::object::__private::get(&self.tracking_area_code),
+                6033 => ::lwm2m_core::object::__private::get(&self.cell_id),
                 _ => ::core::option::Option::None,
             }
         }

@@ -202,22 +202,12 @@ pub mod v1_0 {
         type Object = Screen;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.screen_status,
-                        ),
-                    )
-                }
-                2 => {
-                    self.startup_page
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.screen_status),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.startup_page),
                 3 => {
-                    self.current_displaying_page_or_current_screen_play_list
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.current_displaying_page_or_current_screen_play_list,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -254,13 +244,11 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.startup_page = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.startup_page),
                 3 => {
-                    self.current_displaying_page_or_current_screen_play_list = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.current_displaying_page_or_current_screen_play_list,
+                    )
                 }
                 _ => false,
             }

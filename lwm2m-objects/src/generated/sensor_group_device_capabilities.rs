@@ -182,24 +182,24 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 1 => {
-                    self.remote_sensor_management_capabilities
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.remote_sensor_management_capabilities,
+                    )
                 }
                 2 => {
-                    self.max_number_of_explicit_sensors
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_number_of_explicit_sensors,
+                    )
                 }
                 3 => {
-                    self.max_number_of_implicit_sensors
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.max_number_of_implicit_sensors,
+                    )
                 }
                 4 => {
-                    self.data_fusion_capabilities
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.data_fusion_capabilities,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -242,20 +242,24 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 1 => {
-                    self.remote_sensor_management_capabilities = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.remote_sensor_management_capabilities,
+                    )
                 }
                 2 => {
-                    self.max_number_of_explicit_sensors = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_number_of_explicit_sensors,
+                    )
                 }
                 3 => {
-                    self.max_number_of_implicit_sensors = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.max_number_of_implicit_sensors,
+                    )
                 }
                 4 => {
-                    self.data_fusion_capabilities = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.data_fusion_capabilities,
+                    )
                 }
                 _ => false,
             }

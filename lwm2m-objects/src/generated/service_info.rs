@@ -537,73 +537,23 @@ pub mod v1_0 {
         type Object = ServiceInfo;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                100 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.robot_service_info,
-                        ),
-                    )
-                }
-                101 => {
-                    self.sca_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                102 => {
-                    self.speaker_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                103 => {
-                    self.camera_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                104 => {
-                    self.screen_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                105 => {
-                    self.light_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                106 => {
-                    self.warning_light_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                107 => {
-                    self.door_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                100 => ::lwm2m_core::object::__private::get(&self.robot_service_info),
+                101 => ::lwm2m_core::object::__private::get_opt(&self.sca_info),
+                102 => ::lwm2m_core::object::__private::get_opt(&self.speaker_info),
+                103 => ::lwm2m_core::object::__private::get_opt(&self.camera_info),
+                104 => ::lwm2m_core::object::__private::get_opt(&self.screen_info),
+                105 => ::lwm2m_core::object::__private::get_opt(&self.light_info),
+                106 => ::lwm2m_core::object::__private::get_opt(&self.warning_light_info),
+                107 => ::lwm2m_core::object::__private::get_opt(&self.door_info),
                 108 => {
-                    self.thermal_imager_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.thermal_imager_info)
                 }
-                109 => {
-                    self.compressor_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                110 => {
-                    self.lock_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                109 => ::lwm2m_core::object::__private::get_opt(&self.compressor_info),
+                110 => ::lwm2m_core::object::__private::get_opt(&self.lock_info),
                 111 => {
-                    self.collision_sensor_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.collision_sensor_info)
                 }
-                112 => {
-                    self.drop_sensor_info
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                112 => ::lwm2m_core::object::__private::get_opt(&self.drop_sensor_info),
                 _ => ::core::option::Option::None,
             }
         }
@@ -689,54 +639,26 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                101 => {
-                    self.sca_info = ::core::option::Option::None;
-                    true
-                }
-                102 => {
-                    self.speaker_info = ::core::option::Option::None;
-                    true
-                }
-                103 => {
-                    self.camera_info = ::core::option::Option::None;
-                    true
-                }
-                104 => {
-                    self.screen_info = ::core::option::Option::None;
-                    true
-                }
-                105 => {
-                    self.light_info = ::core::option::Option::None;
-                    true
-                }
+                101 => ::lwm2m_core::object::__private::unset(&mut self.sca_info),
+                102 => ::lwm2m_core::object::__private::unset(&mut self.speaker_info),
+                103 => ::lwm2m_core::object::__private::unset(&mut self.camera_info),
+                104 => ::lwm2m_core::object::__private::unset(&mut self.screen_info),
+                105 => ::lwm2m_core::object::__private::unset(&mut self.light_info),
                 106 => {
-                    self.warning_light_info = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.warning_light_info)
                 }
-                107 => {
-                    self.door_info = ::core::option::Option::None;
-                    true
-                }
+                107 => ::lwm2m_core::object::__private::unset(&mut self.door_info),
                 108 => {
-                    self.thermal_imager_info = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.thermal_imager_info)
                 }
-                109 => {
-                    self.compressor_info = ::core::option::Option::None;
-                    true
-                }
-                110 => {
-                    self.lock_info = ::core::option::Option::None;
-                    true
-                }
+                109 => ::lwm2m_core::object::__private::unset(&mut self.compressor_info),
+                110 => ::lwm2m_core::object::__private::unset(&mut self.lock_info),
                 111 => {
-                    self.collision_sensor_info = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.collision_sensor_info,
+                    )
                 }
-                112 => {
-                    self.drop_sensor_info = ::core::option::Option::None;
-                    true
-                }
+                112 => ::lwm2m_core::object::__private::unset(&mut self.drop_sensor_info),
                 _ => false,
             }
         }

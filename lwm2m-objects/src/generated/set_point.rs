@@ -174,28 +174,10 @@ pub mod v1_0 {
         type Object = SetPoint;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5900 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.set_point_value,
-                        ),
-                    )
-                }
-                5701 => {
-                    self.sensor_units
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5706 => {
-                    self.colour
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5900 => ::lwm2m_core::object::__private::get(&self.set_point_value),
+                5701 => ::lwm2m_core::object::__private::get_opt(&self.sensor_units),
+                5706 => ::lwm2m_core::object::__private::get_opt(&self.colour),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -236,17 +218,10 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5701 => {
-                    self.sensor_units = ::core::option::Option::None;
-                    true
-                }
-                5706 => {
-                    self.colour = ::core::option::Option::None;
-                    true
-                }
+                5701 => ::lwm2m_core::object::__private::unset(&mut self.sensor_units),
+                5706 => ::lwm2m_core::object::__private::unset(&mut self.colour),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }
@@ -496,37 +471,13 @@ pub mod v1_1 {
         type Object = SetPoint;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5900 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.set_point_value,
-                        ),
-                    )
-                }
-                5701 => {
-                    self.sensor_units
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5706 => {
-                    self.colour
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5900 => ::lwm2m_core::object::__private::get(&self.set_point_value),
+                5701 => ::lwm2m_core::object::__private::get_opt(&self.sensor_units),
+                5706 => ::lwm2m_core::object::__private::get_opt(&self.colour),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 _ => ::core::option::Option::None,
             }
@@ -585,25 +536,16 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5701 => {
-                    self.sensor_units = ::core::option::Option::None;
-                    true
-                }
-                5706 => {
-                    self.colour = ::core::option::Option::None;
-                    true
-                }
+                5701 => ::lwm2m_core::object::__private::unset(&mut self.sensor_units),
+                5706 => ::lwm2m_core::object::__private::unset(&mut self.colour),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 _ => false,
             }

@@ -318,48 +318,14 @@ pub mod v1_0 {
         type Object = Shareparkinglot;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.lock_id),
-                    )
-                }
-                2 => {
-                    self.lock_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.light_switch_state
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.rssi),
-                    )
-                }
-                5 => {
-                    self.battery_capacity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.data_up_time,
-                        ),
-                    )
-                }
-                5514 => {
-                    self.latitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5515 => {
-                    self.longitude
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.lock_id),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.lock_type),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.light_switch_state),
+                4 => ::lwm2m_core::object::__private::get(&self.rssi),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.battery_capacity),
+                6 => ::lwm2m_core::object::__private::get(&self.data_up_time),
+                5514 => ::lwm2m_core::object::__private::get_opt(&self.latitude),
+                5515 => ::lwm2m_core::object::__private::get_opt(&self.longitude),
                 _ => ::core::option::Option::None,
             }
         }
@@ -427,26 +393,11 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.lock_type = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.light_switch_state = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.battery_capacity = ::core::option::Option::None;
-                    true
-                }
-                5514 => {
-                    self.latitude = ::core::option::Option::None;
-                    true
-                }
-                5515 => {
-                    self.longitude = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.lock_type),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.light_switch_state),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.battery_capacity),
+                5514 => ::lwm2m_core::object::__private::unset(&mut self.latitude),
+                5515 => ::lwm2m_core::object::__private::unset(&mut self.longitude),
                 _ => false,
             }
         }

@@ -1816,296 +1816,246 @@ pub mod v1_0 {
         type Object = SinglePhaseElectricalMeter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.voltage),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.voltage),
                 2 => {
-                    self.low_voltage_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.low_voltage_threshold)
                 }
-                3 => {
-                    self.low_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                3 => ::lwm2m_core::object::__private::get_opt(&self.low_voltage),
                 4 => {
-                    self.high_voltage_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.high_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.current),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.high_voltage_threshold,
                     )
                 }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.high_voltage),
+                6 => ::lwm2m_core::object::__private::get(&self.current),
                 7 => {
-                    self.low_current_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.low_current_threshold)
                 }
-                8 => {
-                    self.low_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                8 => ::lwm2m_core::object::__private::get_opt(&self.low_current),
                 9 => {
-                    self.high_current_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.high_current_threshold,
+                    )
                 }
-                10 => {
-                    self.high_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.frequency
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.angle_of_i_u
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                10 => ::lwm2m_core::object::__private::get_opt(&self.high_current),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.frequency),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.angle_of_i_u),
                 13 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.instantaneous_power_factor,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.instantaneous_power_factor,
                     )
                 }
                 14 => {
-                    self.low_power_factor_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.low_power_factor_threshold,
+                    )
                 }
-                15 => {
-                    self.low_power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                15 => ::lwm2m_core::object::__private::get_opt(&self.low_power_factor),
                 16 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.active_power_plus_qi_plus_qiv,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.active_power_plus_qi_plus_qiv,
                     )
                 }
                 17 => {
-                    self.active_power_minus_qii_plus_qiii
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_power_minus_qii_plus_qiii,
+                    )
                 }
                 18 => {
-                    self.reactive_power_plus_qi_plus_qii
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_power_plus_qi_plus_qii,
+                    )
                 }
                 19 => {
-                    self.reactive_power_minus_qiii_plus_qiv
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_power_minus_qiii_plus_qiv,
+                    )
                 }
                 20 => {
-                    self.instantaneous_apparent_power_import_plus_va
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_apparent_power_import_plus_va,
+                    )
                 }
                 21 => {
-                    self.instantaneous_apparent_power_export_minus_va
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_apparent_power_export_minus_va,
+                    )
                 }
                 22 => {
-                    self.instantaneous_active_power_plus_a_plus_minus_a
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_active_power_plus_a_plus_minus_a,
+                    )
                 }
                 23 => {
-                    self.instantaneous_net_active_power_plus_a_minus_minus_a
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_net_active_power_plus_a_minus_minus_a,
+                    )
                 }
                 24 => {
-                    self.measurement_period_of_instantaneous_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_period_of_instantaneous_value,
+                    )
                 }
                 25 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.active_energy_import_plus_a_un,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.active_energy_import_plus_a_un,
                     )
                 }
                 26 => {
-                    self.active_energy_export_minus_a_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_energy_export_minus_a_un,
+                    )
                 }
                 27 => {
-                    self.active_energy_plus_a_plus_minus_a_combined_total
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_energy_plus_a_plus_minus_a_combined_total,
+                    )
                 }
                 28 => {
-                    self.active_energy_plus_a_minus_minus_a_combined_total
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_energy_plus_a_minus_minus_a_combined_total,
+                    )
                 }
                 29 => {
-                    self.reactive_energy_import_plus_r_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_import_plus_r_un,
+                    )
                 }
                 30 => {
-                    self.reactive_energy_export_minus_r_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_export_minus_r_un,
+                    )
                 }
                 31 => {
-                    self.reactive_energy_qi_plus_ri_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_qi_plus_ri_un,
+                    )
                 }
                 32 => {
-                    self.reactive_energy_qii_plus_rc_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_qii_plus_rc_un,
+                    )
                 }
                 33 => {
-                    self.reactive_energy_qiii_minus_ri_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_qiii_minus_ri_un,
+                    )
                 }
                 34 => {
-                    self.reactive_energy_qiv_minus_rc_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_qiv_minus_rc_un,
+                    )
                 }
                 35 => {
-                    self.apparent_energy_import_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.apparent_energy_import_un,
+                    )
                 }
                 36 => {
-                    self.apparent_energy_export_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.apparent_energy_export_un,
+                    )
                 }
                 37 => {
-                    self.number_of_power_failures
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.number_of_power_failures,
+                    )
                 }
                 38 => {
-                    self.number_of_long_power_failures
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.number_of_long_power_failures,
+                    )
                 }
                 39 => {
-                    self.time_threshold_for_long_power_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.time_threshold_for_long_power_failure,
+                    )
                 }
                 40 => {
-                    self.duration_of_last_long_power_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.duration_of_last_long_power_failure,
+                    )
                 }
                 41 => {
-                    self.threshold_for_voltage_sag
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.threshold_for_voltage_sag,
+                    )
                 }
                 42 => {
-                    self.time_threshold_for_voltage_sag
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.time_threshold_for_voltage_sag,
+                    )
                 }
                 43 => {
-                    self.number_of_voltage_sags
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.number_of_voltage_sags,
+                    )
                 }
                 44 => {
-                    self.duration_of_last_voltage_sag
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.duration_of_last_voltage_sag,
+                    )
                 }
                 45 => {
-                    self.magnitude_of_last_voltage_sag
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.magnitude_of_last_voltage_sag,
+                    )
                 }
                 46 => {
-                    self.threshold_for_voltage_swell
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.threshold_for_voltage_swell,
+                    )
                 }
                 47 => {
-                    self.time_threshold_for_voltage_swell
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.time_threshold_for_voltage_swell,
+                    )
                 }
                 48 => {
-                    self.number_of_voltage_swells
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.number_of_voltage_swells,
+                    )
                 }
                 49 => {
-                    self.duration_of_last_voltage_swell
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.duration_of_last_voltage_swell,
+                    )
                 }
                 50 => {
-                    self.magnitude_of_last_voltage_swell
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.magnitude_of_last_voltage_swell,
+                    )
                 }
                 51 => {
-                    self.threshold_for_missing_voltage_voltage_cut
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.threshold_for_missing_voltage_voltage_cut,
+                    )
                 }
                 52 => {
-                    self.time_threshold_for_voltage_cut
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.time_threshold_for_voltage_cut,
+                    )
                 }
-                53 => {
-                    self.voltage_cut
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                53 => ::lwm2m_core::object::__private::get_opt(&self.voltage_cut),
                 54 => {
-                    self.ct_numerator_parameter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.ct_numerator_parameter,
+                    )
                 }
                 55 => {
-                    self.ct_denominator_parameter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.ct_denominator_parameter,
+                    )
                 }
                 56 => {
-                    self.vt_numerator_parameter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vt_numerator_parameter,
+                    )
                 }
                 57 => {
-                    self.vt_denominator_parameter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vt_denominator_parameter,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -2413,212 +2363,232 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.low_voltage_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_voltage_threshold,
+                    )
                 }
-                3 => {
-                    self.low_voltage = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.low_voltage),
                 4 => {
-                    self.high_voltage_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.high_voltage_threshold,
+                    )
                 }
-                5 => {
-                    self.high_voltage = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.high_voltage),
                 7 => {
-                    self.low_current_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_current_threshold,
+                    )
                 }
-                8 => {
-                    self.low_current = ::core::option::Option::None;
-                    true
-                }
+                8 => ::lwm2m_core::object::__private::unset(&mut self.low_current),
                 9 => {
-                    self.high_current_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.high_current_threshold,
+                    )
                 }
-                10 => {
-                    self.high_current = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.frequency = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.angle_of_i_u = ::core::option::Option::None;
-                    true
-                }
+                10 => ::lwm2m_core::object::__private::unset(&mut self.high_current),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.frequency),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.angle_of_i_u),
                 14 => {
-                    self.low_power_factor_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_power_factor_threshold,
+                    )
                 }
-                15 => {
-                    self.low_power_factor = ::core::option::Option::None;
-                    true
-                }
+                15 => ::lwm2m_core::object::__private::unset(&mut self.low_power_factor),
                 17 => {
-                    self.active_power_minus_qii_plus_qiii = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_power_minus_qii_plus_qiii,
+                    )
                 }
                 18 => {
-                    self.reactive_power_plus_qi_plus_qii = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_power_plus_qi_plus_qii,
+                    )
                 }
                 19 => {
-                    self.reactive_power_minus_qiii_plus_qiv = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_power_minus_qiii_plus_qiv,
+                    )
                 }
                 20 => {
-                    self.instantaneous_apparent_power_import_plus_va = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_apparent_power_import_plus_va,
+                    )
                 }
                 21 => {
-                    self.instantaneous_apparent_power_export_minus_va = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_apparent_power_export_minus_va,
+                    )
                 }
                 22 => {
-                    self.instantaneous_active_power_plus_a_plus_minus_a = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_active_power_plus_a_plus_minus_a,
+                    )
                 }
                 23 => {
-                    self.instantaneous_net_active_power_plus_a_minus_minus_a = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_net_active_power_plus_a_minus_minus_a,
+                    )
                 }
                 24 => {
-                    self.measurement_period_of_instantaneous_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_period_of_instantaneous_value,
+                    )
                 }
                 26 => {
-                    self.active_energy_export_minus_a_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_energy_export_minus_a_un,
+                    )
                 }
                 27 => {
-                    self.active_energy_plus_a_plus_minus_a_combined_total = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_energy_plus_a_plus_minus_a_combined_total,
+                    )
                 }
                 28 => {
-                    self.active_energy_plus_a_minus_minus_a_combined_total = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_energy_plus_a_minus_minus_a_combined_total,
+                    )
                 }
                 29 => {
-                    self.reactive_energy_import_plus_r_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_import_plus_r_un,
+                    )
                 }
                 30 => {
-                    self.reactive_energy_export_minus_r_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_export_minus_r_un,
+                    )
                 }
                 31 => {
-                    self.reactive_energy_qi_plus_ri_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_qi_plus_ri_un,
+                    )
                 }
                 32 => {
-                    self.reactive_energy_qii_plus_rc_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_qii_plus_rc_un,
+                    )
                 }
                 33 => {
-                    self.reactive_energy_qiii_minus_ri_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_qiii_minus_ri_un,
+                    )
                 }
                 34 => {
-                    self.reactive_energy_qiv_minus_rc_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_qiv_minus_rc_un,
+                    )
                 }
                 35 => {
-                    self.apparent_energy_import_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.apparent_energy_import_un,
+                    )
                 }
                 36 => {
-                    self.apparent_energy_export_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.apparent_energy_export_un,
+                    )
                 }
                 37 => {
-                    self.number_of_power_failures = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.number_of_power_failures,
+                    )
                 }
                 38 => {
-                    self.number_of_long_power_failures = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.number_of_long_power_failures,
+                    )
                 }
                 39 => {
-                    self.time_threshold_for_long_power_failure = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.time_threshold_for_long_power_failure,
+                    )
                 }
                 40 => {
-                    self.duration_of_last_long_power_failure = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.duration_of_last_long_power_failure,
+                    )
                 }
                 41 => {
-                    self.threshold_for_voltage_sag = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.threshold_for_voltage_sag,
+                    )
                 }
                 42 => {
-                    self.time_threshold_for_voltage_sag = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.time_threshold_for_voltage_sag,
+                    )
                 }
                 43 => {
-                    self.number_of_voltage_sags = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.number_of_voltage_sags,
+                    )
                 }
                 44 => {
-                    self.duration_of_last_voltage_sag = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.duration_of_last_voltage_sag,
+                    )
                 }
                 45 => {
-                    self.magnitude_of_last_voltage_sag = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.magnitude_of_last_voltage_sag,
+                    )
                 }
                 46 => {
-                    self.threshold_for_voltage_swell = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.threshold_for_voltage_swell,
+                    )
                 }
                 47 => {
-                    self.time_threshold_for_voltage_swell = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.time_threshold_for_voltage_swell,
+                    )
                 }
                 48 => {
-                    self.number_of_voltage_swells = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.number_of_voltage_swells,
+                    )
                 }
                 49 => {
-                    self.duration_of_last_voltage_swell = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.duration_of_last_voltage_swell,
+                    )
                 }
                 50 => {
-                    self.magnitude_of_last_voltage_swell = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.magnitude_of_last_voltage_swell,
+                    )
                 }
                 51 => {
-                    self.threshold_for_missing_voltage_voltage_cut = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.threshold_for_missing_voltage_voltage_cut,
+                    )
                 }
                 52 => {
-                    self.time_threshold_for_voltage_cut = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.time_threshold_for_voltage_cut,
+                    )
                 }
-                53 => {
-                    self.voltage_cut = ::core::option::Option::None;
-                    true
-                }
+                53 => ::lwm2m_core::object::__private::unset(&mut self.voltage_cut),
                 54 => {
-                    self.ct_numerator_parameter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.ct_numerator_parameter,
+                    )
                 }
                 55 => {
-                    self.ct_denominator_parameter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.ct_denominator_parameter,
+                    )
                 }
                 56 => {
-                    self.vt_numerator_parameter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vt_numerator_parameter,
+                    )
                 }
                 57 => {
-                    self.vt_denominator_parameter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vt_denominator_parameter,
+                    )
                 }
                 _ => false,
             }
@@ -4622,321 +4592,261 @@ pub mod v2_0 {
         type Object = SinglePhaseElectricalMeter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.voltage),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.voltage),
                 2 => {
-                    self.low_voltage_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.low_voltage_threshold)
                 }
-                3 => {
-                    self.low_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                3 => ::lwm2m_core::object::__private::get_opt(&self.low_voltage),
                 4 => {
-                    self.high_voltage_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.high_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.current),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.high_voltage_threshold,
                     )
                 }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.high_voltage),
+                6 => ::lwm2m_core::object::__private::get(&self.current),
                 7 => {
-                    self.low_current_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.low_current_threshold)
                 }
-                8 => {
-                    self.low_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                8 => ::lwm2m_core::object::__private::get_opt(&self.low_current),
                 9 => {
-                    self.high_current_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.high_current_threshold,
+                    )
                 }
-                10 => {
-                    self.high_current
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.frequency
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.angle_of_i_u
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                10 => ::lwm2m_core::object::__private::get_opt(&self.high_current),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.frequency),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.angle_of_i_u),
                 13 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.instantaneous_power_factor,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.instantaneous_power_factor,
                     )
                 }
                 14 => {
-                    self.low_power_factor_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.low_power_factor_threshold,
+                    )
                 }
-                15 => {
-                    self.low_power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                15 => ::lwm2m_core::object::__private::get_opt(&self.low_power_factor),
                 16 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.active_power_plus_qi_plus_qiv,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.active_power_plus_qi_plus_qiv,
                     )
                 }
                 17 => {
-                    self.active_power_minus_qii_plus_qiii
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_power_minus_qii_plus_qiii,
+                    )
                 }
                 18 => {
-                    self.reactive_power_plus_qi_plus_qii
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_power_plus_qi_plus_qii,
+                    )
                 }
                 19 => {
-                    self.reactive_power_minus_qiii_plus_qiv
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_power_minus_qiii_plus_qiv,
+                    )
                 }
                 20 => {
-                    self.instantaneous_apparent_power_import_plus_va
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_apparent_power_import_plus_va,
+                    )
                 }
                 21 => {
-                    self.instantaneous_apparent_power_export_minus_va
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_apparent_power_export_minus_va,
+                    )
                 }
                 22 => {
-                    self.instantaneous_active_power_plus_a_plus_minus_a
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_active_power_plus_a_plus_minus_a,
+                    )
                 }
                 23 => {
-                    self.instantaneous_net_active_power_plus_a_minus_minus_a
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_net_active_power_plus_a_minus_minus_a,
+                    )
                 }
                 24 => {
-                    self.measurement_period_of_instantaneous_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_period_of_instantaneous_value,
+                    )
                 }
                 25 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.active_energy_import_plus_a_un,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.active_energy_import_plus_a_un,
                     )
                 }
                 26 => {
-                    self.active_energy_export_minus_a_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_energy_export_minus_a_un,
+                    )
                 }
                 27 => {
-                    self.active_energy_plus_a_plus_minus_a_combined_total
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_energy_plus_a_plus_minus_a_combined_total,
+                    )
                 }
                 28 => {
-                    self.active_energy_plus_a_minus_minus_a_combined_total
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_energy_plus_a_minus_minus_a_combined_total,
+                    )
                 }
                 29 => {
-                    self.reactive_energy_import_plus_r_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_import_plus_r_un,
+                    )
                 }
                 30 => {
-                    self.reactive_energy_export_minus_r_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_export_minus_r_un,
+                    )
                 }
                 31 => {
-                    self.reactive_energy_qi_plus_ri_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_qi_plus_ri_un,
+                    )
                 }
                 32 => {
-                    self.reactive_energy_qii_plus_rc_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_qii_plus_rc_un,
+                    )
                 }
                 33 => {
-                    self.reactive_energy_qiii_minus_ri_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_qiii_minus_ri_un,
+                    )
                 }
                 34 => {
-                    self.reactive_energy_qiv_minus_rc_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_qiv_minus_rc_un,
+                    )
                 }
                 35 => {
-                    self.apparent_energy_import_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.apparent_energy_import_un,
+                    )
                 }
                 36 => {
-                    self.apparent_energy_export_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.apparent_energy_export_un,
+                    )
                 }
                 37 => {
-                    self.number_of_power_failures
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.number_of_power_failures,
+                    )
                 }
                 38 => {
-                    self.number_of_long_power_failures
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.number_of_long_power_failures,
+                    )
                 }
                 39 => {
-                    self.time_threshold_for_long_power_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.time_threshold_for_long_power_failure,
+                    )
                 }
                 40 => {
-                    self.duration_of_last_long_power_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.duration_of_last_long_power_failure,
+                    )
                 }
                 41 => {
-                    self.threshold_for_voltage_sag
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.threshold_for_voltage_sag,
+                    )
                 }
                 42 => {
-                    self.time_threshold_for_voltage_sag
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.time_threshold_for_voltage_sag,
+                    )
                 }
                 43 => {
-                    self.number_of_voltage_sags
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.number_of_voltage_sags,
+                    )
                 }
                 44 => {
-                    self.duration_of_last_voltage_sag
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.duration_of_last_voltage_sag,
+                    )
                 }
                 45 => {
-                    self.magnitude_of_last_voltage_sag
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.magnitude_of_last_voltage_sag,
+                    )
                 }
                 46 => {
-                    self.threshold_for_voltage_swell
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.threshold_for_voltage_swell,
+                    )
                 }
                 47 => {
-                    self.time_threshold_for_voltage_swell
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.time_threshold_for_voltage_swell,
+                    )
                 }
                 48 => {
-                    self.number_of_voltage_swells
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.number_of_voltage_swells,
+                    )
                 }
                 49 => {
-                    self.duration_of_last_voltage_swell
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.duration_of_last_voltage_swell,
+                    )
                 }
                 50 => {
-                    self.magnitude_of_last_voltage_swell
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.magnitude_of_last_voltage_swell,
+                    )
                 }
                 51 => {
-                    self.threshold_for_missing_voltage_voltage_cut
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.threshold_for_missing_voltage_voltage_cut,
+                    )
                 }
                 52 => {
-                    self.time_threshold_for_voltage_cut
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.time_threshold_for_voltage_cut,
+                    )
                 }
-                53 => {
-                    self.voltage_cut
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                53 => ::lwm2m_core::object::__private::get_opt(&self.voltage_cut),
                 54 => {
-                    self.ct_numerator_parameter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.ct_numerator_parameter,
+                    )
                 }
                 55 => {
-                    self.ct_denominator_parameter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.ct_denominator_parameter,
+                    )
                 }
                 56 => {
-                    self.vt_numerator_parameter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vt_numerator_parameter,
+                    )
                 }
                 57 => {
-                    self.vt_denominator_parameter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vt_denominator_parameter,
+                    )
                 }
-                58 => {
-                    self.unexpected_load
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                58 => ::lwm2m_core::object::__private::get_opt(&self.unexpected_load),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -5290,232 +5200,249 @@ pub mod v2_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.low_voltage_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_voltage_threshold,
+                    )
                 }
-                3 => {
-                    self.low_voltage = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.low_voltage),
                 4 => {
-                    self.high_voltage_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.high_voltage_threshold,
+                    )
                 }
-                5 => {
-                    self.high_voltage = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.high_voltage),
                 7 => {
-                    self.low_current_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_current_threshold,
+                    )
                 }
-                8 => {
-                    self.low_current = ::core::option::Option::None;
-                    true
-                }
+                8 => ::lwm2m_core::object::__private::unset(&mut self.low_current),
                 9 => {
-                    self.high_current_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.high_current_threshold,
+                    )
                 }
-                10 => {
-                    self.high_current = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.frequency = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.angle_of_i_u = ::core::option::Option::None;
-                    true
-                }
+                10 => ::lwm2m_core::object::__private::unset(&mut self.high_current),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.frequency),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.angle_of_i_u),
                 14 => {
-                    self.low_power_factor_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_power_factor_threshold,
+                    )
                 }
-                15 => {
-                    self.low_power_factor = ::core::option::Option::None;
-                    true
-                }
+                15 => ::lwm2m_core::object::__private::unset(&mut self.low_power_factor),
                 17 => {
-                    self.active_power_minus_qii_plus_qiii = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_power_minus_qii_plus_qiii,
+                    )
                 }
                 18 => {
-                    self.reactive_power_plus_qi_plus_qii = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_power_plus_qi_plus_qii,
+                    )
                 }
                 19 => {
-                    self.reactive_power_minus_qiii_plus_qiv = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_power_minus_qiii_plus_qiv,
+                    )
                 }
                 20 => {
-                    self.instantaneous_apparent_power_import_plus_va = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_apparent_power_import_plus_va,
+                    )
                 }
                 21 => {
-                    self.instantaneous_apparent_power_export_minus_va = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_apparent_power_export_minus_va,
+                    )
                 }
                 22 => {
-                    self.instantaneous_active_power_plus_a_plus_minus_a = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_active_power_plus_a_plus_minus_a,
+                    )
                 }
                 23 => {
-                    self.instantaneous_net_active_power_plus_a_minus_minus_a = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_net_active_power_plus_a_minus_minus_a,
+                    )
                 }
                 24 => {
-                    self.measurement_period_of_instantaneous_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_period_of_instantaneous_value,
+                    )
                 }
                 26 => {
-                    self.active_energy_export_minus_a_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_energy_export_minus_a_un,
+                    )
                 }
                 27 => {
-                    self.active_energy_plus_a_plus_minus_a_combined_total = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_energy_plus_a_plus_minus_a_combined_total,
+                    )
                 }
                 28 => {
-                    self.active_energy_plus_a_minus_minus_a_combined_total = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_energy_plus_a_minus_minus_a_combined_total,
+                    )
                 }
                 29 => {
-                    self.reactive_energy_import_plus_r_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_import_plus_r_un,
+                    )
                 }
                 30 => {
-                    self.reactive_energy_export_minus_r_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_export_minus_r_un,
+                    )
                 }
                 31 => {
-                    self.reactive_energy_qi_plus_ri_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_qi_plus_ri_un,
+                    )
                 }
                 32 => {
-                    self.reactive_energy_qii_plus_rc_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_qii_plus_rc_un,
+                    )
                 }
                 33 => {
-                    self.reactive_energy_qiii_minus_ri_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_qiii_minus_ri_un,
+                    )
                 }
                 34 => {
-                    self.reactive_energy_qiv_minus_rc_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_qiv_minus_rc_un,
+                    )
                 }
                 35 => {
-                    self.apparent_energy_import_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.apparent_energy_import_un,
+                    )
                 }
                 36 => {
-                    self.apparent_energy_export_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.apparent_energy_export_un,
+                    )
                 }
                 37 => {
-                    self.number_of_power_failures = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.number_of_power_failures,
+                    )
                 }
                 38 => {
-                    self.number_of_long_power_failures = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.number_of_long_power_failures,
+                    )
                 }
                 39 => {
-                    self.time_threshold_for_long_power_failure = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.time_threshold_for_long_power_failure,
+                    )
                 }
                 40 => {
-                    self.duration_of_last_long_power_failure = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.duration_of_last_long_power_failure,
+                    )
                 }
                 41 => {
-                    self.threshold_for_voltage_sag = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.threshold_for_voltage_sag,
+                    )
                 }
                 42 => {
-                    self.time_threshold_for_voltage_sag = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.time_threshold_for_voltage_sag,
+                    )
                 }
                 43 => {
-                    self.number_of_voltage_sags = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.number_of_voltage_sags,
+                    )
                 }
                 44 => {
-                    self.duration_of_last_voltage_sag = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.duration_of_last_voltage_sag,
+                    )
                 }
                 45 => {
-                    self.magnitude_of_last_voltage_sag = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.magnitude_of_last_voltage_sag,
+                    )
                 }
                 46 => {
-                    self.threshold_for_voltage_swell = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.threshold_for_voltage_swell,
+                    )
                 }
                 47 => {
-                    self.time_threshold_for_voltage_swell = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.time_threshold_for_voltage_swell,
+                    )
                 }
                 48 => {
-                    self.number_of_voltage_swells = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.number_of_voltage_swells,
+                    )
                 }
                 49 => {
-                    self.duration_of_last_voltage_swell = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.duration_of_last_voltage_swell,
+                    )
                 }
                 50 => {
-                    self.magnitude_of_last_voltage_swell = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.magnitude_of_last_voltage_swell,
+                    )
                 }
                 51 => {
-                    self.threshold_for_missing_voltage_voltage_cut = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.threshold_for_missing_voltage_voltage_cut,
+                    )
                 }
                 52 => {
-                    self.time_threshold_for_voltage_cut = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.time_threshold_for_voltage_cut,
+                    )
                 }
-                53 => {
-                    self.voltage_cut = ::core::option::Option::None;
-                    true
-                }
+                53 => ::lwm2m_core::object::__private::unset(&mut self.voltage_cut),
                 54 => {
-                    self.ct_numerator_parameter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.ct_numerator_parameter,
+                    )
                 }
                 55 => {
-                    self.ct_denominator_parameter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.ct_denominator_parameter,
+                    )
                 }
                 56 => {
-                    self.vt_numerator_parameter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vt_numerator_parameter,
+                    )
                 }
                 57 => {
-                    self.vt_denominator_parameter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vt_denominator_parameter,
+                    )
                 }
-                58 => {
-                    self.unexpected_load = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                58 => ::lwm2m_core::object::__private::unset(&mut self.unexpected_load),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -606,96 +606,32 @@ pub mod v1_0 {
         type Object = SinglePhasePowerMeter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.manufacturer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.model_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.serial_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.tension),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.current),
-                    )
-                }
-                6 => {
-                    self.active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.manufacturer),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.model_number),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.serial_number),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.description),
+                4 => ::lwm2m_core::object::__private::get(&self.tension),
+                5 => ::lwm2m_core::object::__private::get(&self.current),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.active_power),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.reactive_power),
                 8 => {
-                    self.inductive_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.inductive_reactive_power,
+                    )
                 }
                 9 => {
-                    self.capacitive_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.capacitive_reactive_power,
+                    )
                 }
-                10 => {
-                    self.apparent_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.thd_v
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.thd_a
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.active_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.reactive_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    self.apparent_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                17 => {
-                    self.frequency
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                10 => ::lwm2m_core::object::__private::get_opt(&self.apparent_power),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.power_factor),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.thd_v),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.thd_a),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.active_energy),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.reactive_energy),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.apparent_energy),
+                17 => ::lwm2m_core::object::__private::get_opt(&self.frequency),
                 _ => ::core::option::Option::None,
             }
         }
@@ -813,70 +749,30 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.manufacturer = ::core::option::Option::None;
-                    true
-                }
-                1 => {
-                    self.model_number = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.serial_number = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.description = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.active_power = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.reactive_power = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.manufacturer),
+                1 => ::lwm2m_core::object::__private::unset(&mut self.model_number),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.serial_number),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.description),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.active_power),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.reactive_power),
                 8 => {
-                    self.inductive_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.inductive_reactive_power,
+                    )
                 }
                 9 => {
-                    self.capacitive_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.capacitive_reactive_power,
+                    )
                 }
-                10 => {
-                    self.apparent_power = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.power_factor = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.thd_v = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.thd_a = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.active_energy = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.reactive_energy = ::core::option::Option::None;
-                    true
-                }
-                16 => {
-                    self.apparent_energy = ::core::option::Option::None;
-                    true
-                }
-                17 => {
-                    self.frequency = ::core::option::Option::None;
-                    true
-                }
+                10 => ::lwm2m_core::object::__private::unset(&mut self.apparent_power),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.power_factor),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.thd_v),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.thd_a),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.active_energy),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.reactive_energy),
+                16 => ::lwm2m_core::object::__private::unset(&mut self.apparent_energy),
+                17 => ::lwm2m_core::object::__private::unset(&mut self.frequency),
                 _ => false,
             }
         }
@@ -1484,96 +1380,32 @@ pub mod v2_0 {
         type Object = SinglePhasePowerMeter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.manufacturer
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.model_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.serial_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.tension),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.current),
-                    )
-                }
-                6 => {
-                    self.active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get_opt(&self.manufacturer),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.model_number),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.serial_number),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.description),
+                4 => ::lwm2m_core::object::__private::get(&self.tension),
+                5 => ::lwm2m_core::object::__private::get(&self.current),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.active_power),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.reactive_power),
                 8 => {
-                    self.inductive_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.inductive_reactive_power,
+                    )
                 }
                 9 => {
-                    self.capacitive_reactive_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.capacitive_reactive_power,
+                    )
                 }
-                10 => {
-                    self.apparent_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.thd_v
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.thd_a
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.active_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                15 => {
-                    self.reactive_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                16 => {
-                    self.apparent_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                17 => {
-                    self.frequency
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                10 => ::lwm2m_core::object::__private::get_opt(&self.apparent_power),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.power_factor),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.thd_v),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.thd_a),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.active_energy),
+                15 => ::lwm2m_core::object::__private::get_opt(&self.reactive_energy),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.apparent_energy),
+                17 => ::lwm2m_core::object::__private::get_opt(&self.frequency),
                 _ => ::core::option::Option::None,
             }
         }
@@ -1691,70 +1523,30 @@ pub mod v2_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.manufacturer = ::core::option::Option::None;
-                    true
-                }
-                1 => {
-                    self.model_number = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.serial_number = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.description = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.active_power = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.reactive_power = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.manufacturer),
+                1 => ::lwm2m_core::object::__private::unset(&mut self.model_number),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.serial_number),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.description),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.active_power),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.reactive_power),
                 8 => {
-                    self.inductive_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.inductive_reactive_power,
+                    )
                 }
                 9 => {
-                    self.capacitive_reactive_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.capacitive_reactive_power,
+                    )
                 }
-                10 => {
-                    self.apparent_power = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.power_factor = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.thd_v = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.thd_a = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.active_energy = ::core::option::Option::None;
-                    true
-                }
-                15 => {
-                    self.reactive_energy = ::core::option::Option::None;
-                    true
-                }
-                16 => {
-                    self.apparent_energy = ::core::option::Option::None;
-                    true
-                }
-                17 => {
-                    self.frequency = ::core::option::Option::None;
-                    true
-                }
+                10 => ::lwm2m_core::object::__private::unset(&mut self.apparent_power),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.power_factor),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.thd_v),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.thd_a),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.active_energy),
+                15 => ::lwm2m_core::object::__private::unset(&mut self.reactive_energy),
+                16 => ::lwm2m_core::object::__private::unset(&mut self.apparent_energy),
+                17 => ::lwm2m_core::object::__private::unset(&mut self.frequency),
                 _ => false,
             }
         }

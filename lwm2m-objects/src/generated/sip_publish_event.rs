@@ -106,13 +106,7 @@ pub mod v1_0 {
         type Object = SipPublishEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.publish_result,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.publish_result),
                 _ => ::core::option::Option::None,
             }
         }

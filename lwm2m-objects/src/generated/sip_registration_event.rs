@@ -179,20 +179,8 @@ pub mod v1_0 {
         type Object = SipRegistrationEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.registration_type,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.registration_result,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.registration_type),
+                1 => ::lwm2m_core::object::__private::get(&self.registration_result),
                 _ => ::core::option::Option::None,
             }
         }

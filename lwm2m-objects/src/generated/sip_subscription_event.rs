@@ -194,18 +194,8 @@ pub mod v1_0 {
         type Object = SipSubscriptionEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.event_type),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.subscription_result,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.event_type),
+                1 => ::lwm2m_core::object::__private::get(&self.subscription_result),
                 _ => ::core::option::Option::None,
             }
         }

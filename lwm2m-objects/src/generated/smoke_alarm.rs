@@ -203,32 +203,16 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 6044 => {
-                    self.battery_percentage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.battery_percentage)
                 }
-                6045 => {
-                    self.rssi
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6046 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.smoke_sensor_state,
-                        ),
+                6045 => ::lwm2m_core::object::__private::get_opt(&self.rssi),
+                6046 => ::lwm2m_core::object::__private::get(&self.smoke_sensor_state),
+                6047 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.detected_co2_percentage,
                     )
                 }
-                6047 => {
-                    self.detected_co2_percentage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6048 => {
-                    self.alarm_loudness
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                6048 => ::lwm2m_core::object::__private::get_opt(&self.alarm_loudness),
                 _ => ::core::option::Option::None,
             }
         }
@@ -289,21 +273,15 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 6044 => {
-                    self.battery_percentage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.battery_percentage)
                 }
-                6045 => {
-                    self.rssi = ::core::option::Option::None;
-                    true
-                }
+                6045 => ::lwm2m_core::object::__private::unset(&mut self.rssi),
                 6047 => {
-                    self.detected_co2_percentage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.detected_co2_percentage,
+                    )
                 }
-                6048 => {
-                    self.alarm_loudness = ::core::option::Option::None;
-                    true
-                }
+                6048 => ::lwm2m_core::object::__private::unset(&mut self.alarm_loudness),
                 _ => false,
             }
         }

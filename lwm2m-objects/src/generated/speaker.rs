@@ -119,20 +119,8 @@ pub mod v1_0 {
         type Object = Speaker;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.speaker_status,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.voice_warning,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.speaker_status),
+                2 => ::lwm2m_core::object::__private::get(&self.voice_warning),
                 _ => ::core::option::Option::None,
             }
         }

@@ -515,77 +515,29 @@ pub mod v1_0 {
         type Object = StreamGauge;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.water_level,
-                        ),
-                    )
-                }
-                2 => {
-                    self.volumetric_discharge
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.type_of_meter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.threshold_a
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.alarm_a
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.alarm_a_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.threshold_b
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.alarm_b
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.alarm_b_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.water_level),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.volumetric_discharge),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.type_of_meter),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.status),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.threshold_a),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.alarm_a),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.alarm_a_counter),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.threshold_b),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.alarm_b),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.alarm_b_counter),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -706,56 +658,33 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.volumetric_discharge = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.volumetric_discharge,
+                    )
                 }
-                3 => {
-                    self.type_of_meter = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.status = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.threshold_a = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.alarm_a = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.alarm_a_counter = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.threshold_b = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.alarm_b = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.alarm_b_counter = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.type_of_meter),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.status),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.threshold_a),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.alarm_a),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.alarm_a_counter),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.threshold_b),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.alarm_b),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.alarm_b_counter),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -193,31 +193,11 @@ pub mod v1_0 {
         type Object = SystemLog;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.name),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.read_all),
-                    )
-                }
-                2 => {
-                    self.read
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.capture_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.name),
+                1 => ::lwm2m_core::object::__private::get(&self.read_all),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.read),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.enabled),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.capture_level),
                 _ => ::core::option::Option::None,
             }
         }
@@ -263,18 +243,9 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.read = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.enabled = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.capture_level = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.read),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.enabled),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.capture_level),
                 _ => false,
             }
         }

@@ -141,27 +141,9 @@ pub mod v1_0 {
         type Object = ThermalImager;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.highest_temperature,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.lowest_temperature,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.average_temperature,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.highest_temperature),
+                2 => ::lwm2m_core::object::__private::get(&self.lowest_temperature),
+                3 => ::lwm2m_core::object::__private::get(&self.average_temperature),
                 _ => ::core::option::Option::None,
             }
         }

@@ -1537,245 +1537,177 @@ pub mod v1_0 {
         type Object = ThreePhaseElectricalMeterComplement;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.l1_l2_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.l2_l3_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.l3_l1_voltage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.l1_l2_voltage),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.l2_l3_voltage),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.l3_l1_voltage),
                 4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.total_current_of_all_three_phases,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.total_current_of_all_three_phases,
                     )
                 }
                 5 => {
-                    self.instantaneous_power_factor_overall
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_power_factor_overall,
+                    )
                 }
                 6 => {
-                    self.last_average_power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.last_average_power_factor,
+                    )
                 }
-                7 => {
-                    self.minimum_power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                7 => ::lwm2m_core::object::__private::get_opt(&self.minimum_power_factor),
                 8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.total_active_power_import_on_the_3_lines,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.total_active_power_import_on_the_3_lines,
                     )
                 }
                 9 => {
-                    self.total_active_power_export_on_the_3_lines
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.total_active_power_export_on_the_3_lines,
+                    )
                 }
                 10 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.total_reactive_power_import_on_the_3_lines,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.total_reactive_power_import_on_the_3_lines,
                     )
                 }
                 11 => {
-                    self.total_reactive_power_export_on_the_3_lines
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.total_reactive_power_export_on_the_3_lines,
+                    )
                 }
                 12 => {
-                    self.instantaneous_apparent_power_import
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_apparent_power_import,
+                    )
                 }
                 13 => {
-                    self.instantaneous_apparent_power_export
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_apparent_power_export,
+                    )
                 }
                 14 => {
-                    self.instantaneous_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_active_power,
+                    )
                 }
                 15 => {
-                    self.instantaneous_net_active_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.instantaneous_net_active_power,
+                    )
                 }
                 16 => {
-                    self.measurement_period_of_instantaneous_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                17 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.active_energy_import_un,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_period_of_instantaneous_value,
                     )
                 }
+                17 => ::lwm2m_core::object::__private::get(&self.active_energy_import_un),
                 18 => {
-                    self.active_energy_export_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_energy_export_un,
+                    )
                 }
                 19 => {
-                    self.active_energy_combined_total_plus_export
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.active_energy_combined_total_minus_export
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                21 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.reactive_energy_import_un,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_energy_combined_total_plus_export,
                     )
                 }
+                20 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.active_energy_combined_total_minus_export,
+                    )
+                }
+                21 => {
+                    ::lwm2m_core::object::__private::get(&self.reactive_energy_import_un)
+                }
                 22 => {
-                    self.reactive_energy_export_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_export_un,
+                    )
                 }
                 23 => {
-                    self.reactive_energy_qi_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.reactive_energy_qi_un)
                 }
                 24 => {
-                    self.reactive_energy_qii_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_qii_un,
+                    )
                 }
                 25 => {
-                    self.reactive_energy_qiii_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_qiii_un,
+                    )
                 }
                 26 => {
-                    self.reactive_energy_qiv_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.reactive_energy_qiv_un,
+                    )
                 }
                 27 => {
-                    self.apparent_energy_import_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.apparent_energy_import_un,
+                    )
                 }
                 28 => {
-                    self.apparent_energy_export_un
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.apparent_energy_export_un,
+                    )
                 }
                 29 => {
-                    self.number_of_power_failures_in_any_phase
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.number_of_power_failures_in_any_phase,
+                    )
                 }
                 30 => {
-                    self.number_of_long_power_failures_in_any_phase
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.number_of_long_power_failures_in_any_phase,
+                    )
                 }
                 31 => {
-                    self.time_threshold_for_long_power_failure
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.time_threshold_for_long_power_failure,
+                    )
                 }
                 32 => {
-                    self.duration_of_last_long_power_failure_in_any_phase
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.duration_of_last_long_power_failure_in_any_phase,
+                    )
                 }
                 33 => {
-                    self.threshold_for_missing_voltage_voltage_cut
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.threshold_for_missing_voltage_voltage_cut,
+                    )
                 }
                 34 => {
-                    self.time_threshold_for_voltage_cut
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.time_threshold_for_voltage_cut,
+                    )
                 }
-                35 => {
-                    self.voltage_cut
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                36 => {
-                    self.l1_meter_instance
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                37 => {
-                    self.l2_meter_instance
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                38 => {
-                    self.l3_meter_instance
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                35 => ::lwm2m_core::object::__private::get_opt(&self.voltage_cut),
+                36 => ::lwm2m_core::object::__private::get_opt(&self.l1_meter_instance),
+                37 => ::lwm2m_core::object::__private::get_opt(&self.l2_meter_instance),
+                38 => ::lwm2m_core::object::__private::get_opt(&self.l3_meter_instance),
                 39 => {
-                    self.low_power_factor_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.low_power_factor_threshold,
+                    )
                 }
-                40 => {
-                    self.low_power_factor
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                41 => {
-                    self.excessive_load
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                42 => {
-                    self.unexpected_load
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                40 => ::lwm2m_core::object::__private::get_opt(&self.low_power_factor),
+                41 => ::lwm2m_core::object::__private::get_opt(&self.excessive_load),
+                42 => ::lwm2m_core::object::__private::get_opt(&self.unexpected_load),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -2055,169 +1987,166 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.l1_l2_voltage = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.l2_l3_voltage = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.l3_l1_voltage = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.l1_l2_voltage),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.l2_l3_voltage),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.l3_l1_voltage),
                 5 => {
-                    self.instantaneous_power_factor_overall = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_power_factor_overall,
+                    )
                 }
                 6 => {
-                    self.last_average_power_factor = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.last_average_power_factor,
+                    )
                 }
                 7 => {
-                    self.minimum_power_factor = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_power_factor,
+                    )
                 }
                 9 => {
-                    self.total_active_power_export_on_the_3_lines = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.total_active_power_export_on_the_3_lines,
+                    )
                 }
                 11 => {
-                    self.total_reactive_power_export_on_the_3_lines = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.total_reactive_power_export_on_the_3_lines,
+                    )
                 }
                 12 => {
-                    self.instantaneous_apparent_power_import = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_apparent_power_import,
+                    )
                 }
                 13 => {
-                    self.instantaneous_apparent_power_export = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_apparent_power_export,
+                    )
                 }
                 14 => {
-                    self.instantaneous_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_active_power,
+                    )
                 }
                 15 => {
-                    self.instantaneous_net_active_power = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.instantaneous_net_active_power,
+                    )
                 }
                 16 => {
-                    self.measurement_period_of_instantaneous_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_period_of_instantaneous_value,
+                    )
                 }
                 18 => {
-                    self.active_energy_export_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_energy_export_un,
+                    )
                 }
                 19 => {
-                    self.active_energy_combined_total_plus_export = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_energy_combined_total_plus_export,
+                    )
                 }
                 20 => {
-                    self.active_energy_combined_total_minus_export = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.active_energy_combined_total_minus_export,
+                    )
                 }
                 22 => {
-                    self.reactive_energy_export_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_export_un,
+                    )
                 }
                 23 => {
-                    self.reactive_energy_qi_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_qi_un,
+                    )
                 }
                 24 => {
-                    self.reactive_energy_qii_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_qii_un,
+                    )
                 }
                 25 => {
-                    self.reactive_energy_qiii_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_qiii_un,
+                    )
                 }
                 26 => {
-                    self.reactive_energy_qiv_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.reactive_energy_qiv_un,
+                    )
                 }
                 27 => {
-                    self.apparent_energy_import_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.apparent_energy_import_un,
+                    )
                 }
                 28 => {
-                    self.apparent_energy_export_un = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.apparent_energy_export_un,
+                    )
                 }
                 29 => {
-                    self.number_of_power_failures_in_any_phase = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.number_of_power_failures_in_any_phase,
+                    )
                 }
                 30 => {
-                    self.number_of_long_power_failures_in_any_phase = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.number_of_long_power_failures_in_any_phase,
+                    )
                 }
                 31 => {
-                    self.time_threshold_for_long_power_failure = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.time_threshold_for_long_power_failure,
+                    )
                 }
                 32 => {
-                    self.duration_of_last_long_power_failure_in_any_phase = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.duration_of_last_long_power_failure_in_any_phase,
+                    )
                 }
                 33 => {
-                    self.threshold_for_missing_voltage_voltage_cut = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.threshold_for_missing_voltage_voltage_cut,
+                    )
                 }
                 34 => {
-                    self.time_threshold_for_voltage_cut = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.time_threshold_for_voltage_cut,
+                    )
                 }
-                35 => {
-                    self.voltage_cut = ::core::option::Option::None;
-                    true
-                }
-                36 => {
-                    self.l1_meter_instance = ::core::option::Option::None;
-                    true
-                }
-                37 => {
-                    self.l2_meter_instance = ::core::option::Option::None;
-                    true
-                }
-                38 => {
-                    self.l3_meter_instance = ::core::option::Option::None;
-                    true
-                }
+                35 => ::lwm2m_core::object::__private::unset(&mut self.voltage_cut),
+                36 => ::lwm2m_core::object::__private::unset(&mut self.l1_meter_instance),
+                37 => ::lwm2m_core::object::__private::unset(&mut self.l2_meter_instance),
+                38 => ::lwm2m_core::object::__private::unset(&mut self.l3_meter_instance),
                 39 => {
-                    self.low_power_factor_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.low_power_factor_threshold,
+                    )
                 }
-                40 => {
-                    self.low_power_factor = ::core::option::Option::None;
-                    true
-                }
-                41 => {
-                    self.excessive_load = ::core::option::Option::None;
-                    true
-                }
-                42 => {
-                    self.unexpected_load = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                40 => ::lwm2m_core::object::__private::unset(&mut self.low_power_factor),
+                41 => ::lwm2m_core::object::__private::unset(&mut self.excessive_load),
+                42 => ::lwm2m_core::object::__private::unset(&mut self.unexpected_load),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

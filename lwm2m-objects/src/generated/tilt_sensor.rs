@@ -199,31 +199,23 @@ pub mod v1_0 {
         type Object = TiltSensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.angle),
+                1 => ::lwm2m_core::object::__private::get(&self.angle),
+                2 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.minimum_measured_angle,
                     )
                 }
-                2 => {
-                    self.minimum_measured_angle
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 3 => {
-                    self.maximum_measured_angle
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.maximum_measured_angle,
+                    )
                 }
                 5 => {
-                    self.out_of_position_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.out_of_position_threshold,
+                    )
                 }
-                6 => {
-                    self.out_of_position
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                6 => ::lwm2m_core::object::__private::get_opt(&self.out_of_position),
                 _ => ::core::option::Option::None,
             }
         }
@@ -270,21 +262,21 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.minimum_measured_angle = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_measured_angle,
+                    )
                 }
                 3 => {
-                    self.maximum_measured_angle = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_measured_angle,
+                    )
                 }
                 5 => {
-                    self.out_of_position_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.out_of_position_threshold,
+                    )
                 }
-                6 => {
-                    self.out_of_position = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.out_of_position),
                 _ => false,
             }
         }
@@ -640,50 +632,36 @@ pub mod v1_1 {
         type Object = TiltSensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.angle),
+                1 => ::lwm2m_core::object::__private::get(&self.angle),
+                2 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.minimum_measured_angle,
                     )
                 }
-                2 => {
-                    self.minimum_measured_angle
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 3 => {
-                    self.maximum_measured_angle
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.maximum_measured_angle,
+                    )
                 }
                 5 => {
-                    self.out_of_position_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.out_of_position_threshold,
+                    )
                 }
-                6 => {
-                    self.out_of_position
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                6 => ::lwm2m_core::object::__private::get_opt(&self.out_of_position),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -772,36 +750,36 @@ pub mod v1_1 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.minimum_measured_angle = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.minimum_measured_angle,
+                    )
                 }
                 3 => {
-                    self.maximum_measured_angle = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.maximum_measured_angle,
+                    )
                 }
                 5 => {
-                    self.out_of_position_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.out_of_position_threshold,
+                    )
                 }
-                6 => {
-                    self.out_of_position = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.out_of_position),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

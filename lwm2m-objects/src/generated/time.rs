@@ -144,23 +144,9 @@ pub mod v1_0 {
         type Object = Time;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5506 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.current_time,
-                        ),
-                    )
-                }
-                5507 => {
-                    self.fractional_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5506 => ::lwm2m_core::object::__private::get(&self.current_time),
+                5507 => ::lwm2m_core::object::__private::get_opt(&self.fractional_time),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -203,13 +189,9 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5507 => {
-                    self.fractional_time = ::core::option::Option::None;
-                    true
-                }
+                5507 => ::lwm2m_core::object::__private::unset(&mut self.fractional_time),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }
@@ -442,32 +424,18 @@ pub mod v1_1 {
         type Object = Time;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5506 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.current_time,
-                        ),
+                5506 => ::lwm2m_core::object::__private::get(&self.current_time),
+                5507 => ::lwm2m_core::object::__private::get_opt(&self.fractional_time),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                6042 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
                     )
                 }
-                5507 => {
-                    self.fractional_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -535,21 +503,19 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5507 => {
-                    self.fractional_time = ::core::option::Option::None;
-                    true
-                }
+                5507 => ::lwm2m_core::object::__private::unset(&mut self.fractional_time),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -202,33 +202,15 @@ pub mod v1_0 {
         type Object = TimeSynchronization;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ntp_server_address,
-                        ),
+                1 => ::lwm2m_core::object::__private::get(&self.ntp_server_address),
+                2 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.backup_ntp_server_address,
                     )
                 }
-                2 => {
-                    self.backup_ntp_server_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.ntp_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.last_time_sync
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.time_sync_error
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                3 => ::lwm2m_core::object::__private::get_opt(&self.ntp_period),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.last_time_sync),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.time_sync_error),
                 _ => ::core::option::Option::None,
             }
         }
@@ -275,21 +257,13 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.backup_ntp_server_address = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.backup_ntp_server_address,
+                    )
                 }
-                3 => {
-                    self.ntp_period = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.last_time_sync = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.time_sync_error = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.ntp_period),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.last_time_sync),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.time_sync_error),
                 _ => false,
             }
         }
@@ -491,33 +465,15 @@ pub mod v2_0 {
         type Object = TimeSynchronization;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.ntp_server_address,
-                        ),
+                1 => ::lwm2m_core::object::__private::get(&self.ntp_server_address),
+                2 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.backup_ntp_server_address,
                     )
                 }
-                2 => {
-                    self.backup_ntp_server_address
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.ntp_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.last_time_sync
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.time_sync_error
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                3 => ::lwm2m_core::object::__private::get_opt(&self.ntp_period),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.last_time_sync),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.time_sync_error),
                 _ => ::core::option::Option::None,
             }
         }
@@ -564,21 +520,13 @@ pub mod v2_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 2 => {
-                    self.backup_ntp_server_address = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.backup_ntp_server_address,
+                    )
                 }
-                3 => {
-                    self.ntp_period = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.last_time_sync = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.time_sync_error = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.ntp_period),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.last_time_sync),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.time_sync_error),
                 _ => false,
             }
         }

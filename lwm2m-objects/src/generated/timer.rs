@@ -366,58 +366,18 @@ pub mod v1_0 {
         type Object = Timer;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5521 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.delay_duration,
-                        ),
-                    )
-                }
-                5538 => {
-                    self.remaining_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5525 => {
-                    self.minimum_off_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5850 => {
-                    self.on_off
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5521 => ::lwm2m_core::object::__private::get(&self.delay_duration),
+                5538 => ::lwm2m_core::object::__private::get_opt(&self.remaining_time),
+                5525 => ::lwm2m_core::object::__private::get_opt(&self.minimum_off_time),
+                5850 => ::lwm2m_core::object::__private::get_opt(&self.on_off),
                 5501 => {
-                    self.digital_input_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.digital_input_counter)
                 }
-                5544 => {
-                    self.cumulative_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5543 => {
-                    self.digital_state
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5534 => {
-                    self.counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5526 => {
-                    self.timer_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5544 => ::lwm2m_core::object::__private::get_opt(&self.cumulative_time),
+                5543 => ::lwm2m_core::object::__private::get_opt(&self.digital_state),
+                5534 => ::lwm2m_core::object::__private::get_opt(&self.counter),
+                5526 => ::lwm2m_core::object::__private::get_opt(&self.timer_mode),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -495,41 +455,22 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5538 => {
-                    self.remaining_time = ::core::option::Option::None;
-                    true
-                }
+                5538 => ::lwm2m_core::object::__private::unset(&mut self.remaining_time),
                 5525 => {
-                    self.minimum_off_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.minimum_off_time)
                 }
-                5850 => {
-                    self.on_off = ::core::option::Option::None;
-                    true
-                }
+                5850 => ::lwm2m_core::object::__private::unset(&mut self.on_off),
                 5501 => {
-                    self.digital_input_counter = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.digital_input_counter,
+                    )
                 }
-                5544 => {
-                    self.cumulative_time = ::core::option::Option::None;
-                    true
-                }
-                5543 => {
-                    self.digital_state = ::core::option::Option::None;
-                    true
-                }
-                5534 => {
-                    self.counter = ::core::option::Option::None;
-                    true
-                }
-                5526 => {
-                    self.timer_mode = ::core::option::Option::None;
-                    true
-                }
+                5544 => ::lwm2m_core::object::__private::unset(&mut self.cumulative_time),
+                5543 => ::lwm2m_core::object::__private::unset(&mut self.digital_state),
+                5534 => ::lwm2m_core::object::__private::unset(&mut self.counter),
+                5526 => ::lwm2m_core::object::__private::unset(&mut self.timer_mode),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }

@@ -592,87 +592,63 @@ pub mod v1_0 {
         type Object = TrafficCounter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.cumulated_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.cumulated_number_today,
-                        ),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.cumulated_number),
+                3 => ::lwm2m_core::object::__private::get(&self.cumulated_number_today),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.measuring_period_1),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.measuring_period_2),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.measuring_period_3),
+                7 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_number_during_last_period_1,
                     )
                 }
-                4 => {
-                    self.measuring_period_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.measuring_period_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.measuring_period_3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.cumulated_number_during_last_period_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 8 => {
-                    self.cumulated_number_during_last_period_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_number_during_last_period_2,
+                    )
                 }
                 9 => {
-                    self.cumulated_number_during_last_period_3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_number_during_last_period_3,
+                    )
                 }
                 10 => {
-                    self.average_speed_during_last_period_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.average_speed_during_last_period_1,
+                    )
                 }
                 11 => {
-                    self.average_speed_during_last_period_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.average_speed_during_last_period_2,
+                    )
                 }
                 12 => {
-                    self.average_speed_during_last_period_3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.average_speed_during_last_period_3,
+                    )
                 }
                 13 => {
-                    self.average_distance_during_last_period_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.average_distance_during_last_period_1,
+                    )
                 }
                 14 => {
-                    self.average_distance_during_last_period_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.average_distance_during_last_period_2,
+                    )
                 }
                 15 => {
-                    self.average_distance_during_last_period_3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.average_distance_during_last_period_3,
+                    )
                 }
                 16 => {
-                    self.speed_limit_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.speed_limit_threshold)
                 }
                 17 => {
-                    self.percentage_above_speed_limit
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.percentage_above_speed_limit,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -774,65 +750,64 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.cumulated_number = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.measuring_period_1 = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.measuring_period_2 = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.measuring_period_3 = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.cumulated_number),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.measuring_period_1),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.measuring_period_2),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.measuring_period_3),
                 7 => {
-                    self.cumulated_number_during_last_period_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_number_during_last_period_1,
+                    )
                 }
                 8 => {
-                    self.cumulated_number_during_last_period_2 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_number_during_last_period_2,
+                    )
                 }
                 9 => {
-                    self.cumulated_number_during_last_period_3 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_number_during_last_period_3,
+                    )
                 }
                 10 => {
-                    self.average_speed_during_last_period_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_speed_during_last_period_1,
+                    )
                 }
                 11 => {
-                    self.average_speed_during_last_period_2 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_speed_during_last_period_2,
+                    )
                 }
                 12 => {
-                    self.average_speed_during_last_period_3 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_speed_during_last_period_3,
+                    )
                 }
                 13 => {
-                    self.average_distance_during_last_period_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_distance_during_last_period_1,
+                    )
                 }
                 14 => {
-                    self.average_distance_during_last_period_2 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_distance_during_last_period_2,
+                    )
                 }
                 15 => {
-                    self.average_distance_during_last_period_3 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_distance_during_last_period_3,
+                    )
                 }
                 16 => {
-                    self.speed_limit_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.speed_limit_threshold,
+                    )
                 }
                 17 => {
-                    self.percentage_above_speed_limit = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.percentage_above_speed_limit,
+                    )
                 }
                 _ => false,
             }
@@ -1957,112 +1932,78 @@ pub mod v2_0 {
         type Object = TrafficCounter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    self.vehicle_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                1 => {
-                    self.cumulated_number
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.cumulated_number_today,
-                        ),
+                0 => ::lwm2m_core::object::__private::get_opt(&self.vehicle_type),
+                1 => ::lwm2m_core::object::__private::get_opt(&self.cumulated_number),
+                3 => ::lwm2m_core::object::__private::get(&self.cumulated_number_today),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.measuring_period_1),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.measuring_period_2),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.measuring_period_3),
+                7 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_number_during_last_period_1,
                     )
                 }
-                4 => {
-                    self.measuring_period_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.measuring_period_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.measuring_period_3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.cumulated_number_during_last_period_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 8 => {
-                    self.cumulated_number_during_last_period_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_number_during_last_period_2,
+                    )
                 }
                 9 => {
-                    self.cumulated_number_during_last_period_3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_number_during_last_period_3,
+                    )
                 }
                 10 => {
-                    self.average_speed_during_last_period_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.average_speed_during_last_period_1,
+                    )
                 }
                 11 => {
-                    self.average_speed_during_last_period_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.average_speed_during_last_period_2,
+                    )
                 }
                 12 => {
-                    self.average_speed_during_last_period_3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.average_speed_during_last_period_3,
+                    )
                 }
                 13 => {
-                    self.average_distance_during_last_period_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.average_distance_during_last_period_1,
+                    )
                 }
                 14 => {
-                    self.average_distance_during_last_period_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.average_distance_during_last_period_2,
+                    )
                 }
                 15 => {
-                    self.average_distance_during_last_period_3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.average_distance_during_last_period_3,
+                    )
                 }
                 16 => {
-                    self.speed_limit_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.speed_limit_threshold)
                 }
                 17 => {
-                    self.percentage_above_speed_limit
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.percentage_above_speed_limit,
+                    )
                 }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -2210,85 +2151,81 @@ pub mod v2_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                0 => {
-                    self.vehicle_type = ::core::option::Option::None;
-                    true
-                }
-                1 => {
-                    self.cumulated_number = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.measuring_period_1 = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.measuring_period_2 = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.measuring_period_3 = ::core::option::Option::None;
-                    true
-                }
+                0 => ::lwm2m_core::object::__private::unset(&mut self.vehicle_type),
+                1 => ::lwm2m_core::object::__private::unset(&mut self.cumulated_number),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.measuring_period_1),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.measuring_period_2),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.measuring_period_3),
                 7 => {
-                    self.cumulated_number_during_last_period_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_number_during_last_period_1,
+                    )
                 }
                 8 => {
-                    self.cumulated_number_during_last_period_2 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_number_during_last_period_2,
+                    )
                 }
                 9 => {
-                    self.cumulated_number_during_last_period_3 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_number_during_last_period_3,
+                    )
                 }
                 10 => {
-                    self.average_speed_during_last_period_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_speed_during_last_period_1,
+                    )
                 }
                 11 => {
-                    self.average_speed_during_last_period_2 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_speed_during_last_period_2,
+                    )
                 }
                 12 => {
-                    self.average_speed_during_last_period_3 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_speed_during_last_period_3,
+                    )
                 }
                 13 => {
-                    self.average_distance_during_last_period_1 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_distance_during_last_period_1,
+                    )
                 }
                 14 => {
-                    self.average_distance_during_last_period_2 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_distance_during_last_period_2,
+                    )
                 }
                 15 => {
-                    self.average_distance_during_last_period_3 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.average_distance_during_last_period_3,
+                    )
                 }
                 16 => {
-                    self.speed_limit_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.speed_limit_threshold,
+                    )
                 }
                 17 => {
-                    self.percentage_above_speed_limit = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.percentage_above_speed_limit,
+                    )
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -64,13 +64,7 @@ pub mod v1_0 {
         type Object = TxPowerBackOffEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.tx_power_backoff,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.tx_power_backoff),
                 _ => ::core::option::Option::None,
             }
         }

@@ -227,36 +227,24 @@ pub mod v1_0 {
         type Object = UCifiDataBridge;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.payload),
+                1 => ::lwm2m_core::object::__private::get(&self.payload),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.hash),
+                3 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_daily_data_volume_up,
                     )
                 }
-                2 => {
-                    self.hash
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.cumulated_daily_data_volume_up
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 4 => {
-                    self.cumulated_daily_data_volume_down
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_daily_data_volume_down,
+                    )
                 }
                 5 => {
-                    self.cumulated_daily_data_volume_total
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_daily_data_volume_total,
+                    )
                 }
-                6 => {
-                    self.communication_error
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                6 => ::lwm2m_core::object::__private::get_opt(&self.communication_error),
                 _ => ::core::option::Option::None,
             }
         }
@@ -307,25 +295,24 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.hash = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.hash),
                 3 => {
-                    self.cumulated_daily_data_volume_up = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_daily_data_volume_up,
+                    )
                 }
                 4 => {
-                    self.cumulated_daily_data_volume_down = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_daily_data_volume_down,
+                    )
                 }
                 5 => {
-                    self.cumulated_daily_data_volume_total = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_daily_data_volume_total,
+                    )
                 }
                 6 => {
-                    self.communication_error = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.communication_error)
                 }
                 _ => false,
             }
@@ -879,80 +866,42 @@ pub mod v2_0 {
         type Object = UCifiDataBridge;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.payload),
+                1 => ::lwm2m_core::object::__private::get(&self.payload),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.hash),
+                3 => {
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_daily_data_volume_up,
                     )
                 }
-                2 => {
-                    self.hash
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.cumulated_daily_data_volume_up
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
                 4 => {
-                    self.cumulated_daily_data_volume_down
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_daily_data_volume_down,
+                    )
                 }
                 5 => {
-                    self.cumulated_daily_data_volume_total
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.cumulated_daily_data_volume_total,
+                    )
                 }
-                6 => {
-                    self.communication_error
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.data_priority
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.data_creation_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.data_description
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.data_format
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.app_id
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                6 => ::lwm2m_core::object::__private::get_opt(&self.communication_error),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.data_priority),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.data_creation_time),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.data_description),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.data_format),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.app_id),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1070,61 +1019,45 @@ pub mod v2_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.hash = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.hash),
                 3 => {
-                    self.cumulated_daily_data_volume_up = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_daily_data_volume_up,
+                    )
                 }
                 4 => {
-                    self.cumulated_daily_data_volume_down = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_daily_data_volume_down,
+                    )
                 }
                 5 => {
-                    self.cumulated_daily_data_volume_total = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_daily_data_volume_total,
+                    )
                 }
                 6 => {
-                    self.communication_error = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.communication_error)
                 }
-                7 => {
-                    self.data_priority = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.data_creation_time = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.data_description = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.data_format = ::core::option::Option::None;
-                    true
-                }
-                11 => {
-                    self.app_id = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                7 => ::lwm2m_core::object::__private::unset(&mut self.data_priority),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.data_creation_time),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.data_description),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.data_format),
+                11 => ::lwm2m_core::object::__private::unset(&mut self.app_id),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -93,16 +93,8 @@ pub mod v1_0 {
         type Object = UltrasonicSensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.name),
-                    )
-                }
-                50 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.status),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.name),
+                50 => ::lwm2m_core::object::__private::get(&self.status),
                 _ => ::core::option::Option::None,
             }
         }

@@ -187,35 +187,11 @@ pub mod v1_0 {
         type Object = UpDownControl;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                5532 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.increase_input_state,
-                        ),
-                    )
-                }
-                5533 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.decrease_input_state,
-                        ),
-                    )
-                }
-                5541 => {
-                    self.up_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5542 => {
-                    self.down_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5532 => ::lwm2m_core::object::__private::get(&self.increase_input_state),
+                5533 => ::lwm2m_core::object::__private::get(&self.decrease_input_state),
+                5541 => ::lwm2m_core::object::__private::get_opt(&self.up_counter),
+                5542 => ::lwm2m_core::object::__private::get_opt(&self.down_counter),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
                 _ => ::core::option::Option::None,
             }
         }
@@ -261,17 +237,10 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                5541 => {
-                    self.up_counter = ::core::option::Option::None;
-                    true
-                }
-                5542 => {
-                    self.down_counter = ::core::option::Option::None;
-                    true
-                }
+                5541 => ::lwm2m_core::object::__private::unset(&mut self.up_counter),
+                5542 => ::lwm2m_core::object::__private::unset(&mut self.down_counter),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
                 _ => false,
             }

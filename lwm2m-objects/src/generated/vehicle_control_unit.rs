@@ -945,212 +945,64 @@ pub mod v1_0 {
         type Object = VehicleControlUnit;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.vehicle_ui_state,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.vehicle_speed,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.vehicle_shift_status,
-                        ),
-                    )
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.vehicle_ap_position,
-                        ),
-                    )
-                }
-                4 => {
-                    self.vehicle_power
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.vehicle_drive_energy
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.vehicle_ui_state),
+                1 => ::lwm2m_core::object::__private::get(&self.vehicle_speed),
+                2 => ::lwm2m_core::object::__private::get(&self.vehicle_shift_status),
+                3 => ::lwm2m_core::object::__private::get(&self.vehicle_ap_position),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.vehicle_power),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.vehicle_drive_energy),
                 6 => {
-                    self.vehicle_energy_consumption_efficiency
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vehicle_energy_consumption_efficiency,
+                    )
                 }
                 7 => {
-                    self.vehicle_estimated_mileage
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vehicle_estimated_mileage,
+                    )
                 }
                 8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.vehicle_charge_cable_status,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.vehicle_charge_cable_status,
                     )
                 }
-                9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.vehicle_charge_status,
-                        ),
-                    )
-                }
-                10 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.vehicle_charge_voltage,
-                        ),
-                    )
-                }
-                11 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.vehicle_charge_current,
-                        ),
-                    )
-                }
+                9 => ::lwm2m_core::object::__private::get(&self.vehicle_charge_status),
+                10 => ::lwm2m_core::object::__private::get(&self.vehicle_charge_voltage),
+                11 => ::lwm2m_core::object::__private::get(&self.vehicle_charge_current),
                 12 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.vehicle_charge_remaining_time,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.vehicle_charge_remaining_time,
                     )
                 }
-                13 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_pack_voltage,
-                        ),
-                    )
-                }
-                14 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_pack_current,
-                        ),
-                    )
-                }
+                13 => ::lwm2m_core::object::__private::get(&self.battery_pack_voltage),
+                14 => ::lwm2m_core::object::__private::get(&self.battery_pack_current),
                 15 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_pack_remaining_capacity,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.battery_pack_remaining_capacity,
                     )
                 }
-                16 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_pack_soc,
-                        ),
-                    )
-                }
-                17 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_pack_soh,
-                        ),
-                    )
-                }
-                18 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_cell_min_volt,
-                        ),
-                    )
-                }
-                19 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_cell_max_volt,
-                        ),
-                    )
-                }
-                20 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_module_min_temp,
-                        ),
-                    )
-                }
-                21 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_module_max_temp,
-                        ),
-                    )
-                }
+                16 => ::lwm2m_core::object::__private::get(&self.battery_pack_soc),
+                17 => ::lwm2m_core::object::__private::get(&self.battery_pack_soh),
+                18 => ::lwm2m_core::object::__private::get(&self.battery_cell_min_volt),
+                19 => ::lwm2m_core::object::__private::get(&self.battery_cell_max_volt),
+                20 => ::lwm2m_core::object::__private::get(&self.battery_module_min_temp),
+                21 => ::lwm2m_core::object::__private::get(&self.battery_module_max_temp),
                 22 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.battery_connection_status,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.battery_connection_status)
                 }
-                24 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.mcu_voltage,
-                        ),
-                    )
-                }
-                25 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.mcu_temperature,
-                        ),
-                    )
-                }
-                26 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.motor_speed,
-                        ),
-                    )
-                }
-                27 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.motor_temperature,
-                        ),
-                    )
-                }
-                28 => {
-                    self.motor_ot_warning
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                29 => {
-                    self.mcu_ot_warning
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                24 => ::lwm2m_core::object::__private::get(&self.mcu_voltage),
+                25 => ::lwm2m_core::object::__private::get(&self.mcu_temperature),
+                26 => ::lwm2m_core::object::__private::get(&self.motor_speed),
+                27 => ::lwm2m_core::object::__private::get(&self.motor_temperature),
+                28 => ::lwm2m_core::object::__private::get_opt(&self.motor_ot_warning),
+                29 => ::lwm2m_core::object::__private::get_opt(&self.mcu_ot_warning),
                 30 => {
-                    self.battery_pack_ot_warning
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.battery_pack_ot_warning,
+                    )
                 }
-                31 => {
-                    self.mcu_fault
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                32 => {
-                    self.motor_error
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                31 => ::lwm2m_core::object::__private::get_opt(&self.mcu_fault),
+                32 => ::lwm2m_core::object::__private::get_opt(&self.motor_error),
                 _ => ::core::option::Option::None,
             }
         }
@@ -1373,42 +1225,31 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                4 => {
-                    self.vehicle_power = ::core::option::Option::None;
-                    true
-                }
+                4 => ::lwm2m_core::object::__private::unset(&mut self.vehicle_power),
                 5 => {
-                    self.vehicle_drive_energy = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vehicle_drive_energy,
+                    )
                 }
                 6 => {
-                    self.vehicle_energy_consumption_efficiency = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vehicle_energy_consumption_efficiency,
+                    )
                 }
                 7 => {
-                    self.vehicle_estimated_mileage = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vehicle_estimated_mileage,
+                    )
                 }
-                28 => {
-                    self.motor_ot_warning = ::core::option::Option::None;
-                    true
-                }
-                29 => {
-                    self.mcu_ot_warning = ::core::option::Option::None;
-                    true
-                }
+                28 => ::lwm2m_core::object::__private::unset(&mut self.motor_ot_warning),
+                29 => ::lwm2m_core::object::__private::unset(&mut self.mcu_ot_warning),
                 30 => {
-                    self.battery_pack_ot_warning = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.battery_pack_ot_warning,
+                    )
                 }
-                31 => {
-                    self.mcu_fault = ::core::option::Option::None;
-                    true
-                }
-                32 => {
-                    self.motor_error = ::core::option::Option::None;
-                    true
-                }
+                31 => ::lwm2m_core::object::__private::unset(&mut self.mcu_fault),
+                32 => ::lwm2m_core::object::__private::unset(&mut self.motor_error),
                 _ => false,
             }
         }

@@ -181,24 +181,14 @@ pub mod v1_0 {
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
                 0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.vendor_specific_quality_reason_code,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.vendor_specific_quality_reason_code,
                     )
                 }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.quality_reason_name,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.quality_reason_name),
                 2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.quality_reason_description,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.quality_reason_description,
                     )
                 }
                 _ => ::core::option::Option::None,

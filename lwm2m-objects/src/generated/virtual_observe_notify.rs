@@ -199,33 +199,11 @@ pub mod v1_0 {
         type Object = VirtualObserveNotify;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.observe_links,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.report),
-                    )
-                }
-                2 => {
-                    self.resource_filter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.report_links
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.observe_relation
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.observe_links),
+                1 => ::lwm2m_core::object::__private::get(&self.report),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.resource_filter),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.report_links),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.observe_relation),
                 _ => ::core::option::Option::None,
             }
         }
@@ -271,18 +249,9 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.resource_filter = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.report_links = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.observe_relation = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.resource_filter),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.report_links),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.observe_relation),
                 _ => false,
             }
         }
@@ -605,42 +574,20 @@ pub mod v1_1 {
         type Object = VirtualObserveNotify;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.observe_links,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.report),
-                    )
-                }
-                2 => {
-                    self.resource_filter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.report_links
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.observe_relation
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.observe_links),
+                1 => ::lwm2m_core::object::__private::get(&self.report),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.resource_filter),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.report_links),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.observe_relation),
                 5 => {
-                    self.virtual_observe_report_format
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.virtual_observe_report_format,
+                    )
                 }
                 6 => {
-                    self.virtual_observe_report
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.virtual_observe_report,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -697,25 +644,18 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.resource_filter = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.report_links = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.observe_relation = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.resource_filter),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.report_links),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.observe_relation),
                 5 => {
-                    self.virtual_observe_report_format = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.virtual_observe_report_format,
+                    )
                 }
                 6 => {
-                    self.virtual_observe_report = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.virtual_observe_report,
+                    )
                 }
                 _ => false,
             }

@@ -89,18 +89,8 @@ pub mod v1_0 {
         type Object = VoLtErtpPacketLoss;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.ssrc),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.packets_lost,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.ssrc),
+                1 => ::lwm2m_core::object::__private::get(&self.packets_lost),
                 _ => ::core::option::Option::None,
             }
         }

@@ -472,73 +472,41 @@ pub mod v1_0 {
         type Object = VoltageLogging;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                6000 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.interval_period,
-                        ),
-                    )
-                }
+                6000 => ::lwm2m_core::object::__private::get(&self.interval_period),
                 6001 => {
-                    self.interval_start_offset
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.interval_start_offset)
                 }
                 6002 => {
-                    self.interval_utc_offset
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.interval_utc_offset)
                 }
                 6003 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.interval_collection_start_time,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.interval_collection_start_time,
                     )
                 }
                 6004 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.oldest_recorded_interval,
-                        ),
-                    )
+                    ::lwm2m_core::object::__private::get(&self.oldest_recorded_interval)
                 }
                 6005 => {
-                    self.last_delivered_interval
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6006 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.latest_recorded_interval,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.last_delivered_interval,
                     )
                 }
+                6006 => {
+                    ::lwm2m_core::object::__private::get(&self.latest_recorded_interval)
+                }
                 6007 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.interval_delivery_midnight_aligned,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.interval_delivery_midnight_aligned,
                     )
                 }
                 6009 => {
-                    self.interval_historical_read_payload
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6028 => {
-                    self.status
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6029 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.latest_payload,
-                        ),
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.interval_historical_read_payload,
                     )
                 }
+                6028 => ::lwm2m_core::object::__private::get_opt(&self.status),
+                6029 => ::lwm2m_core::object::__private::get(&self.latest_payload),
                 _ => ::core::option::Option::None,
             }
         }
@@ -629,25 +597,24 @@ pub mod v1_0 {
         fn unset(&mut self, id: u16) -> bool {
             match id {
                 6001 => {
-                    self.interval_start_offset = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.interval_start_offset,
+                    )
                 }
                 6002 => {
-                    self.interval_utc_offset = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.interval_utc_offset)
                 }
                 6005 => {
-                    self.last_delivered_interval = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.last_delivered_interval,
+                    )
                 }
                 6009 => {
-                    self.interval_historical_read_payload = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.interval_historical_read_payload,
+                    )
                 }
-                6028 => {
-                    self.status = ::core::option::Option::None;
-                    true
-                }
+                6028 => ::lwm2m_core::object::__private::unset(&mut self.status),
                 _ => false,
             }
         }

@@ -189,18 +189,8 @@ pub mod v1_0 {
         type Object = VolteCallEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.call_status,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.call_type),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.call_status),
+                1 => ::lwm2m_core::object::__private::get(&self.call_type),
                 _ => ::core::option::Option::None,
             }
         }

@@ -197,18 +197,10 @@ pub mod v1_0 {
         type Object = VolteCallStateChangeEvent;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.call_status,
-                        ),
-                    )
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.call_status),
                 1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.volte_call_state_change_cause,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.volte_call_state_change_cause,
                     )
                 }
                 _ => ::core::option::Option::None,

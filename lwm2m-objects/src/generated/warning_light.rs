@@ -119,20 +119,8 @@ pub mod v1_0 {
         type Object = WarningLight;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.light_status,
-                        ),
-                    )
-                }
-                2 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.light_warning,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.light_status),
+                2 => ::lwm2m_core::object::__private::get(&self.light_warning),
                 _ => ::core::option::Option::None,
             }
         }

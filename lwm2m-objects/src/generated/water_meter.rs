@@ -400,63 +400,19 @@ pub mod v1_0 {
         type Object = WaterMeter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.cumulated_water_volume,
-                        ),
-                    )
-                }
-                3 => {
-                    self.type_of_meter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.cumulated_water_volume),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.type_of_meter),
                 4 => {
-                    self.cumulated_pulse_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.cumulated_pulse_value)
                 }
-                6 => {
-                    self.pulse_ratio
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.minimum_flow_rate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.maximum_flow_rate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.leak_suspected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.leak_detected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.back_flow_detected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.blocked_meter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.fraud_detected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                6 => ::lwm2m_core::object::__private::get_opt(&self.pulse_ratio),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.minimum_flow_rate),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.maximum_flow_rate),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.leak_suspected),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.leak_detected),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.back_flow_detected),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.blocked_meter),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.fraud_detected),
                 _ => ::core::option::Option::None,
             }
         }
@@ -532,46 +488,22 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.type_of_meter = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.type_of_meter),
                 4 => {
-                    self.cumulated_pulse_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_pulse_value,
+                    )
                 }
-                6 => {
-                    self.pulse_ratio = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.minimum_flow_rate = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.maximum_flow_rate = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.leak_suspected = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.leak_detected = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.pulse_ratio),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.minimum_flow_rate),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.maximum_flow_rate),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.leak_suspected),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.leak_detected),
                 11 => {
-                    self.back_flow_detected = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.back_flow_detected)
                 }
-                12 => {
-                    self.blocked_meter = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.fraud_detected = ::core::option::Option::None;
-                    true
-                }
+                12 => ::lwm2m_core::object::__private::unset(&mut self.blocked_meter),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.fraud_detected),
                 _ => false,
             }
         }
@@ -1128,82 +1060,32 @@ pub mod v1_1 {
         type Object = WaterMeter;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.cumulated_water_volume,
-                        ),
-                    )
-                }
-                3 => {
-                    self.type_of_meter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get(&self.cumulated_water_volume),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.type_of_meter),
                 4 => {
-                    self.cumulated_pulse_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.cumulated_pulse_value)
                 }
-                6 => {
-                    self.pulse_ratio
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.minimum_flow_rate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.maximum_flow_rate
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                9 => {
-                    self.leak_suspected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                10 => {
-                    self.leak_detected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.back_flow_detected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.blocked_meter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.fraud_detected
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                6 => ::lwm2m_core::object::__private::get_opt(&self.pulse_ratio),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.minimum_flow_rate),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.maximum_flow_rate),
+                9 => ::lwm2m_core::object::__private::get_opt(&self.leak_suspected),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.leak_detected),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.back_flow_detected),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.blocked_meter),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.fraud_detected),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1321,61 +1203,37 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                3 => {
-                    self.type_of_meter = ::core::option::Option::None;
-                    true
-                }
+                3 => ::lwm2m_core::object::__private::unset(&mut self.type_of_meter),
                 4 => {
-                    self.cumulated_pulse_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.cumulated_pulse_value,
+                    )
                 }
-                6 => {
-                    self.pulse_ratio = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.minimum_flow_rate = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.maximum_flow_rate = ::core::option::Option::None;
-                    true
-                }
-                9 => {
-                    self.leak_suspected = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.leak_detected = ::core::option::Option::None;
-                    true
-                }
+                6 => ::lwm2m_core::object::__private::unset(&mut self.pulse_ratio),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.minimum_flow_rate),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.maximum_flow_rate),
+                9 => ::lwm2m_core::object::__private::unset(&mut self.leak_suspected),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.leak_detected),
                 11 => {
-                    self.back_flow_detected = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.back_flow_detected)
                 }
-                12 => {
-                    self.blocked_meter = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.fraud_detected = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                12 => ::lwm2m_core::object::__private::unset(&mut self.blocked_meter),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.fraud_detected),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

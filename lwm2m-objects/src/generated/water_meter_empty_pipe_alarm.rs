@@ -504,82 +504,44 @@ pub mod v1_0 {
         type Object = WaterMeterEmptyPipeAlarm;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                6011 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.event_type),
-                    )
-                }
-                6012 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.alarm_realtime,
-                        ),
-                    )
-                }
-                6013 => {
-                    self.alarm_state
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                6011 => ::lwm2m_core::object::__private::get(&self.event_type),
+                6012 => ::lwm2m_core::object::__private::get(&self.alarm_realtime),
+                6013 => ::lwm2m_core::object::__private::get_opt(&self.alarm_state),
                 6014 => {
-                    self.alarm_set_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.alarm_set_threshold)
                 }
                 6015 => {
-                    self.alarm_set_operator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.alarm_set_operator)
                 }
                 6016 => {
-                    self.alarm_clear_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.alarm_clear_threshold)
                 }
                 6017 => {
-                    self.alarm_clear_operator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.alarm_clear_operator)
                 }
                 6018 => {
-                    self.alarm_maximum_event_count
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.alarm_maximum_event_count,
+                    )
                 }
                 6019 => {
-                    self.alarm_maximum_event_period
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.alarm_maximum_event_period,
+                    )
                 }
                 6020 => {
-                    self.latest_delivered_event_time
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.latest_delivered_event_time,
+                    )
                 }
                 6021 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.latest_recorded_event_time,
-                        ),
+                    ::lwm2m_core::object::__private::get(
+                        &self.latest_recorded_event_time,
                     )
                 }
-                6023 => {
-                    self.alarm_auto_clear
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6024 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.event_code),
-                    )
-                }
-                6025 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.latest_payload,
-                        ),
-                    )
-                }
+                6023 => ::lwm2m_core::object::__private::get_opt(&self.alarm_auto_clear),
+                6024 => ::lwm2m_core::object::__private::get(&self.event_code),
+                6025 => ::lwm2m_core::object::__private::get(&self.latest_payload),
                 _ => ::core::option::Option::None,
             }
         }
@@ -684,41 +646,40 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                6013 => {
-                    self.alarm_state = ::core::option::Option::None;
-                    true
-                }
+                6013 => ::lwm2m_core::object::__private::unset(&mut self.alarm_state),
                 6014 => {
-                    self.alarm_set_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.alarm_set_threshold)
                 }
                 6015 => {
-                    self.alarm_set_operator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.alarm_set_operator)
                 }
                 6016 => {
-                    self.alarm_clear_threshold = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.alarm_clear_threshold,
+                    )
                 }
                 6017 => {
-                    self.alarm_clear_operator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.alarm_clear_operator,
+                    )
                 }
                 6018 => {
-                    self.alarm_maximum_event_count = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.alarm_maximum_event_count,
+                    )
                 }
                 6019 => {
-                    self.alarm_maximum_event_period = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.alarm_maximum_event_period,
+                    )
                 }
                 6020 => {
-                    self.latest_delivered_event_time = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.latest_delivered_event_time,
+                    )
                 }
                 6023 => {
-                    self.alarm_auto_clear = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.alarm_auto_clear)
                 }
                 _ => false,
             }

@@ -459,76 +459,32 @@ pub mod v1_0 {
         type Object = WaterQualitySensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.p_h
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.chlorine
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.redox_or_orp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.p_h),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.chlorine),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.redox_or_orp),
                 4 => {
-                    self.total_dissolved_gas_or_tdg
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.total_dissolved_gas_or_tdg,
+                    )
                 }
-                5 => {
-                    self.dissolved_oxygen
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.turbidity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.conductivity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.conductance
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.dissolved_oxygen),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.turbidity),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.conductivity),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.conductance),
                 9 => {
-                    self.total_suspended_solids
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.total_suspended_solids,
+                    )
                 }
                 10 => {
-                    self.total_dissolved_solids
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.total_dissolved_solids,
+                    )
                 }
-                11 => {
-                    self.salinity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.no3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.nh3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.nh4
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                11 => ::lwm2m_core::object::__private::get_opt(&self.salinity),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.no3),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.nh3),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.nh4),
                 _ => ::core::option::Option::None,
             }
         }
@@ -619,62 +575,32 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.p_h = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.chlorine = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.redox_or_orp = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.p_h),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.chlorine),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.redox_or_orp),
                 4 => {
-                    self.total_dissolved_gas_or_tdg = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.total_dissolved_gas_or_tdg,
+                    )
                 }
-                5 => {
-                    self.dissolved_oxygen = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.turbidity = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.conductivity = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.conductance = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.dissolved_oxygen),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.turbidity),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.conductivity),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.conductance),
                 9 => {
-                    self.total_suspended_solids = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.total_suspended_solids,
+                    )
                 }
                 10 => {
-                    self.total_dissolved_solids = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.total_dissolved_solids,
+                    )
                 }
-                11 => {
-                    self.salinity = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.no3 = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.nh3 = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.nh4 = ::core::option::Option::None;
-                    true
-                }
+                11 => ::lwm2m_core::object::__private::unset(&mut self.salinity),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.no3),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.nh3),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.nh4),
                 _ => false,
             }
         }
@@ -1290,95 +1216,45 @@ pub mod v1_1 {
         type Object = WaterQualitySensor;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.p_h
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.chlorine
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.redox_or_orp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.p_h),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.chlorine),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.redox_or_orp),
                 4 => {
-                    self.total_dissolved_gas_or_tdg
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.total_dissolved_gas_or_tdg,
+                    )
                 }
-                5 => {
-                    self.dissolved_oxygen
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                6 => {
-                    self.turbidity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.conductivity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    self.conductance
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5 => ::lwm2m_core::object::__private::get_opt(&self.dissolved_oxygen),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.turbidity),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.conductivity),
+                8 => ::lwm2m_core::object::__private::get_opt(&self.conductance),
                 9 => {
-                    self.total_suspended_solids
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.total_suspended_solids,
+                    )
                 }
                 10 => {
-                    self.total_dissolved_solids
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.total_dissolved_solids,
+                    )
                 }
-                11 => {
-                    self.salinity
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.no3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.nh3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    self.nh4
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                11 => ::lwm2m_core::object::__private::get_opt(&self.salinity),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.no3),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.nh3),
+                14 => ::lwm2m_core::object::__private::get_opt(&self.nh4),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -1511,77 +1387,47 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.p_h = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.chlorine = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.redox_or_orp = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.p_h),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.chlorine),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.redox_or_orp),
                 4 => {
-                    self.total_dissolved_gas_or_tdg = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.total_dissolved_gas_or_tdg,
+                    )
                 }
-                5 => {
-                    self.dissolved_oxygen = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.turbidity = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.conductivity = ::core::option::Option::None;
-                    true
-                }
-                8 => {
-                    self.conductance = ::core::option::Option::None;
-                    true
-                }
+                5 => ::lwm2m_core::object::__private::unset(&mut self.dissolved_oxygen),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.turbidity),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.conductivity),
+                8 => ::lwm2m_core::object::__private::unset(&mut self.conductance),
                 9 => {
-                    self.total_suspended_solids = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.total_suspended_solids,
+                    )
                 }
                 10 => {
-                    self.total_dissolved_solids = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.total_dissolved_solids,
+                    )
                 }
-                11 => {
-                    self.salinity = ::core::option::Option::None;
-                    true
-                }
-                12 => {
-                    self.no3 = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.nh3 = ::core::option::Option::None;
-                    true
-                }
-                14 => {
-                    self.nh4 = ::core::option::Option::None;
-                    true
-                }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                11 => ::lwm2m_core::object::__private::unset(&mut self.salinity),
+                12 => ::lwm2m_core::object::__private::unset(&mut self.no3),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.nh3),
+                14 => ::lwm2m_core::object::__private::unset(&mut self.nh4),
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -553,82 +553,34 @@ pub mod v1_0 {
         type Object = WetBulbGlobeTemperature;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                1 => {
-                    self.estimation_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                2 => {
-                    self.estimated_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    self.wbgt_threshold
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                4 => {
-                    self.wbgt_alarm
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5 => {
-                    self.wbgt_alarm_counter
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5700 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.sensor_value,
-                        ),
-                    )
-                }
+                1 => ::lwm2m_core::object::__private::get_opt(&self.estimation_type),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.estimated_value),
+                3 => ::lwm2m_core::object::__private::get_opt(&self.wbgt_threshold),
+                4 => ::lwm2m_core::object::__private::get_opt(&self.wbgt_alarm),
+                5 => ::lwm2m_core::object::__private::get_opt(&self.wbgt_alarm_counter),
+                5700 => ::lwm2m_core::object::__private::get(&self.sensor_value),
                 5601 => {
-                    self.min_measured_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.min_measured_value)
                 }
                 5602 => {
-                    self.max_measured_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.max_measured_value)
                 }
-                5603 => {
-                    self.min_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5604 => {
-                    self.max_range_value
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5750 => {
-                    self.application_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                5518 => {
-                    self.timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                5603 => ::lwm2m_core::object::__private::get_opt(&self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::get_opt(&self.max_range_value),
+                5750 => ::lwm2m_core::object::__private::get_opt(&self.application_type),
+                5518 => ::lwm2m_core::object::__private::get_opt(&self.timestamp),
                 6050 => {
-                    self.fractional_timestamp
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.fractional_timestamp)
                 }
                 6042 => {
-                    self.measurement_quality_indicator
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.measurement_quality_level,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -746,61 +698,37 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                1 => {
-                    self.estimation_type = ::core::option::Option::None;
-                    true
-                }
-                2 => {
-                    self.estimated_value = ::core::option::Option::None;
-                    true
-                }
-                3 => {
-                    self.wbgt_threshold = ::core::option::Option::None;
-                    true
-                }
-                4 => {
-                    self.wbgt_alarm = ::core::option::Option::None;
-                    true
-                }
-                5 => {
-                    self.wbgt_alarm_counter = ::core::option::Option::None;
-                    true
-                }
+                1 => ::lwm2m_core::object::__private::unset(&mut self.estimation_type),
+                2 => ::lwm2m_core::object::__private::unset(&mut self.estimated_value),
+                3 => ::lwm2m_core::object::__private::unset(&mut self.wbgt_threshold),
+                4 => ::lwm2m_core::object::__private::unset(&mut self.wbgt_alarm),
+                5 => ::lwm2m_core::object::__private::unset(&mut self.wbgt_alarm_counter),
                 5601 => {
-                    self.min_measured_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.min_measured_value)
                 }
                 5602 => {
-                    self.max_measured_value = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.max_measured_value)
                 }
-                5603 => {
-                    self.min_range_value = ::core::option::Option::None;
-                    true
-                }
-                5604 => {
-                    self.max_range_value = ::core::option::Option::None;
-                    true
-                }
+                5603 => ::lwm2m_core::object::__private::unset(&mut self.min_range_value),
+                5604 => ::lwm2m_core::object::__private::unset(&mut self.max_range_value),
                 5750 => {
-                    self.application_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.application_type)
                 }
-                5518 => {
-                    self.timestamp = ::core::option::Option::None;
-                    true
-                }
+                5518 => ::lwm2m_core::object::__private::unset(&mut self.timestamp),
                 6050 => {
-                    self.fractional_timestamp = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.fractional_timestamp,
+                    )
                 }
                 6042 => {
-                    self.measurement_quality_indicator = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_indicator,
+                    )
                 }
                 6049 => {
-                    self.measurement_quality_level = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.measurement_quality_level,
+                    )
                 }
                 _ => false,
             }

@@ -2107,254 +2107,96 @@ pub mod v1_0 {
         type Object = WlanConnectivity;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.interface_name,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.enable),
-                    )
-                }
-                2 => {
-                    self.radio_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.status),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.bssid),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.ssid),
-                    )
-                }
-                6 => {
-                    self.broadcast_ssid
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.beacon_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.mode),
-                    )
-                }
-                9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.channel),
-                    )
-                }
-                10 => {
-                    self.auto_channel
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.supported_channels
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.channels_in_use
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.regulatory_domain
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.standard),
-                    )
-                }
-                15 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.authentication_mode,
-                        ),
-                    )
-                }
-                16 => {
-                    self.encryption_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                17 => {
-                    self.wpa_pre_shared_key
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.wpa_key_phrase
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                19 => {
-                    self.wep_encryption_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.wep_key_index
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                21 => {
-                    self.wep_key_phrase
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.wep_key_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                23 => {
-                    self.wep_key_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                24 => {
-                    self.wep_key_3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                25 => {
-                    self.wep_key_4
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                26 => {
-                    self.radius_server
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                27 => {
-                    self.radius_server_port
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                28 => {
-                    self.radius_secret
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                29 => {
-                    self.wmm_supported
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                30 => {
-                    self.wmm_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                31 => {
-                    self.mac_control_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                32 => {
-                    self.mac_address_list
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                33 => {
-                    self.total_bytes_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.interface_name),
+                1 => ::lwm2m_core::object::__private::get(&self.enable),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.radio_enabled),
+                3 => ::lwm2m_core::object::__private::get(&self.status),
+                4 => ::lwm2m_core::object::__private::get(&self.bssid),
+                5 => ::lwm2m_core::object::__private::get(&self.ssid),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.broadcast_ssid),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.beacon_enabled),
+                8 => ::lwm2m_core::object::__private::get(&self.mode),
+                9 => ::lwm2m_core::object::__private::get(&self.channel),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.auto_channel),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.supported_channels),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.channels_in_use),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.regulatory_domain),
+                14 => ::lwm2m_core::object::__private::get(&self.standard),
+                15 => ::lwm2m_core::object::__private::get(&self.authentication_mode),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.encryption_mode),
+                17 => ::lwm2m_core::object::__private::get_opt(&self.wpa_pre_shared_key),
+                18 => ::lwm2m_core::object::__private::get_opt(&self.wpa_key_phrase),
+                19 => ::lwm2m_core::object::__private::get_opt(&self.wep_encryption_type),
+                20 => ::lwm2m_core::object::__private::get_opt(&self.wep_key_index),
+                21 => ::lwm2m_core::object::__private::get_opt(&self.wep_key_phrase),
+                22 => ::lwm2m_core::object::__private::get_opt(&self.wep_key_1),
+                23 => ::lwm2m_core::object::__private::get_opt(&self.wep_key_2),
+                24 => ::lwm2m_core::object::__private::get_opt(&self.wep_key_3),
+                25 => ::lwm2m_core::object::__private::get_opt(&self.wep_key_4),
+                26 => ::lwm2m_core::object::__private::get_opt(&self.radius_server),
+                27 => ::lwm2m_core::object::__private::get_opt(&self.radius_server_port),
+                28 => ::lwm2m_core::object::__private::get_opt(&self.radius_secret),
+                29 => ::lwm2m_core::object::__private::get_opt(&self.wmm_supported),
+                30 => ::lwm2m_core::object::__private::get_opt(&self.wmm_enabled),
+                31 => ::lwm2m_core::object::__private::get_opt(&self.mac_control_enabled),
+                32 => ::lwm2m_core::object::__private::get_opt(&self.mac_address_list),
+                33 => ::lwm2m_core::object::__private::get_opt(&self.total_bytes_sent),
                 34 => {
-                    self.total_bytes_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.total_bytes_received)
                 }
-                35 => {
-                    self.total_packets_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                35 => ::lwm2m_core::object::__private::get_opt(&self.total_packets_sent),
                 36 => {
-                    self.total_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.total_packets_received,
+                    )
                 }
-                37 => {
-                    self.transmit_errors
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                38 => {
-                    self.receive_errors
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                37 => ::lwm2m_core::object::__private::get_opt(&self.transmit_errors),
+                38 => ::lwm2m_core::object::__private::get_opt(&self.receive_errors),
                 39 => {
-                    self.unicast_packets_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.unicast_packets_sent)
                 }
                 40 => {
-                    self.unicast_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.unicast_packets_received,
+                    )
                 }
                 41 => {
-                    self.multicast_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.multicast_packets_received,
+                    )
                 }
                 42 => {
-                    self.multicast_packets_received_42
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.multicast_packets_received_42,
+                    )
                 }
                 43 => {
-                    self.broadcast_packets_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.broadcast_packets_sent,
+                    )
                 }
                 44 => {
-                    self._44_broadcast_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self._44_broadcast_packets_received,
+                    )
                 }
                 45 => {
-                    self.discard_packets_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.discard_packets_sent)
                 }
                 46 => {
-                    self.discard_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.discard_packets_received,
+                    )
                 }
                 47 => {
-                    self.unknown_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.unknown_packets_received,
+                    )
                 }
                 48 => {
-                    self.vendor_specific_extensions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vendor_specific_extensions,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -2719,165 +2561,105 @@ pub mod v1_0 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.radio_enabled = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.broadcast_ssid = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.beacon_enabled = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.auto_channel = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.radio_enabled),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.broadcast_ssid),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.beacon_enabled),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.auto_channel),
                 11 => {
-                    self.supported_channels = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.supported_channels)
                 }
-                12 => {
-                    self.channels_in_use = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.regulatory_domain = ::core::option::Option::None;
-                    true
-                }
-                16 => {
-                    self.encryption_mode = ::core::option::Option::None;
-                    true
-                }
+                12 => ::lwm2m_core::object::__private::unset(&mut self.channels_in_use),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.regulatory_domain),
+                16 => ::lwm2m_core::object::__private::unset(&mut self.encryption_mode),
                 17 => {
-                    self.wpa_pre_shared_key = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.wpa_pre_shared_key)
                 }
-                18 => {
-                    self.wpa_key_phrase = ::core::option::Option::None;
-                    true
-                }
+                18 => ::lwm2m_core::object::__private::unset(&mut self.wpa_key_phrase),
                 19 => {
-                    self.wep_encryption_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.wep_encryption_type)
                 }
-                20 => {
-                    self.wep_key_index = ::core::option::Option::None;
-                    true
-                }
-                21 => {
-                    self.wep_key_phrase = ::core::option::Option::None;
-                    true
-                }
-                22 => {
-                    self.wep_key_1 = ::core::option::Option::None;
-                    true
-                }
-                23 => {
-                    self.wep_key_2 = ::core::option::Option::None;
-                    true
-                }
-                24 => {
-                    self.wep_key_3 = ::core::option::Option::None;
-                    true
-                }
-                25 => {
-                    self.wep_key_4 = ::core::option::Option::None;
-                    true
-                }
-                26 => {
-                    self.radius_server = ::core::option::Option::None;
-                    true
-                }
+                20 => ::lwm2m_core::object::__private::unset(&mut self.wep_key_index),
+                21 => ::lwm2m_core::object::__private::unset(&mut self.wep_key_phrase),
+                22 => ::lwm2m_core::object::__private::unset(&mut self.wep_key_1),
+                23 => ::lwm2m_core::object::__private::unset(&mut self.wep_key_2),
+                24 => ::lwm2m_core::object::__private::unset(&mut self.wep_key_3),
+                25 => ::lwm2m_core::object::__private::unset(&mut self.wep_key_4),
+                26 => ::lwm2m_core::object::__private::unset(&mut self.radius_server),
                 27 => {
-                    self.radius_server_port = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.radius_server_port)
                 }
-                28 => {
-                    self.radius_secret = ::core::option::Option::None;
-                    true
-                }
-                29 => {
-                    self.wmm_supported = ::core::option::Option::None;
-                    true
-                }
-                30 => {
-                    self.wmm_enabled = ::core::option::Option::None;
-                    true
-                }
+                28 => ::lwm2m_core::object::__private::unset(&mut self.radius_secret),
+                29 => ::lwm2m_core::object::__private::unset(&mut self.wmm_supported),
+                30 => ::lwm2m_core::object::__private::unset(&mut self.wmm_enabled),
                 31 => {
-                    self.mac_control_enabled = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.mac_control_enabled)
                 }
-                32 => {
-                    self.mac_address_list = ::core::option::Option::None;
-                    true
-                }
-                33 => {
-                    self.total_bytes_sent = ::core::option::Option::None;
-                    true
-                }
+                32 => ::lwm2m_core::object::__private::unset(&mut self.mac_address_list),
+                33 => ::lwm2m_core::object::__private::unset(&mut self.total_bytes_sent),
                 34 => {
-                    self.total_bytes_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.total_bytes_received,
+                    )
                 }
                 35 => {
-                    self.total_packets_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.total_packets_sent)
                 }
                 36 => {
-                    self.total_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.total_packets_received,
+                    )
                 }
-                37 => {
-                    self.transmit_errors = ::core::option::Option::None;
-                    true
-                }
-                38 => {
-                    self.receive_errors = ::core::option::Option::None;
-                    true
-                }
+                37 => ::lwm2m_core::object::__private::unset(&mut self.transmit_errors),
+                38 => ::lwm2m_core::object::__private::unset(&mut self.receive_errors),
                 39 => {
-                    self.unicast_packets_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.unicast_packets_sent,
+                    )
                 }
                 40 => {
-                    self.unicast_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.unicast_packets_received,
+                    )
                 }
                 41 => {
-                    self.multicast_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multicast_packets_received,
+                    )
                 }
                 42 => {
-                    self.multicast_packets_received_42 = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multicast_packets_received_42,
+                    )
                 }
                 43 => {
-                    self.broadcast_packets_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.broadcast_packets_sent,
+                    )
                 }
                 44 => {
-                    self._44_broadcast_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self._44_broadcast_packets_received,
+                    )
                 }
                 45 => {
-                    self.discard_packets_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.discard_packets_sent,
+                    )
                 }
                 46 => {
-                    self.discard_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.discard_packets_received,
+                    )
                 }
                 47 => {
-                    self.unknown_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.unknown_packets_received,
+                    )
                 }
                 48 => {
-                    self.vendor_specific_extensions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vendor_specific_extensions,
+                    )
                 }
                 _ => false,
             }
@@ -4963,254 +4745,96 @@ pub mod v1_1 {
         type Object = WlanConnectivity;
         fn get(&self, id: u16) -> ::core::option::Option<::lwm2m_core::ResourceValue> {
             match id {
-                0 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.interface_name,
-                        ),
-                    )
-                }
-                1 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.enable),
-                    )
-                }
-                2 => {
-                    self.radio_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                3 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.status),
-                    )
-                }
-                4 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.bssid),
-                    )
-                }
-                5 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.ssid),
-                    )
-                }
-                6 => {
-                    self.broadcast_ssid
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                7 => {
-                    self.beacon_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                8 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.mode),
-                    )
-                }
-                9 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.channel),
-                    )
-                }
-                10 => {
-                    self.auto_channel
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                11 => {
-                    self.supported_channels
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                12 => {
-                    self.channels_in_use
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                13 => {
-                    self.regulatory_domain
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                14 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(&self.standard),
-                    )
-                }
-                15 => {
-                    ::core::option::Option::Some(
-                        ::lwm2m_core::object::ResourceData::to_resource(
-                            &self.authentication_mode,
-                        ),
-                    )
-                }
-                16 => {
-                    self.encryption_mode
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                17 => {
-                    self.wpa_pre_shared_key
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                18 => {
-                    self.wpa_key_phrase
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                19 => {
-                    self.wep_encryption_type
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                20 => {
-                    self.wep_key_index
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                21 => {
-                    self.wep_key_phrase
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                22 => {
-                    self.wep_key_1
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                23 => {
-                    self.wep_key_2
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                24 => {
-                    self.wep_key_3
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                25 => {
-                    self.wep_key_4
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                26 => {
-                    self.radius_server
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                27 => {
-                    self.radius_server_port
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                28 => {
-                    self.radius_secret
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                29 => {
-                    self.wmm_supported
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                30 => {
-                    self.wmm_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                31 => {
-                    self.mac_control_enabled
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                32 => {
-                    self.mac_address_list
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                33 => {
-                    self.total_bytes_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                0 => ::lwm2m_core::object::__private::get(&self.interface_name),
+                1 => ::lwm2m_core::object::__private::get(&self.enable),
+                2 => ::lwm2m_core::object::__private::get_opt(&self.radio_enabled),
+                3 => ::lwm2m_core::object::__private::get(&self.status),
+                4 => ::lwm2m_core::object::__private::get(&self.bssid),
+                5 => ::lwm2m_core::object::__private::get(&self.ssid),
+                6 => ::lwm2m_core::object::__private::get_opt(&self.broadcast_ssid),
+                7 => ::lwm2m_core::object::__private::get_opt(&self.beacon_enabled),
+                8 => ::lwm2m_core::object::__private::get(&self.mode),
+                9 => ::lwm2m_core::object::__private::get(&self.channel),
+                10 => ::lwm2m_core::object::__private::get_opt(&self.auto_channel),
+                11 => ::lwm2m_core::object::__private::get_opt(&self.supported_channels),
+                12 => ::lwm2m_core::object::__private::get_opt(&self.channels_in_use),
+                13 => ::lwm2m_core::object::__private::get_opt(&self.regulatory_domain),
+                14 => ::lwm2m_core::object::__private::get(&self.standard),
+                15 => ::lwm2m_core::object::__private::get(&self.authentication_mode),
+                16 => ::lwm2m_core::object::__private::get_opt(&self.encryption_mode),
+                17 => ::lwm2m_core::object::__private::get_opt(&self.wpa_pre_shared_key),
+                18 => ::lwm2m_core::object::__private::get_opt(&self.wpa_key_phrase),
+                19 => ::lwm2m_core::object::__private::get_opt(&self.wep_encryption_type),
+                20 => ::lwm2m_core::object::__private::get_opt(&self.wep_key_index),
+                21 => ::lwm2m_core::object::__private::get_opt(&self.wep_key_phrase),
+                22 => ::lwm2m_core::object::__private::get_opt(&self.wep_key_1),
+                23 => ::lwm2m_core::object::__private::get_opt(&self.wep_key_2),
+                24 => ::lwm2m_core::object::__private::get_opt(&self.wep_key_3),
+                25 => ::lwm2m_core::object::__private::get_opt(&self.wep_key_4),
+                26 => ::lwm2m_core::object::__private::get_opt(&self.radius_server),
+                27 => ::lwm2m_core::object::__private::get_opt(&self.radius_server_port),
+                28 => ::lwm2m_core::object::__private::get_opt(&self.radius_secret),
+                29 => ::lwm2m_core::object::__private::get_opt(&self.wmm_supported),
+                30 => ::lwm2m_core::object::__private::get_opt(&self.wmm_enabled),
+                31 => ::lwm2m_core::object::__private::get_opt(&self.mac_control_enabled),
+                32 => ::lwm2m_core::object::__private::get_opt(&self.mac_address_list),
+                33 => ::lwm2m_core::object::__private::get_opt(&self.total_bytes_sent),
                 34 => {
-                    self.total_bytes_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.total_bytes_received)
                 }
-                35 => {
-                    self.total_packets_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                35 => ::lwm2m_core::object::__private::get_opt(&self.total_packets_sent),
                 36 => {
-                    self.total_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.total_packets_received,
+                    )
                 }
-                37 => {
-                    self.transmit_errors
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
-                38 => {
-                    self.receive_errors
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
-                }
+                37 => ::lwm2m_core::object::__private::get_opt(&self.transmit_errors),
+                38 => ::lwm2m_core::object::__private::get_opt(&self.receive_errors),
                 39 => {
-                    self.unicast_packets_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.unicast_packets_sent)
                 }
                 40 => {
-                    self.unicast_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.unicast_packets_received,
+                    )
                 }
                 41 => {
-                    self.multicast_packets_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.multicast_packets_sent,
+                    )
                 }
                 42 => {
-                    self.multicast_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.multicast_packets_received,
+                    )
                 }
                 43 => {
-                    self.broadcast_packets_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.broadcast_packets_sent,
+                    )
                 }
                 44 => {
-                    self.broadcast_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.broadcast_packets_received,
+                    )
                 }
                 45 => {
-                    self.discard_packets_sent
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(&self.discard_packets_sent)
                 }
                 46 => {
-                    self.discard_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.discard_packets_received,
+                    )
                 }
                 47 => {
-                    self.unknown_packets_received
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.unknown_packets_received,
+                    )
                 }
                 48 => {
-                    self.vendor_specific_extensions
-                        .as_ref()
-                        .map(::lwm2m_core::object::ResourceData::to_resource)
+                    ::lwm2m_core::object::__private::get_opt(
+                        &self.vendor_specific_extensions,
+                    )
                 }
                 _ => ::core::option::Option::None,
             }
@@ -5582,165 +5206,105 @@ pub mod v1_1 {
         }
         fn unset(&mut self, id: u16) -> bool {
             match id {
-                2 => {
-                    self.radio_enabled = ::core::option::Option::None;
-                    true
-                }
-                6 => {
-                    self.broadcast_ssid = ::core::option::Option::None;
-                    true
-                }
-                7 => {
-                    self.beacon_enabled = ::core::option::Option::None;
-                    true
-                }
-                10 => {
-                    self.auto_channel = ::core::option::Option::None;
-                    true
-                }
+                2 => ::lwm2m_core::object::__private::unset(&mut self.radio_enabled),
+                6 => ::lwm2m_core::object::__private::unset(&mut self.broadcast_ssid),
+                7 => ::lwm2m_core::object::__private::unset(&mut self.beacon_enabled),
+                10 => ::lwm2m_core::object::__private::unset(&mut self.auto_channel),
                 11 => {
-                    self.supported_channels = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.supported_channels)
                 }
-                12 => {
-                    self.channels_in_use = ::core::option::Option::None;
-                    true
-                }
-                13 => {
-                    self.regulatory_domain = ::core::option::Option::None;
-                    true
-                }
-                16 => {
-                    self.encryption_mode = ::core::option::Option::None;
-                    true
-                }
+                12 => ::lwm2m_core::object::__private::unset(&mut self.channels_in_use),
+                13 => ::lwm2m_core::object::__private::unset(&mut self.regulatory_domain),
+                16 => ::lwm2m_core::object::__private::unset(&mut self.encryption_mode),
                 17 => {
-                    self.wpa_pre_shared_key = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.wpa_pre_shared_key)
                 }
-                18 => {
-                    self.wpa_key_phrase = ::core::option::Option::None;
-                    true
-                }
+                18 => ::lwm2m_core::object::__private::unset(&mut self.wpa_key_phrase),
                 19 => {
-                    self.wep_encryption_type = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.wep_encryption_type)
                 }
-                20 => {
-                    self.wep_key_index = ::core::option::Option::None;
-                    true
-                }
-                21 => {
-                    self.wep_key_phrase = ::core::option::Option::None;
-                    true
-                }
-                22 => {
-                    self.wep_key_1 = ::core::option::Option::None;
-                    true
-                }
-                23 => {
-                    self.wep_key_2 = ::core::option::Option::None;
-                    true
-                }
-                24 => {
-                    self.wep_key_3 = ::core::option::Option::None;
-                    true
-                }
-                25 => {
-                    self.wep_key_4 = ::core::option::Option::None;
-                    true
-                }
-                26 => {
-                    self.radius_server = ::core::option::Option::None;
-                    true
-                }
+                20 => ::lwm2m_core::object::__private::unset(&mut self.wep_key_index),
+                21 => ::lwm2m_core::object::__private::unset(&mut self.wep_key_phrase),
+                22 => ::lwm2m_core::object::__private::unset(&mut self.wep_key_1),
+                23 => ::lwm2m_core::object::__private::unset(&mut self.wep_key_2),
+                24 => ::lwm2m_core::object::__private::unset(&mut self.wep_key_3),
+                25 => ::lwm2m_core::object::__private::unset(&mut self.wep_key_4),
+                26 => ::lwm2m_core::object::__private::unset(&mut self.radius_server),
                 27 => {
-                    self.radius_server_port = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.radius_server_port)
                 }
-                28 => {
-                    self.radius_secret = ::core::option::Option::None;
-                    true
-                }
-                29 => {
-                    self.wmm_supported = ::core::option::Option::None;
-                    true
-                }
-                30 => {
-                    self.wmm_enabled = ::core::option::Option::None;
-                    true
-                }
+                28 => ::lwm2m_core::object::__private::unset(&mut self.radius_secret),
+                29 => ::lwm2m_core::object::__private::unset(&mut self.wmm_supported),
+                30 => ::lwm2m_core::object::__private::unset(&mut self.wmm_enabled),
                 31 => {
-                    self.mac_control_enabled = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.mac_control_enabled)
                 }
-                32 => {
-                    self.mac_address_list = ::core::option::Option::None;
-                    true
-                }
-                33 => {
-                    self.total_bytes_sent = ::core::option::Option::None;
-                    true
-                }
+                32 => ::lwm2m_core::object::__private::unset(&mut self.mac_address_list),
+                33 => ::lwm2m_core::object::__private::unset(&mut self.total_bytes_sent),
                 34 => {
-                    self.total_bytes_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.total_bytes_received,
+                    )
                 }
                 35 => {
-                    self.total_packets_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(&mut self.total_packets_sent)
                 }
                 36 => {
-                    self.total_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.total_packets_received,
+                    )
                 }
-                37 => {
-                    self.transmit_errors = ::core::option::Option::None;
-                    true
-                }
-                38 => {
-                    self.receive_errors = ::core::option::Option::None;
-                    true
-                }
+                37 => ::lwm2m_core::object::__private::unset(&mut self.transmit_errors),
+                38 => ::lwm2m_core::object::__private::unset(&mut self.receive_errors),
                 39 => {
-                    self.unicast_packets_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.unicast_packets_sent,
+                    )
                 }
                 40 => {
-                    self.unicast_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.unicast_packets_received,
+                    )
                 }
                 41 => {
-                    self.multicast_packets_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multicast_packets_sent,
+                    )
                 }
                 42 => {
-                    self.multicast_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.multicast_packets_received,
+                    )
                 }
                 43 => {
-                    self.broadcast_packets_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.broadcast_packets_sent,
+                    )
                 }
                 44 => {
-                    self.broadcast_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.broadcast_packets_received,
+                    )
                 }
                 45 => {
-                    self.discard_packets_sent = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.discard_packets_sent,
+                    )
                 }
                 46 => {
-                    self.discard_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.discard_packets_received,
+                    )
                 }
                 47 => {
-                    self.unknown_packets_received = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.unknown_packets_received,
+                    )
                 }
                 48 => {
-                    self.vendor_specific_extensions = ::core::option::Option::None;
-                    true
+                    ::lwm2m_core::object::__private::unset(
+                        &mut self.vendor_specific_extensions,
+                    )
                 }
                 _ => false,
             }
