@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd;
+mod demo;
 mod registry_dir;
 
 /// LwM2M toolkit: registry tools, code generation, client and server.
@@ -26,6 +27,8 @@ enum Command {
     Server(cmd::server::Args),
     /// Run simulated LwM2M devices (Device, drifting Temperature) against a server.
     Client(cmd::client::Args),
+    /// Run a server and simulated devices in one process, offline, and show what happens.
+    Demo(cmd::demo::Args),
 }
 
 #[derive(Subcommand, Debug)]
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::Generate(a) => cmd::generate::run(a),
         Command::Server(a) => cmd::server::run(a),
         Command::Client(a) => cmd::client::run(a),
+        Command::Demo(a) => cmd::demo::run(a),
         Command::Registry(RegistryCommand::Check(a)) => cmd::registry_check::run(a),
         Command::Registry(RegistryCommand::Show(a)) => cmd::registry_show::run(a),
         Command::Registry(RegistryCommand::Sync(a)) => cmd::registry_sync::run(a),

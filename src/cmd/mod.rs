@@ -1,6 +1,7 @@
 //! One module per subcommand: each has `Args` and `run`.
 
 pub(crate) mod client;
+pub(crate) mod demo;
 pub(crate) mod generate;
 pub(crate) mod registry_check;
 pub(crate) mod registry_diff;
