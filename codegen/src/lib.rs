@@ -1,7 +1,10 @@
 //! `lwm2m-codegen`: the OMA LwM2M registry as a typed model, and Rust code generation from it.
 //!
-//! The path is: registry XML → [`xml`] (raw elements, 1:1 with the schema) → [`lower`] (the
-//! [`model`] IR, every node with a [`model::Loc`]) → [`validate`] (all diagnostics at once).
+//! The path is: registry XML → `xml` (raw elements, 1:1 with the schema; private) → [`lower`]
+//! (the [`model`] IR, every node with a [`model::Loc`]) → [`validate`] (all diagnostics at once)
+//! → [`emit`] (tokens, formatted once). [`load`] runs the first three over a registry
+//! directory; [`builder::Builder`] runs them all from a `build.rs`; [`macro_front`] is the
+//! `#[lwm2m_object]` front end into the same IR.
 
 pub mod builder;
 pub mod catalog;
