@@ -67,6 +67,16 @@ async fn node_server_manages_our_client() {
         .await;
     client.expect_line("reboot requested", WAIT).await;
 
+    // Write-Attributes, then Discover shows them (the node server prints what follows the
+    // first ';' of the link, one attribute a line).
+    node.send(&format!("writeAttr {id} 3 0 9 pmin=2,pmax=30"));
+    node.expect_line("Attributes wrote to resource [/3/0/9]", WAIT)
+        .await;
+    node.send(&format!("discover {id} 3 0 9"));
+    node.expect_line("Resource attributes:", WAIT).await;
+    node.expect_line("pmin = 2", WAIT).await;
+    node.expect_line("pmax=30", WAIT).await;
+
     // Observe the drifting temperature (the node server swallows the first notification).
     node.send(&format!("observe {id} 3303 0 5700"));
     node.expect_line("Observer stablished over resource [/3303/0/5700]", WAIT)
@@ -198,6 +208,16 @@ async fn our_server_manages_node_client() {
         .await;
     assert_eq!(executed, Ok(Reply::Changed));
     node.expect_line("-> Command arguments: 0", WAIT).await;
+
+    // Discover the temperature instance.
+    let links = server
+        .op(|s, now| s.discover(now, "node-dev", Path::instance(3303, 0)))
+        .await;
+    let Ok(Reply::Links(links)) = links else {
+        panic!("discover: {links:?}")
+    };
+    let targets: Vec<&str> = links.iter().map(|l| l.target.as_str()).collect();
+    assert!(targets.contains(&"/3303/0/5700"), "{targets:?}");
 
     // Observe, then change the value on the node client: a notification arrives.
     let observe = server
