@@ -98,12 +98,6 @@ async fn demo(args: Args) -> Result<ExitCode> {
         args.devices, args.duration
     );
 
-    let mut devices = Vec::new();
-    for i in 1..=args.devices {
-        let name = format!("demo-{i}");
-        devices.push(start_device(start, &name, i, server_addr, args.interval_ms).await?);
-    }
-
     let mut demo = Demo {
         start,
         server,
@@ -114,13 +108,35 @@ async fn demo(args: Args) -> Result<ExitCode> {
     };
     let run_until = tokio::time::sleep(Duration::from_secs_f64(args.duration));
     tokio::pin!(run_until);
-    loop {
+    // The first device alone, until its showcase is done (at most a second), so its lines do
+    // not interleave with the others' registrations; then the rest.
+    let mut devices = vec![start_device(start, "demo-1", 1, server_addr, args.interval_ms).await?];
+    let alone = tokio::time::sleep(Duration::from_secs(1));
+    tokio::pin!(alone);
+    let mut running = true;
+    while running && !demo.showcase_done() {
         tokio::select! {
             event = events.recv() => match event {
                 Some(e) => demo.on_event(e).await,
-                None => break,
+                None => running = false,
             },
-            () = &mut run_until => break,
+            () = &mut alone => break,
+            () = &mut run_until => running = false,
+        }
+    }
+    if running {
+        for i in 2..=args.devices {
+            let name = format!("demo-{i}");
+            devices.push(start_device(start, &name, i, server_addr, args.interval_ms).await?);
+        }
+    }
+    while running {
+        tokio::select! {
+            event = events.recv() => match event {
+                Some(e) => demo.on_event(e).await,
+                None => running = false,
+            },
+            () = &mut run_until => running = false,
         }
     }
 
@@ -238,6 +254,12 @@ fn records(content: &Content) -> String {
 }
 
 impl Demo {
+    /// The first device was read, written, read back, executed and observed.
+    fn showcase_done(&self) -> bool {
+        let t = &self.tally;
+        t.read && t.read_back && t.executed && t.observing > 0
+    }
+
     fn say(&self, what: std::fmt::Arguments<'_>) {
         println!("{} {what}", stamp(self.start));
     }
