@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use lwm2m_core::{Content, Path, Value};
-use lwm2m_objects::{device, temperature};
-use lwm2m_runtime::coap::{Config, Endpoint, tokio::os_seeded};
+use lwm2m_core::Path;
 use lwm2m_runtime::lwm2m::driver::{Handle, spawn};
-use lwm2m_runtime::server::{Reply, Server, ServerConfig, ServerEvent};
+use lwm2m_runtime::server::{Reply, Server, ServerEvent};
+
+use crate::demo::{lwm2m_server, object_list, show};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
@@ -49,10 +49,7 @@ async fn serve(args: Args, observe: Vec<Path>) -> Result<ExitCode> {
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     println!("listening on {}", socket.local_addr()?);
-    let endpoint = Endpoint::new(Config::default(), os_seeded());
-    let mut server = Server::new(ServerConfig::default(), endpoint, os_seeded());
-    server.add_objects(&[&device::META, &temperature::META]);
-    let (handle, mut events, task) = spawn(socket, server);
+    let (handle, mut events, task) = spawn(socket, lwm2m_server());
     let stop = async {
         match args.duration {
             Some(s) => tokio::time::sleep(Duration::from_secs(s)).await,
@@ -94,17 +91,7 @@ async fn on_event(handle: &Handle<Server>, event: ServerEvent, read: bool, obser
                 .await
                 .flatten();
             let (lifetime, objects) = reg
-                .map(|r| {
-                    let objects: Vec<String> = r
-                        .objects
-                        .iter()
-                        .map(|o| match o.instance {
-                            Some(i) => format!("/{}/{i}", o.object),
-                            None => format!("/{}", o.object),
-                        })
-                        .collect();
-                    (r.lifetime, objects.join(","))
-                })
+                .map(|r| (r.lifetime, object_list(&r)))
                 .unwrap_or_default();
             println!("registered {endpoint} at {location} lifetime={lifetime}s objects={objects}");
             if read {
@@ -145,28 +132,5 @@ async fn request(handle: &Handle<Server>, endpoint: &str, what: &str, path: Path
         .await;
     if let Some(Err(e)) = result {
         println!("{what} {endpoint} {path}: {e}");
-    }
-}
-
-/// `path=value` pairs.
-fn show(content: &Content) -> String {
-    let parts: Vec<String> = content
-        .to_records()
-        .iter()
-        .map(|r| format!("{}={}", r.path, value(&r.value)))
-        .collect();
-    parts.join(" ")
-}
-
-fn value(v: &Value) -> String {
-    match v {
-        Value::String(s) | Value::Corelnk(s) => format!("{s:?}"),
-        Value::Integer(i) | Value::Time(i) => i.to_string(),
-        Value::UnsignedInteger(u) => u.to_string(),
-        Value::Float(f) => f.to_string(),
-        Value::Boolean(b) => b.to_string(),
-        Value::Opaque(b) => format!("<{} bytes>", b.len()),
-        Value::Objlnk(l) => l.to_string(),
-        other => format!("{other:?}"),
     }
 }
