@@ -64,6 +64,24 @@ pub enum Range {
     Unparsed(String),
 }
 
+impl Range {
+    /// The numeric spans and listed values, as inclusive `(min, max)` pairs (a value `v` is
+    /// `(v, v)`); empty for ranges that are not numeric.
+    pub fn numeric_spans(&self) -> Vec<(Bound, Bound)> {
+        match self {
+            Range::Span { min, max } => vec![(*min, *max)],
+            Range::Set(items) => items
+                .iter()
+                .map(|i| match i {
+                    RangeItem::Value(v) => (*v, *v),
+                    RangeItem::Span(a, b) => (*a, *b),
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Where an enumeration was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EnumSource {

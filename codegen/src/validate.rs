@@ -4,7 +4,7 @@
 use crate::diag::{DiagnosticKind, Diagnostics};
 use crate::ident;
 use crate::model::{ObjectDef, ResourceDef, ResourceType};
-use crate::range::{Bound, Range, RangeItem};
+use crate::range::{Bound, Range};
 
 /// Checks one object.
 pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
@@ -119,16 +119,8 @@ fn resource(object: u16, r: &ResourceDef, diags: &mut Diagnostics) {
 /// The numeric spans and values of a range, as (min, max) pairs.
 fn spans(range: &Range) -> Vec<(Bound, Bound)> {
     match range {
-        Range::Span { min, max } => vec![(*min, *max)],
-        Range::Set(items) => items
-            .iter()
-            .map(|i| match i {
-                RangeItem::Value(v) => (*v, *v),
-                RangeItem::Span(a, b) => (*a, *b),
-            })
-            .collect(),
         Range::Length { min, max } => vec![(Bound::Int(*min as i128), Bound::Int(*max as i128))],
-        _ => Vec::new(),
+        other => other.numeric_spans(),
     }
 }
 

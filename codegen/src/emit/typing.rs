@@ -3,20 +3,10 @@
 
 use crate::emit::plan::{Check, Scalar};
 use crate::model::ResourceDef;
-use crate::range::{Bound, Range, RangeItem};
+use crate::range::{Bound, Range};
 
 pub(crate) fn numeric_spans(range: &Range) -> Vec<(Bound, Bound)> {
-    match range {
-        Range::Span { min, max } => vec![(*min, *max)],
-        Range::Set(items) => items
-            .iter()
-            .map(|i| match i {
-                RangeItem::Value(v) => (*v, *v),
-                RangeItem::Span(a, b) => (*a, *b),
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
+    range.numeric_spans()
 }
 
 pub(crate) fn narrowest(spans: &[(i128, i128)], signed: bool) -> Scalar {

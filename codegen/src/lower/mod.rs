@@ -13,7 +13,7 @@ use crate::diag::{DiagnosticKind, Diagnostics};
 use crate::error::ParseError;
 use crate::model::{CommonResource, IndexEntry, Loc, ObjectDef};
 use crate::xml::source::SourceText;
-use crate::xml::tree::{self, Document};
+use crate::xml::tree::{self, Document, Element};
 
 /// One file's text and its position mapping, shared by the lowering functions.
 pub(crate) struct Ctx<'s, 'd> {
@@ -129,12 +129,13 @@ fn mojibake(text: &str) -> Option<usize> {
     })
 }
 
-/// Parses and lowers an object definition file (one or more `<Object>`s).
-pub fn object_file(
+/// Decodes, parses and reports byte-level facts, then runs `lower` on the root element.
+fn lower_file<T>(
     file: Arc<str>,
     bytes: &[u8],
     diags: &mut Diagnostics,
-) -> Result<Vec<ObjectDef>, ParseError> {
+    lower: impl FnOnce(&mut Ctx<'_, '_>, Element<'_>) -> Result<T, ParseError>,
+) -> Result<T, ParseError> {
     let src = decode(&file, bytes)?;
     let doc = open(&file, &src, diags)?;
     let mut ctx = Ctx {
@@ -142,7 +143,16 @@ pub fn object_file(
         src: &src,
         diags,
     };
-    object::lower_document(&mut ctx, doc.root)
+    lower(&mut ctx, doc.root)
+}
+
+/// Parses and lowers an object definition file (one or more `<Object>`s).
+pub fn object_file(
+    file: Arc<str>,
+    bytes: &[u8],
+    diags: &mut Diagnostics,
+) -> Result<Vec<ObjectDef>, ParseError> {
+    lower_file(file, bytes, diags, object::lower_document)
 }
 
 /// Parses and lowers `Common.xml`.
@@ -151,14 +161,7 @@ pub fn common_file(
     bytes: &[u8],
     diags: &mut Diagnostics,
 ) -> Result<Vec<CommonResource>, ParseError> {
-    let src = decode(&file, bytes)?;
-    let doc = open(&file, &src, diags)?;
-    let mut ctx = Ctx {
-        file,
-        src: &src,
-        diags,
-    };
-    Ok(common::lower(&mut ctx, doc.root))
+    lower_file(file, bytes, diags, |ctx, root| Ok(common::lower(ctx, root)))
 }
 
 /// Parses and lowers `DDF.xml`.
@@ -167,12 +170,5 @@ pub fn index_file(
     bytes: &[u8],
     diags: &mut Diagnostics,
 ) -> Result<Vec<IndexEntry>, ParseError> {
-    let src = decode(&file, bytes)?;
-    let doc = open(&file, &src, diags)?;
-    let mut ctx = Ctx {
-        file,
-        src: &src,
-        diags,
-    };
-    Ok(ddf::lower(&mut ctx, doc.root))
+    lower_file(file, bytes, diags, |ctx, root| Ok(ddf::lower(ctx, root)))
 }
