@@ -123,6 +123,7 @@ impl Fleet {
                     retransmissions: st.retransmissions,
                     transmit_timeouts: st.transmit_timeouts,
                     duplicates: st.duplicates,
+                    unmatched: st.unmatched,
                     registrations: s.store().len() as u64,
                 }
             })

@@ -1,6 +1,8 @@
 //! The three LwM2M phases. Each runs for `duration`, counts what completed inside it, and leaves
 //! the fleet ready for the next.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -88,7 +90,10 @@ pub(super) async fn reads(fleet: &mut Fleet, duration: Duration) -> Result<Rate>
     let cpu = CpuClock::start();
     let deadline = start + duration;
     let (mut ok, mut failed) = (0u64, 0u64);
-    let mut in_flight = issue_reads(fleet, names).await?;
+    // Reads the server refused to start (unknown endpoint), counted by the issuing tasks.
+    let refused = Arc::new(AtomicUsize::new(0));
+    let mut issued = issue_reads(fleet, names, &refused);
+    let mut answered = 0usize;
     let mut again = Vec::new();
     loop {
         let first = match timeout_at(deadline, fleet.events.recv()).await {
@@ -102,7 +107,7 @@ pub(super) async fn reads(fleet: &mut Fleet, duration: Duration) -> Result<Rate>
                 endpoint, result, ..
             } = ev
             {
-                in_flight -= 1;
+                answered += 1;
                 match result {
                     Ok(Reply::Content(_)) => ok += 1,
                     _ => failed += 1,
@@ -112,15 +117,15 @@ pub(super) async fn reads(fleet: &mut Fleet, duration: Duration) -> Result<Rate>
             next = fleet.events.try_recv().ok();
         }
         if Instant::now() < deadline && !again.is_empty() {
-            in_flight += issue_reads(fleet, std::mem::take(&mut again)).await?;
+            issued += issue_reads(fleet, std::mem::take(&mut again), &refused);
         }
     }
     let (elapsed, cpu) = (start.elapsed(), cpu.elapsed());
     // Let the reads still in flight finish so that the next phase starts clean.
     let end = Instant::now() + GRACE;
-    while in_flight > 0 {
+    while answered + refused.load(Ordering::Relaxed) < issued {
         match timeout_at(end, fleet.events.recv()).await {
-            Ok(Some(ServerEvent::Response { .. })) => in_flight -= 1,
+            Ok(Some(ServerEvent::Response { .. })) => answered += 1,
             Ok(Some(_)) => {}
             _ => break,
         }
@@ -128,18 +133,25 @@ pub(super) async fn reads(fleet: &mut Fleet, duration: Duration) -> Result<Rate>
     Ok(Rate::new(ok, failed, elapsed, cpu))
 }
 
-/// Starts a read of [`SENSOR`] on each endpoint in one driver command; how many started.
-async fn issue_reads(fleet: &Fleet, endpoints: Vec<String>) -> Result<usize> {
-    fleet
-        .server
-        .call(move |s, now| {
-            endpoints
-                .iter()
-                .filter(|ep| s.read(now, ep, SENSOR).is_ok())
-                .count()
-        })
-        .await
-        .context("the server driver stopped")
+/// Hands the driver one command that starts a read of [`SENSOR`] on each endpoint, without
+/// waiting for it to run (the controller goes on collecting answers); returns how many were
+/// handed over. Reads the server refuses are added to `refused`.
+fn issue_reads(fleet: &Fleet, endpoints: Vec<String>, refused: &Arc<AtomicUsize>) -> usize {
+    let n = endpoints.len();
+    let server = fleet.server.clone();
+    let refused = Arc::clone(refused);
+    tokio::spawn(async move {
+        let not_started = server
+            .call(move |s, now| {
+                endpoints
+                    .iter()
+                    .filter(|ep| s.read(now, ep, SENSOR).is_err())
+                    .count()
+            })
+            .await;
+        refused.fetch_add(not_started.unwrap_or(n), Ordering::Relaxed);
+    });
+    n
 }
 
 /// The server observes [`SENSOR`] on every device; then each device changes its value, and

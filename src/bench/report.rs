@@ -20,6 +20,9 @@ pub(crate) struct ServerStats {
     pub(crate) retransmissions: u64,
     pub(crate) transmit_timeouts: u64,
     pub(crate) duplicates: u64,
+    /// ACKs, resets and responses that matched no exchange (e.g. a device answering a reused
+    /// message id from its duplicate cache).
+    pub(crate) unmatched: u64,
     /// Registrations in the store.
     pub(crate) registrations: u64,
 }
@@ -151,12 +154,13 @@ impl Report {
         let _ = writeln!(
             out,
             "server endpoint: {} datagrams in, {} out, {} retransmissions, {} transmit timeouts, \
-             {} duplicates",
+             {} duplicates, {} unmatched",
             s.datagrams_received,
             s.datagrams_sent,
             s.retransmissions,
             s.transmit_timeouts,
-            s.duplicates
+            s.duplicates,
+            s.unmatched
         );
         out
     }

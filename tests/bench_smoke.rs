@@ -1,0 +1,75 @@
+//! `lwm2m bench` with tiny numbers: the run finishes by itself and prints every figure, in JSON
+//! and as a table. No timing assertions: only that each phase measured something.
+
+use std::process::Command;
+
+fn bench(extra: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_lwm2m"))
+        .args([
+            "bench",
+            "--clients",
+            "3",
+            "--duration",
+            "0.3",
+            "--registrations",
+            "500",
+        ])
+        .args(extra)
+        .output()
+        .expect("running lwm2m bench");
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8 output");
+    assert!(
+        out.status.success(),
+        "lwm2m bench failed: {}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn json_has_every_figure() {
+    let out = bench(&["--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
+    for phase in ["registrations", "reads", "notifications", "baseline"] {
+        for field in ["completed", "failed", "seconds", "per_second"] {
+            assert!(v[phase][field].is_number(), "{phase}.{field} in {out}");
+        }
+        assert!(
+            v[phase]["completed"].as_u64().unwrap() > 0,
+            "{phase} completed nothing: {out}"
+        );
+    }
+    assert!(v["read_ratio"].as_f64().unwrap() > 0.0, "{out}");
+    assert_eq!(v["clients"], 3);
+    let m = &v["memory"];
+    assert_eq!(m["registrations"], 500);
+    for field in [
+        "rss_before_kib",
+        "hwm_after_kib",
+        "rss_after_kib",
+        "peak_bytes_per_registration",
+        "retained_bytes_per_registration",
+        "sans_io_registrations_per_second",
+    ] {
+        assert!(m[field].is_number(), "memory.{field} in {out}");
+    }
+    assert!(v["server_stats"]["datagrams_received"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn table_has_every_figure() {
+    let out = bench(&[]);
+    for label in [
+        "registrations",
+        "reads",
+        "notifications",
+        "udp echo baseline",
+        "reads / baseline",
+        "memory per registration",
+        "retained per registration",
+        "sans-IO registrations",
+        "server endpoint:",
+    ] {
+        assert!(out.contains(label), "no {label:?} in\n{out}");
+    }
+}
