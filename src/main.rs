@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod cmd;
 mod demo;
 mod registry_dir;
@@ -29,6 +30,8 @@ enum Command {
     Client(cmd::client::Args),
     /// Run a server and simulated devices in one process, offline, and show what happens.
     Demo(cmd::demo::Args),
+    /// Measure registrations, reads and notifications on loopback against a raw UDP baseline.
+    Bench(cmd::bench::Args),
 }
 
 #[derive(Subcommand, Debug)]
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         Command::Server(a) => cmd::server::run(a),
         Command::Client(a) => cmd::client::run(a),
         Command::Demo(a) => cmd::demo::run(a),
+        Command::Bench(a) => cmd::bench::run(a),
         Command::Registry(RegistryCommand::Check(a)) => cmd::registry_check::run(a),
         Command::Registry(RegistryCommand::Show(a)) => cmd::registry_show::run(a),
         Command::Registry(RegistryCommand::Sync(a)) => cmd::registry_sync::run(a),
