@@ -228,3 +228,31 @@ fn message_ids_are_forgotten_after_exchange_lifetime() {
     ep.handle_datagram(t(247_001), peer(), &bytes);
     assert!(matches!(ep.poll_event(), Some(Event::Request { .. })));
 }
+
+#[test]
+fn message_ids_are_per_peer() {
+    // RFC 7252 §4.4: a message ID must not be reused with the same peer within
+    // EXCHANGE_LIFETIME. One counter shared by all peers wrapped after 65,536 messages in total,
+    // so a busy server reused IDs a peer still remembered as duplicates. Traffic to one peer
+    // must not advance the IDs used with another.
+    let mut ep = endpoint();
+    let (a, b): (SocketAddr, SocketAddr) = (
+        "127.0.0.1:5701".parse().unwrap(),
+        "127.0.0.1:5702".parse().unwrap(),
+    );
+    let non = || {
+        Message::request(Code::GET)
+            .with_type(MessageType::NonConfirmable)
+            .with_uri_path("/3/0")
+    };
+    let mut mids = |peer| {
+        ep.request(t(0), peer, non()).unwrap();
+        sent(&mut ep).pop().unwrap().message_id
+    };
+    let a1 = mids(a);
+    for _ in 0..10 {
+        mids(b);
+    }
+    let a2 = mids(a);
+    assert_eq!(a2, a1.wrapping_add(1));
+}

@@ -173,7 +173,7 @@ impl Endpoint {
             Some(t) => t,
             None => self.new_token(),
         };
-        let mid = self.new_mid();
+        let mid = self.new_mid(peer);
         let Some(e) = self.exchanges.get_mut(&id) else {
             return Ok(());
         };

@@ -66,7 +66,10 @@ type Key = (SocketAddr, u16);
 pub struct Endpoint {
     config: Config,
     random: Box<dyn RandomSource + Send>,
-    next_mid: u16,
+    /// Message IDs are per peer (RFC 7252 §4.4: unique per endpoint pair within
+    /// EXCHANGE_LIFETIME); one shared counter wrapped after 65,536 messages to all peers and
+    /// collided with IDs the peers still remembered as duplicates.
+    next_mid: BTreeMap<SocketAddr, u16>,
     next_id: u64,
     next_etag: u32,
     transmits: VecDeque<Transmit>,
@@ -109,12 +112,11 @@ impl Endpoint {
     pub fn new(mut config: Config, random: impl RandomSource + Send + 'static) -> Self {
         config.block_szx = config.block_szx.min(6);
         config.token_len = config.token_len.min(8);
-        let mut random: Box<dyn RandomSource + Send> = Box::new(random);
-        let next_mid = random.next_u32() as u16;
+        let random: Box<dyn RandomSource + Send> = Box::new(random);
         Self {
             config,
             random,
-            next_mid,
+            next_mid: BTreeMap::new(),
             next_id: 1,
             next_etag: 0,
             transmits: VecDeque::new(),
@@ -236,9 +238,15 @@ impl Endpoint {
         self.next_id
     }
 
-    fn new_mid(&mut self) -> u16 {
-        self.next_mid = self.next_mid.wrapping_add(1);
-        self.next_mid
+    /// The next message ID for `peer`, starting from a random one.
+    fn new_mid(&mut self, peer: SocketAddr) -> u16 {
+        let random = &mut self.random;
+        let mid = self
+            .next_mid
+            .entry(peer)
+            .or_insert_with(|| random.next_u32() as u16);
+        *mid = mid.wrapping_add(1);
+        *mid
     }
 
     fn new_token(&mut self) -> Token {

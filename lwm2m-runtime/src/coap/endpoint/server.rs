@@ -147,7 +147,7 @@ impl Endpoint {
             }
         } else {
             resp.ty = MessageType::NonConfirmable;
-            resp.message_id = self.new_mid();
+            resp.message_id = self.new_mid(peer);
             if let Ok(bytes) = resp.encode() {
                 self.send_non(now, peer, resp.message_id, bytes, Purpose::Response);
             }
@@ -196,7 +196,7 @@ impl Endpoint {
             self.dedup_done(p.peer, p.mid, Some(bytes));
         } else if p.con {
             response.ty = MessageType::Confirmable;
-            response.message_id = self.new_mid();
+            response.message_id = self.new_mid(p.peer);
             let bytes = response.encode()?;
             self.send_con(
                 now,
@@ -213,7 +213,7 @@ impl Endpoint {
             );
         } else {
             response.ty = MessageType::NonConfirmable;
-            response.message_id = self.new_mid();
+            response.message_id = self.new_mid(p.peer);
             let bytes = response.encode()?;
             self.send_non(now, p.peer, response.message_id, bytes, Purpose::Response);
             self.dedup_done(p.peer, p.mid, None);
