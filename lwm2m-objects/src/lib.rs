@@ -39,4 +39,6 @@
 #[rustfmt::skip]
 mod generated;
 
+// Empty when no object feature is enabled (`--no-default-features`): nothing to re-export then.
+#[allow(unused_imports, unreachable_pub)]
 pub use generated::*;
