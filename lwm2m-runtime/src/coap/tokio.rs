@@ -30,27 +30,93 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use super::{Endpoint, Event, SeededRandom, Timestamp};
+use std::net::SocketAddr;
 
-/// A closure run on the driver task against the endpoint and the current time.
-pub type Command = Box<dyn FnOnce(&mut Endpoint, Timestamp) + Send>;
+use super::{Endpoint, Event, SeededRandom, Timestamp, Transmit};
 
-/// Sends commands to a running driver.
-#[derive(Debug, Clone)]
-pub struct Handle {
-    commands: mpsc::UnboundedSender<Command>,
+/// A sans-IO state machine the driver can run: the CoAP [`Endpoint`] here, the LwM2M client
+/// and server in [`crate::lwm2m::driver`].
+pub trait Machine: Send + 'static {
+    /// What it reports to the application.
+    type Event: Send + 'static;
+    /// A datagram arrived.
+    fn handle_datagram(&mut self, now: Timestamp, peer: SocketAddr, datagram: &[u8]);
+    /// The deadline passed.
+    fn handle_timeout(&mut self, now: Timestamp);
+    /// The next datagram to send.
+    fn poll_transmit(&mut self) -> Option<Transmit>;
+    /// The next event.
+    fn poll_event(&mut self) -> Option<Self::Event>;
+    /// The next deadline.
+    fn poll_timeout(&self) -> Option<Timestamp>;
 }
 
-impl Handle {
-    /// Runs `f` on the driver task and returns its result; `None` if the driver has stopped.
+/// Implements [`Machine`] for a type with the sans-IO methods of the same names.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_machine {
+    ($t:ty, $e:ty) => {
+        impl $crate::coap::tokio::Machine for $t {
+            type Event = $e;
+            fn handle_datagram(
+                &mut self,
+                now: $crate::coap::Timestamp,
+                peer: ::std::net::SocketAddr,
+                datagram: &[u8],
+            ) {
+                <$t>::handle_datagram(self, now, peer, datagram)
+            }
+            fn handle_timeout(&mut self, now: $crate::coap::Timestamp) {
+                <$t>::handle_timeout(self, now)
+            }
+            fn poll_transmit(&mut self) -> Option<$crate::coap::Transmit> {
+                <$t>::poll_transmit(self)
+            }
+            fn poll_event(&mut self) -> Option<$e> {
+                <$t>::poll_event(self)
+            }
+            fn poll_timeout(&self) -> Option<$crate::coap::Timestamp> {
+                <$t>::poll_timeout(self)
+            }
+        }
+    };
+}
+
+crate::__impl_machine!(Endpoint, Event);
+
+/// A closure run on the driver task against the machine and the current time.
+pub type Command<M = Endpoint> = Box<dyn FnOnce(&mut M, Timestamp) + Send>;
+
+/// Sends commands to a running driver.
+pub struct Handle<M = Endpoint> {
+    commands: mpsc::UnboundedSender<Command<M>>,
+}
+
+impl<M> Clone for Handle<M> {
+    fn clone(&self) -> Self {
+        Handle {
+            commands: self.commands.clone(),
+        }
+    }
+}
+
+impl<M> core::fmt::Debug for Handle<M> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Handle").finish_non_exhaustive()
+    }
+}
+
+impl<M: Machine> Handle<M> {
+    /// Runs `f` on the driver task against the machine and the current time and returns its
+    /// result; `None` if the driver has stopped.
     pub async fn call<R, F>(&self, f: F) -> Option<R>
     where
         R: Send + 'static,
-        F: FnOnce(&mut Endpoint, Timestamp) -> R + Send + 'static,
+        F: FnOnce(&mut M, Timestamp) -> R + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
-        let cmd: Command = Box::new(move |ep, now| {
-            let _ = tx.send(f(ep, now));
+        let cmd: Command<M> = Box::new(move |m, now| {
+            let _ = tx.send(f(m, now));
         });
         self.commands.send(cmd).ok()?;
         rx.await.ok()
@@ -64,27 +130,28 @@ pub fn os_seeded() -> SeededRandom {
 
 /// Spawns [`run`] on the current runtime; returns the command handle, the event receiver and
 /// the task. Dropping every [`Handle`] or the event receiver stops the driver.
-pub fn spawn(
+pub fn spawn<M: Machine>(
     socket: UdpSocket,
-    endpoint: Endpoint,
+    machine: M,
 ) -> (
-    Handle,
-    mpsc::UnboundedReceiver<Event>,
+    Handle<M>,
+    mpsc::UnboundedReceiver<M::Event>,
     JoinHandle<io::Result<()>>,
 ) {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel();
-    let task = tokio::spawn(run(socket, endpoint, cmd_rx, ev_tx));
+    let task = tokio::spawn(run(socket, machine, cmd_rx, ev_tx));
     (Handle { commands: cmd_tx }, ev_rx, task)
 }
 
-/// Drives `endpoint` over `socket` until the command channel closes or the event receiver is
-/// dropped. Send failures (an unreachable peer) are not fatal; a receive error is.
-pub async fn run(
+/// Drives `machine` over `socket` until the command channel closes or the event receiver is
+/// dropped. Timestamps count from the driver's start. Send failures (an unreachable peer) are
+/// not fatal; a receive error other than a connection reset is.
+pub async fn run<M: Machine>(
     socket: UdpSocket,
-    mut endpoint: Endpoint,
-    mut commands: mpsc::UnboundedReceiver<Command>,
-    events: mpsc::UnboundedSender<Event>,
+    mut machine: M,
+    mut commands: mpsc::UnboundedReceiver<Command<M>>,
+    events: mpsc::UnboundedSender<M::Event>,
 ) -> io::Result<()> {
     let origin = Instant::now();
     let now = move || {
@@ -92,15 +159,15 @@ pub async fn run(
     };
     let mut buf = vec![0u8; 65_535];
     loop {
-        while let Some(t) = endpoint.poll_transmit() {
+        while let Some(t) = machine.poll_transmit() {
             let _ = socket.send_to(&t.payload, t.destination).await;
         }
-        while let Some(e) = endpoint.poll_event() {
+        while let Some(e) = machine.poll_event() {
             if events.send(e).is_err() {
                 return Ok(());
             }
         }
-        let deadline = endpoint
+        let deadline = machine
             .poll_timeout()
             .map(|t| origin + Duration::from_millis(t.as_millis()));
         let timer = async move {
@@ -111,14 +178,14 @@ pub async fn run(
         };
         tokio::select! {
             received = socket.recv_from(&mut buf) => match received {
-                Ok((len, peer)) => endpoint.handle_datagram(now(), peer, &buf[..len]),
+                Ok((len, peer)) => machine.handle_datagram(now(), peer, &buf[..len]),
                 // ICMP port unreachable surfaces here on some platforms: not fatal.
                 Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {}
                 Err(e) => return Err(e),
             },
-            () = timer => endpoint.handle_timeout(now()),
+            () = timer => machine.handle_timeout(now()),
             command = commands.recv() => match command {
-                Some(f) => f(&mut endpoint, now()),
+                Some(f) => f(&mut machine, now()),
                 None => return Ok(()),
             },
         }
