@@ -43,6 +43,37 @@ pub trait ObjectHandler {
     fn delete(&mut self, id: InstanceId) -> Result<(), Error>;
     /// The paths below `path` (instances, present Resources), for Discover.
     fn discover(&self, path: Path) -> Result<Vec<Path>, Error>;
+
+    /// The stored value of the Resource `/o/i/r` (`None` when it is absent), readable or not, so
+    /// that an all-or-nothing Write-Composite can undo itself with [`restore`](Self::restore).
+    ///
+    /// The default reads through [`read`](Self::read), so it fails for Resources the server may
+    /// not read; [`Object`] overrides it.
+    fn snapshot(&self, path: Path) -> Result<Option<ResourceValue>, Error> {
+        match self.read(path) {
+            Ok(Node::Single(v)) => Ok(Some(ResourceValue::Single(v))),
+            Ok(Node::Multiple(items)) => Ok(Some(ResourceValue::Multiple(items))),
+            Ok(_) => Err(Error::malformed(path, "snapshot needs a resource path")),
+            Err(Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Puts back a value taken with [`snapshot`](Self::snapshot) (`None` removes the Resource).
+    ///
+    /// The default writes through [`write`](Self::write) and cannot remove a Resource;
+    /// [`Object`] overrides it.
+    fn restore(&mut self, path: Path, value: Option<ResourceValue>) -> Result<(), Error> {
+        match value {
+            Some(ResourceValue::Single(v)) => self.write(path, Node::Single(v), WriteMode::Replace),
+            Some(ResourceValue::Multiple(items)) => {
+                self.write(path, Node::Multiple(items), WriteMode::Replace)
+            }
+            _ => Err(Error::Internal {
+                reason: "this handler cannot remove a resource to undo a write",
+            }),
+        }
+    }
 }
 
 impl<T: ObjectInstance> ObjectHandler for Object<T> {
@@ -185,6 +216,23 @@ impl<T: ObjectInstance> ObjectHandler for Object<T> {
             .remove(&id)
             .map(|_| ())
             .ok_or(Error::NotFound { path })
+    }
+
+    fn snapshot(&self, path: Path) -> Result<Option<ResourceValue>, Error> {
+        let rid = path.resource_id().ok_or(Error::NotFound { path })?;
+        Ok(self.inst(path)?.get(rid))
+    }
+
+    fn restore(&mut self, path: Path, value: Option<ResourceValue>) -> Result<(), Error> {
+        let rid = path.resource_id().ok_or(Error::NotFound { path })?;
+        let inst = self.inst_mut(path)?;
+        match value {
+            Some(v) => inst.set(rid, v, path),
+            None => {
+                inst.unset(rid);
+                Ok(())
+            }
+        }
     }
 
     fn discover(&self, path: Path) -> Result<Vec<Path>, Error> {

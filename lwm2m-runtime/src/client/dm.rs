@@ -10,6 +10,8 @@
 //! | POST `/o/i` | Write (partial update) |
 //! | POST `/o/i/r` executable | Execute |
 //! | DELETE `/o/i` | Delete |
+//! | FETCH `/` (Observe 0 / 1) | Read-Composite (Observe- / Cancel Observation-Composite) |
+//! | iPATCH `/` | Write-Composite |
 //!
 //! Errors answer with the code of [`lwm2m_core::Error::coap_code`].
 
@@ -60,8 +62,19 @@ fn request_path(msg: &Message) -> Result<Path, Error> {
     Path::from_ids(&ids).ok_or(Error::InvalidPath(lwm2m_core::PathError::TooDeep))
 }
 
+/// `dim` for a multiple-instance Resource in Discover (Core TS 1.1 §5.1.2, §6.3.2): how many
+/// Resource Instances it has.
+fn dimension(obj: &dyn super::HostedObject, p: Path) -> Option<usize> {
+    let rid = p.resource_id().filter(|_| p.depth() == 3)?;
+    if !obj.meta().resource(rid)?.multiple {
+        return None;
+    }
+    let below = obj.discover(p).ok()?;
+    Some(below.iter().filter(|q| q.depth() == 4).count())
+}
+
 impl Client {
-    fn capabilities(&self) -> Capabilities {
+    pub(super) fn capabilities(&self) -> Capabilities {
         Capabilities {
             version: self.config.version,
             formats: self.config.formats,
@@ -143,13 +156,18 @@ impl Client {
                 Err(e) => error_response(&e),
             }
         };
-        let observing = msg.code == Code::GET && msg.observe() == Some(0);
+        let observing = matches!(msg.code, Code::GET | Code::FETCH) && msg.observe() == Some(0);
         let path = request_path(&msg).ok();
         let Ok(obs) = self.endpoint.respond(now, id, response.clone()) else {
             return;
         };
         if let Some(obs) = obs {
             match path {
+                Some(_) if observing && msg.code == Code::FETCH => {
+                    if !self.start_composite_observation(now, obs, &msg, &response) {
+                        self.endpoint.remove_observation(obs);
+                    }
+                }
                 Some(path) if observing && self.start_observation(now, obs, path, &response) => {}
                 // Observe of something we cannot notify (e.g. Discover): no observation.
                 _ => {
@@ -186,6 +204,7 @@ impl Client {
                 }),
             },
             Code::DELETE if path.depth() == 2 => self.delete(now, path),
+            Code::FETCH | Code::IPATCH => self.composite(now, path, msg),
             _ => Err(Error::MethodNotAllowed {
                 path,
                 reason: "method not supported on this path",
@@ -315,6 +334,9 @@ impl Client {
                 if p.depth() == 1 && meta.version != (1, 0) {
                     let (major, minor) = meta.version;
                     l = l.with("ver", Some(&alloc::format!("{major}.{minor}")));
+                }
+                if let Some(dim) = dimension(obj, p) {
+                    l = l.with("dim", Some(&alloc::format!("{dim}")));
                 }
                 for (name, value) in self.attributes.get(&p).to_link_attributes() {
                     l = l.with(&name, value.as_deref());

@@ -9,10 +9,12 @@
 //! [`Client::handle_timeout`] or a command), drain [`Client::poll_transmit`] and
 //! [`Client::poll_event`], then arm a timer for [`Client::poll_timeout`].
 //!
-//! Not implemented yet: Bootstrap, the composite operations (Read-/Write-/Observe-Composite with
-//! FETCH/iPATCH answer 4.05), Delete of a Resource Instance, `epmin`/`epmax` evaluation (stored
-//! and listed by Discover, not applied), `dim` in Discover, several servers, and taking the
-//! defaults for `pmin`/`pmax` from the Server Object (they come from [`ClientConfig`]).
+//! The composite operations (Read-, Write- and Observe-Composite: FETCH and iPATCH on the root
+//! path with SenML) are in `composite.rs`; observations apply `epmin`/`epmax` as evaluation
+//! periods (`observe.rs`); Discover lists `dim` for multiple-instance Resources.
+//!
+//! Not implemented yet: Bootstrap, Delete of a Resource Instance, several servers, and taking
+//! the defaults for `pmin`/`pmax` from the Server Object (they come from [`ClientConfig`]).
 //!
 //! ```
 //! use lwm2m_core::object::Object;
@@ -31,6 +33,7 @@
 //! assert_eq!(register.destination, server);
 //! ```
 
+mod composite;
 mod config;
 mod dm;
 mod objects;

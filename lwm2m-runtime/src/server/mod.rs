@@ -11,14 +11,16 @@
 //! then sent; it counts as awake for [`ServerConfig::awake_time`] after that.
 //!
 //! Responses are typed with the Object metadata the server knows, whatever version the client
-//! registered. Not implemented yet: Bootstrap, composite operations, Write-Attributes with
-//! `epmin`/`epmax` semantics beyond passing them through, and a request timeout for operations
-//! held for a queue-mode client (they are dropped when the registration ends).
+//! registered. The composite operations (Read-, Write- and Observe-Composite) are
+//! [`Server::read_composite`], [`Server::write_composite`] and [`Server::observe_composite`].
+//! Not implemented yet: Bootstrap, and a request timeout for operations held for a queue-mode
+//! client (they are dropped when the registration ends).
 //!
 //! Drive it like the endpoint: after every input drain [`Server::poll_transmit`] and
 //! [`Server::poll_event`], then arm a timer for [`Server::poll_timeout`].
 
 mod api;
+mod composite;
 mod ops;
 mod registration;
 mod store;
@@ -36,6 +38,7 @@ use crate::coap::{
     Code, Endpoint, EndpointError, Event, RandomSource, RequestId, Timestamp, Transmit,
 };
 
+pub use composite::{CompositeWrite, composite_node};
 pub use ops::OpId;
 pub use store::{InMemoryStore, Registration, RegistrationStore};
 

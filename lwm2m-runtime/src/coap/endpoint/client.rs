@@ -65,7 +65,11 @@ impl Endpoint {
             }
         }
         let mut template = message.clone();
-        template.payload.clear();
+        // A FETCH body selects what is fetched: Block2 follow-ups and the Observe=1
+        // deregistration repeat it (RFC 8132 §2.3.2, RFC 7641 §3.6).
+        if message.code != Code::FETCH || block1.is_some() {
+            template.payload.clear();
+        }
         let exchange = Exchange {
             peer,
             template,

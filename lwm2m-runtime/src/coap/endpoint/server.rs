@@ -68,7 +68,11 @@ impl Endpoint {
                 self.end_observation(id, super::EndReason::Deregistered);
             }
         }
-        let key = resource_key(msg, msg.code());
+        let mut key = resource_key(msg, msg.code());
+        if msg.code() == Code::FETCH && msg.block1().is_none() {
+            // The FETCH body is part of what is fetched (RFC 8132 §2.3.2).
+            key.extend_from_slice(msg.payload());
+        }
         let block2 = msg.block2();
         if let Some(b2) = block2.filter(|b| b.num() > 0) {
             if let Some(cached) = self
