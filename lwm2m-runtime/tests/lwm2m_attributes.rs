@@ -56,10 +56,7 @@ fn observed(seed: u64, attrs: &[&str]) -> (Net, OpId) {
     (n, obs)
 }
 
-fn response(
-    n: &mut Net,
-    op: OpId,
-) -> Result<Reply, lwm2m_runtime::server::OpError> {
+fn response(n: &mut Net, op: OpId) -> Result<Reply, lwm2m_runtime::server::OpError> {
     n.wait_server(600_000, |e| match e {
         ServerEvent::Response { op: o, result, .. } if *o == op => Some(result.clone()),
         _ => None,
@@ -119,7 +116,11 @@ fn epmin_defers_evaluation_and_samples_the_value_of_that_moment() {
         waited >= Duration::from_secs(5) && waited < Duration::from_secs(6),
         "{waited:?}"
     );
-    assert_eq!(notified(&mut n, obs, 20_000), None, "one notification for both");
+    assert_eq!(
+        notified(&mut n, obs, 20_000),
+        None,
+        "one notification for both"
+    );
 }
 
 #[test]
@@ -167,10 +168,7 @@ fn discover(path: &str) -> String {
 
 #[test]
 fn discover_lists_dim_for_multiple_instance_resources() {
-    assert_eq!(
-        discover("/3/0/7"),
-        "</3/0/7>;dim=2,</3/0/7/0>,</3/0/7/1>"
-    );
+    assert_eq!(discover("/3/0/7"), "</3/0/7>;dim=2,</3/0/7/0>,</3/0/7/1>");
     let instance = discover("/3/0");
     let links: Vec<&str> = instance.split(',').collect();
     assert!(links.contains(&"</3/0/7>;dim=2"), "{instance}");

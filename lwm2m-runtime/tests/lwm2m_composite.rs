@@ -17,9 +17,7 @@ use lwm2m_runtime::coap::option::number;
 use lwm2m_runtime::coap::{
     Code, Config, Endpoint, Message, MessageType, ReadOptions, SeededRandom, Timestamp, Token,
 };
-use lwm2m_runtime::server::{
-    CompositeWrite, OpError, OpId, Reply, ServerEvent, composite_node,
-};
+use lwm2m_runtime::server::{CompositeWrite, OpError, OpId, Reply, ServerEvent, composite_node};
 
 fn device() -> Object<device::Instance> {
     let mut dev = device::Instance::default();
@@ -67,7 +65,10 @@ fn result(n: &mut Net, op: OpId) -> Result<Reply, OpError> {
 fn records(r: Result<Reply, OpError>) -> Vec<Record> {
     match r {
         Ok(Reply::Content(c)) => {
-            assert!(c.path.is_root(), "composite content is addressed from the root");
+            assert!(
+                c.path.is_root(),
+                "composite content is addressed from the root"
+            );
             assert!(matches!(c.node, Node::Records(_)), "{c:?}");
             c.to_records()
         }
@@ -135,10 +136,7 @@ fn read_composite_returns_every_readable_path_and_leaves_out_the_rest() {
         .server
         .read_composite(n.now, "dev-1", &[Path::resource(3303, 9, 5700)])
         .unwrap();
-    assert_eq!(
-        result(&mut n, op),
-        Err(OpError::Response(Code::NOT_FOUND))
-    );
+    assert_eq!(result(&mut n, op), Err(OpError::Response(Code::NOT_FOUND)));
 }
 
 #[test]
@@ -201,7 +199,10 @@ fn write_composite_is_all_or_nothing() {
         write(&mut n, vec![on.clone(), read_only]),
         Err(OpError::Response(Code::METHOD_NOT_ALLOWED))
     );
-    let shape = Record::new(Path::resource_instance(3, 0, 15, 0), Value::String("x".into()));
+    let shape = Record::new(
+        Path::resource_instance(3, 0, 15, 0),
+        Value::String("x".into()),
+    );
     assert_eq!(
         write(&mut n, vec![offset, shape]),
         Err(OpError::Response(Code::BAD_REQUEST))
@@ -318,7 +319,11 @@ fn read_composite_on_the_wire() {
     let body = br#"[{"n":"/3/0/0"},{"n":"/3303/0/5700"}]"#;
     let r = w.ask(fetch(110, body));
     assert_eq!(r.code, Code::CONTENT);
-    assert_eq!(r.content_format(), Some(110), "the request's format without Accept");
+    assert_eq!(
+        r.content_format(),
+        Some(110),
+        "the request's format without Accept"
+    );
     assert_eq!(
         r.payload,
         br#"[{"n":"/3/0/0","vs":"ACME"},{"n":"/3303/0/5700","v":21.5}]"#
@@ -334,7 +339,10 @@ fn read_composite_on_the_wire() {
     assert_eq!(r.payload, b"\x81\xa2\x00\x66/3/0/9\x02\x18\x57");
     // Errors: a format that cannot carry paths, an Accept that cannot carry composite
     // content, a non-root path, a malformed body, an iPATCH in TLV.
-    assert_eq!(w.ask(fetch(60, b"\x80")).code, Code::UNSUPPORTED_CONTENT_FORMAT);
+    assert_eq!(
+        w.ask(fetch(60, b"\x80")).code,
+        Code::UNSUPPORTED_CONTENT_FORMAT
+    );
     let mut m = fetch(110, body);
     m.set_uint_option(number::ACCEPT, 11542);
     assert_eq!(w.ask(m).code, Code::NOT_ACCEPTABLE);
@@ -362,7 +370,10 @@ fn write_composite_on_the_wire() {
     let dev = w.client.object::<Object<device::Instance>>(3).unwrap();
     let dev = dev.instance(0).unwrap();
     assert_eq!(dev.utc_offset().map(String::as_str), Some("-03:00"));
-    assert_eq!(dev.timezone().map(String::as_str), Some("America/Sao_Paulo"));
+    assert_eq!(
+        dev.timezone().map(String::as_str),
+        Some("America/Sao_Paulo")
+    );
     // A value of the wrong type for the Resource fails the whole request.
     let m = Message::request(Code::IPATCH)
         .with_content_format(110)
@@ -381,7 +392,10 @@ fn observe_composite_cancelled_by_reset() {
     let body = br#"[{"n":"/3303/0/5700"},{"n":"/3/0/9"}]"#;
     let r = w.ask(fetch(110, body).with_observe(0));
     assert_eq!(r.code, Code::CONTENT);
-    assert!(r.observe().is_some(), "the answer registers the observation");
+    assert!(
+        r.observe().is_some(),
+        "the answer registers the observation"
+    );
     let temps = w
         .client
         .object_mut::<Object<temperature::Instance>>(3303)
@@ -431,5 +445,8 @@ fn cancelling_a_fetch_observation_repeats_its_body() {
     assert_eq!(cancel.code, Code::FETCH);
     assert_eq!(cancel.observe(), Some(1));
     assert_eq!(cancel.token, sent.token);
-    assert_eq!(cancel.payload, body, "RFC 8132: the FETCH body is part of the request");
+    assert_eq!(
+        cancel.payload, body,
+        "RFC 8132: the FETCH body is part of the request"
+    );
 }

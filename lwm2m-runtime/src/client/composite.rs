@@ -81,7 +81,10 @@ impl Client {
             }
         };
         if paths.is_empty() {
-            return Err(Error::malformed(Path::ROOT, "composite request names no path"));
+            return Err(Error::malformed(
+                Path::ROOT,
+                "composite request names no path",
+            ));
         }
         let accept = match msg.accept() {
             None => format,
@@ -160,7 +163,8 @@ impl Client {
         };
         let obs = Observation::composite(paths, format, content, now);
         self.observations.insert(id, obs);
-        self.events.push_back(ClientEvent::ObservationStarted { path: Path::ROOT });
+        self.events
+            .push_back(ClientEvent::ObservationStarted { path: Path::ROOT });
         true
     }
 
@@ -175,7 +179,10 @@ impl Client {
             _ => content.to_records(),
         };
         if records.is_empty() {
-            return Err(Error::malformed(Path::ROOT, "write-composite without records"));
+            return Err(Error::malformed(
+                Path::ROOT,
+                "write-composite without records",
+            ));
         }
         let mut paths = BTreeSet::new();
         for r in &records {

@@ -164,10 +164,7 @@ impl Client {
                 return false;
             }
             match (number(&before.value), number(&r.value)) {
-                (Some(a), Some(b)) => self
-                    .attributes
-                    .effective(&r.path)
-                    .value_condition_met(a, b),
+                (Some(a), Some(b)) => self.attributes.effective(&r.path).value_condition_met(a, b),
                 _ => true,
             }
         })
@@ -195,9 +192,7 @@ impl Client {
             let attrs = self.observed_attributes(obs);
             let (pmin, pmax) = self.periods(&attrs);
             let touched = changed.is_some_and(|c| obs.covers(&c));
-            let quiet = attrs
-                .epmin
-                .is_some_and(|e| now < obs.last_eval + secs(e));
+            let quiet = attrs.epmin.is_some_and(|e| now < obs.last_eval + secs(e));
             let epmax_due = attrs
                 .epmax
                 .filter(|e| *e > 0)
