@@ -450,3 +450,42 @@ fn cancelling_a_fetch_observation_repeats_its_body() {
         "RFC 8132: the FETCH body is part of the request"
     );
 }
+
+#[test]
+fn observe_composite_honours_the_attributes_of_each_path() {
+    let mut n = net(6);
+    let sensor = Path::resource(3303, 0, 5700);
+    let change = lwm2m_runtime::lwm2m::AttributeChange::from_query(["pmin=3", "st=2"]).unwrap();
+    let op = n
+        .server
+        .write_attributes(n.now, "dev-1", sensor, &change)
+        .unwrap();
+    assert_eq!(result(&mut n, op), Ok(Reply::Changed));
+    let paths = [sensor, Path::resource(3311, 0, 5851)];
+    let obs = n.server.observe_composite(n.now, "dev-1", &paths).unwrap();
+    records(result(&mut n, obs));
+    let started = n.now;
+    let notification = |e: &ServerEvent| match e {
+        ServerEvent::Notification { op, content, .. } if *op == obs => Some(content.to_records()),
+        _ => None,
+    };
+    // Below the sensor's st: no notification.
+    let temps = n
+        .client
+        .object_mut::<Object<temperature::Instance>>(3303)
+        .unwrap();
+    temps.instance_mut(0).unwrap().set_sensor_value(22.0);
+    n.client.changed(n.now, sensor);
+    assert!(n.wait_server(2_000, notification).is_none());
+    // The dimmer has no st: its change notifies, but not before the sensor's pmin.
+    let w = CompositeWrite::new().set(0, LightControl::DIMMER, &10);
+    let op = n
+        .server
+        .write_composite(n.now, "dev-1", w.into_records())
+        .unwrap();
+    assert_eq!(result(&mut n, op), Ok(Reply::Changed));
+    let got = n.wait_server(5_000, notification).expect("notification");
+    assert!(n.now.saturating_since(started) >= std::time::Duration::from_secs(3));
+    assert_eq!(value_at(&got, paths[1]), Some(&Value::Integer(10)));
+    assert_eq!(value_at(&got, paths[0]), Some(&Value::Float(22.0)));
+}

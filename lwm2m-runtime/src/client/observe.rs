@@ -10,8 +10,9 @@
 //! seconds, so a value changed without [`Client::changed`] is still sampled.
 //!
 //! An Observe-Composite observation watches several paths: it is touched by a change at any of
-//! them, takes the smallest `pmin`, `pmax`, `epmin` and `epmax` of its paths, and a changed value
-//! meets the value conditions of its own path.
+//! them, is notified and evaluated within the periods of every path (the largest `pmin` and
+//! `epmin`, the smallest `pmax` and `epmax` set on them), and a changed value meets the value
+//! conditions of its own path.
 
 use alloc::vec::Vec;
 use core::time::Duration;
@@ -119,27 +120,21 @@ impl Client {
         (pmin, pmax.filter(|p| *p >= pmin))
     }
 
-    /// The attributes in force for `obs`: its path's, or for a composite observation the
-    /// smallest periods among its paths (value conditions are checked per path).
+    /// The attributes in force for `obs`: its path's, or for a composite observation those that
+    /// honour every path: the largest `pmin` and `epmin` set on any of them (nothing is notified
+    /// or evaluated sooner than a path allows) and the smallest `pmax` and `epmax` (nothing
+    /// later). Value conditions are checked per path.
     fn observed_attributes(&self, obs: &Observation) -> Attributes {
         let Some(paths) = &obs.composite else {
             return self.attributes.effective(&obs.path);
         };
         let mut out = Attributes::default();
-        for (i, p) in paths.iter().enumerate() {
+        for p in paths {
             let a = self.attributes.effective(p);
-            let pmin = a.pmin.or(Some(self.config.default_pmin));
-            if i == 0 {
-                out.pmin = pmin;
-                out.pmax = a.pmax;
-                out.epmin = a.epmin;
-                out.epmax = a.epmax;
-            } else {
-                out.pmin = min_of(out.pmin, pmin);
-                out.pmax = min_of(out.pmax, a.pmax);
-                out.epmin = min_of(out.epmin, a.epmin);
-                out.epmax = min_of(out.epmax, a.epmax);
-            }
+            out.pmin = out.pmin.max(a.pmin);
+            out.epmin = out.epmin.max(a.epmin);
+            out.pmax = min_of(out.pmax, a.pmax);
+            out.epmax = min_of(out.epmax, a.epmax);
         }
         out
     }
