@@ -572,3 +572,27 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn large_composite_answers_travel_block_wise() {
+    let mut n = net(7);
+    let long = "x".repeat(3000);
+    let w = CompositeWrite::new().set(0, Device::TIMEZONE, &long).set(
+        0,
+        Device::UTC_OFFSET,
+        &"+03:00".to_string(),
+    );
+    let op = n
+        .server
+        .write_composite(n.now, "dev-1", w.into_records())
+        .unwrap();
+    assert_eq!(result(&mut n, op), Ok(Reply::Changed));
+    let paths = [Path::resource(3, 0, 15), Path::resource(3, 0, 14)];
+    let op = n.server.read_composite(n.now, "dev-1", &paths).unwrap();
+    let got = records(result(&mut n, op));
+    assert_eq!(value_at(&got, paths[0]), Some(&Value::String(long)));
+    assert_eq!(
+        value_at(&got, paths[1]),
+        Some(&Value::String("+03:00".into()))
+    );
+}
