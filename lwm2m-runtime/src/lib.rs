@@ -11,6 +11,8 @@
 extern crate alloc;
 
 #[cfg(feature = "alloc")]
+pub mod bootstrap;
+#[cfg(feature = "alloc")]
 pub mod client;
 pub mod coap;
 #[cfg(feature = "alloc")]

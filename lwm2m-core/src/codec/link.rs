@@ -113,8 +113,8 @@ fn finite(v: &str) -> Option<f64> {
     v.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
-/// Serialises links. Values are quoted when RFC 6690 needs it and always for `rt`, `if` and
-/// `ct` lists, as the LwM2M examples write them.
+/// Serialises links. Values are quoted when RFC 6690 needs it and always for `rt`, `if`, `ct`
+/// lists and the Bootstrap-Discover `uri`, as the LwM2M examples write them.
 pub fn encode(links: &[Link]) -> Vec<u8> {
     let mut out = Vec::new();
     for (i, link) in links.iter().enumerate() {
@@ -147,7 +147,7 @@ pub fn encode(links: &[Link]) -> Vec<u8> {
 }
 
 fn needs_quotes(name: &str, value: &str) -> bool {
-    matches!(name, "rt" | "if" | "title" | "anchor")
+    matches!(name, "rt" | "if" | "title" | "anchor" | "uri")
         || value.is_empty()
         || !value
             .bytes()

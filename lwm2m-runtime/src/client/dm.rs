@@ -51,7 +51,7 @@ fn attribute_error(path: Path, e: AttributeError) -> Error {
 }
 
 /// The request's path: its Uri-Path segments as ids.
-fn request_path(msg: &Message) -> Result<Path, Error> {
+pub(super) fn request_path(msg: &Message) -> Result<Path, Error> {
     let mut ids = Vec::new();
     for seg in msg.uri_path() {
         let id: u16 = seg

@@ -13,8 +13,13 @@
 //! path with SenML) are in `composite.rs`; observations apply `epmin`/`epmax` as evaluation
 //! periods (`observe.rs`); Discover lists `dim` for multiple-instance Resources.
 //!
-//! Not implemented yet: Bootstrap, Delete of a Resource Instance, several servers, and taking
-//! the defaults for `pmin`/`pmax` from the Server Object (they come from [`ClientConfig`]).
+//! With a Bootstrap-Server Account ([`Client::bootstrapping`], [`Client::set_bootstrap`]) it
+//! bootstraps before registering when it has no server, and after repeated registration
+//! failures (see the `bootstrap` module's docs).
+//!
+//! Not implemented yet: Delete of a Resource Instance, several servers, and taking the defaults
+//! for `pmin`/`pmax` from the Server Object (they come from [`ClientConfig`]; a bootstrapped
+//! Server instance's defaults are applied).
 //!
 //! ```
 //! use lwm2m_core::object::Object;
@@ -33,6 +38,7 @@
 //! assert_eq!(register.destination, server);
 //! ```
 
+mod bootstrap;
 mod composite;
 mod config;
 mod dm;
@@ -52,6 +58,10 @@ use crate::coap::{
 };
 use crate::lwm2m::{AttributeStore, SEND_PATH};
 
+pub use bootstrap::{
+    BootstrapAccount, BootstrapFailure, ConsistencyError, SecurityObject, ServerObject, security,
+    server,
+};
 pub use config::ClientConfig;
 pub use objects::HostedObject;
 
@@ -119,6 +129,29 @@ pub enum ClientEvent {
         /// The server's response code, `None` when it did not answer.
         code: Option<Code>,
     },
+    /// Bootstrap-Finish was accepted: the client registers with `server` next, or, when the
+    /// URI names a host, waits for [`Client::set_server`] with its resolved address.
+    Bootstrapped {
+        /// The LwM2M Server URI written by the Bootstrap-Server.
+        uri: String,
+        /// Its address when the URI holds an IP literal.
+        server: Option<SocketAddr>,
+    },
+    /// A bootstrap attempt failed; the next Bootstrap-Request is sent at `retry_at`.
+    BootstrapFailed {
+        /// Why.
+        reason: BootstrapFailure,
+        /// When the next attempt starts.
+        retry_at: Timestamp,
+    },
+    /// Bootstrap-Finish was answered 4.06: the written configuration is not usable. The
+    /// Bootstrap-Server may correct it and finish again.
+    BootstrapFinishRejected {
+        /// What is wrong.
+        error: ConsistencyError,
+    },
+    /// The Bootstrap-Server Account Timeout passed: the account was removed.
+    BootstrapAccountPurged,
 }
 
 /// A command the client cannot carry out.
@@ -134,6 +167,16 @@ pub enum ClientError {
     /// The CoAP endpoint refused the request.
     #[error(transparent)]
     Endpoint(#[from] EndpointError),
+    /// The application hosts this Object with a type other than [`SecurityObject`] /
+    /// [`ServerObject`], which bootstrapping writes.
+    #[error("Object {object} is hosted with a type bootstrapping cannot write")]
+    ObjectType {
+        /// The Object id.
+        object: u16,
+    },
+    /// No Bootstrap-Server Account.
+    #[error("no bootstrap server")]
+    NoBootstrapServer,
 }
 
 /// What an outstanding request of ours is for.
@@ -143,6 +186,7 @@ enum Outgoing {
     Update,
     Deregister,
     Send,
+    BootstrapRequest,
 }
 
 /// The LwM2M client. See the [module docs](self).
@@ -157,6 +201,7 @@ pub struct Client {
     observations: BTreeMap<crate::coap::ObservationId, observe::Observation>,
     outgoing: BTreeMap<RequestId, Outgoing>,
     events: VecDeque<ClientEvent>,
+    bootstrap: bootstrap::State,
 }
 
 impl Client {
@@ -172,6 +217,7 @@ impl Client {
             observations: BTreeMap::new(),
             outgoing: BTreeMap::new(),
             events: VecDeque::new(),
+            bootstrap: bootstrap::State::default(),
         }
     }
 
@@ -253,6 +299,7 @@ impl Client {
         self.endpoint.handle_timeout(now);
         self.pump(now);
         self.drive_registration(now);
+        self.drive_bootstrap(now);
         self.check_observations(now, None);
         self.pump(now);
     }
@@ -263,6 +310,7 @@ impl Client {
             self.endpoint.poll_timeout(),
             self.registration.deadline(),
             self.observation_deadline(),
+            self.bootstrap.deadline(),
         ]
         .into_iter()
         .flatten()
@@ -283,6 +331,9 @@ impl Client {
     fn pump(&mut self, now: Timestamp) {
         while let Some(ev) = self.endpoint.poll_event() {
             match ev {
+                Event::Request { id, peer, message } if self.is_bootstrap_peer(peer) => {
+                    self.on_bootstrap_request(now, id, message);
+                }
                 Event::Request { id, peer, message } => self.on_request(now, id, peer, message),
                 Event::Response { id, message } => self.on_response(now, id, Ok(&message)),
                 Event::RequestFailed { id, .. } => self.on_response(now, id, Err(())),
@@ -308,6 +359,7 @@ impl Client {
             }
             Outgoing::Update => self.on_update_response(now, code),
             Outgoing::Deregister => self.on_deregister_response(),
+            Outgoing::BootstrapRequest => self.on_bootstrap_response(now, id, code),
             Outgoing::Send => self.events.push_back(match code {
                 Some(c) if c.is_success() => ClientEvent::SendCompleted { id },
                 code => ClientEvent::SendFailed { id, code },

@@ -53,6 +53,11 @@ impl Objects {
         self.map.insert(object.meta().id, object)
     }
 
+    /// The hosted Object ids, ascending.
+    pub(crate) fn ids(&self) -> Vec<ObjectId> {
+        self.map.keys().copied().collect()
+    }
+
     pub(crate) fn get(&self, oid: ObjectId) -> Option<&dyn HostedObject> {
         self.map.get(&oid).map(|b| &**b)
     }

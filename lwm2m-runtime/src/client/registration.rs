@@ -60,8 +60,19 @@ impl State {
 
 impl Client {
     /// Sends Register. Call once; retries and re-registration are automatic afterwards.
+    /// Without a server (a [`Client::bootstrapping`] client) it bootstraps first.
     pub fn start(&mut self, now: Timestamp) -> Result<(), ClientError> {
+        if self.bootstrap_first(now) {
+            return Ok(());
+        }
         self.send_register(now)
+    }
+
+    /// Sends Register now, or schedules a retry if the endpoint refuses it.
+    pub(super) fn register_now(&mut self, now: Timestamp) {
+        if self.send_register(now).is_err() {
+            self.schedule_retry(now, None);
+        }
     }
 
     /// Sends an Update now (e.g. to tell a queue-mode server that the client is awake).
@@ -178,6 +189,10 @@ impl Client {
         self.registration.phase = Phase::Backoff { until: retry_at };
         self.events
             .push_back(ClientEvent::RegistrationFailed { code, retry_at });
+        if self.bootstrap_after_failures(now, self.registration.failures) {
+            self.registration.phase = Phase::Idle;
+            self.registration.failures = 0;
+        }
     }
 
     pub(super) fn on_register_response(
