@@ -83,7 +83,9 @@ impl ServerAccount {
             Credentials::NoSec => {
                 s.set_security_mode(security::SecurityMode::NoSecMode);
             }
-            Credentials::Psk { .. } if !uri.secure => return Err(ProvisionError::CredentialsOnCoap),
+            Credentials::Psk { .. } if !uri.secure => {
+                return Err(ProvisionError::CredentialsOnCoap);
+            }
             Credentials::Psk { identity, key } => {
                 s.set_security_mode(security::SecurityMode::PreSharedKeyMode);
                 s.set_public_key_or_identity(identity.clone());

@@ -278,7 +278,15 @@ impl BootstrapServer {
             return;
         }
         let msg = match result {
-            Err(()) => return self.fail(&name, BootstrapError::Timeout { operation: op, path }),
+            Err(()) => {
+                return self.fail(
+                    &name,
+                    BootstrapError::Timeout {
+                        operation: op,
+                        path,
+                    },
+                );
+            }
             Ok(m) => m,
         };
         match op {

@@ -155,7 +155,12 @@ mod tests {
             ServerUri::parse("coap://:5683"),
             Err(UriError::NoHost(_))
         ));
-        for bad in ["coap://h:0", "coap://h:x", "coap://[::1]x", "coap://h:70000"] {
+        for bad in [
+            "coap://h:0",
+            "coap://h:x",
+            "coap://[::1]x",
+            "coap://h:70000",
+        ] {
             assert!(
                 matches!(ServerUri::parse(bad), Err(UriError::InvalidPort(_))),
                 "{bad}"

@@ -165,8 +165,11 @@ impl Client {
         let srv = self
             .server_instance(ssid)
             .ok_or(ConsistencyError::NoServerInstance { ssid })?;
-        let uri = ServerUri::parse(sec.lwm2m_server_uri())
-            .map_err(|error| ConsistencyError::Uri { instance: iid, error })?;
+        let uri =
+            ServerUri::parse(sec.lwm2m_server_uri()).map_err(|error| ConsistencyError::Uri {
+                instance: iid,
+                error,
+            })?;
         if uri.secure {
             return Err(ConsistencyError::SecureUnsupported { instance: iid });
         }

@@ -299,7 +299,12 @@ impl Client {
         }
     }
 
-    pub(super) fn on_bootstrap_response(&mut self, now: Timestamp, id: RequestId, code: Option<Code>) {
+    pub(super) fn on_bootstrap_response(
+        &mut self,
+        now: Timestamp,
+        id: RequestId,
+        code: Option<Code>,
+    ) {
         if self.bootstrap.phase != Phase::Requesting(id) {
             // The Bootstrap-Server's operations arrived before its answer.
             return;
@@ -354,7 +359,11 @@ impl Client {
         self.config.lifetime = a.lifetime;
         self.config.queue_mode = a.binding.contains('Q');
         let binding: alloc::string::String = a.binding.chars().filter(|c| *c != 'Q').collect();
-        self.config.binding = if binding.is_empty() { "U".into() } else { binding };
+        self.config.binding = if binding.is_empty() {
+            "U".into()
+        } else {
+            binding
+        };
         if let Some(p) = a.default_pmin {
             self.config.default_pmin = p;
         }

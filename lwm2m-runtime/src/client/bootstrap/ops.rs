@@ -13,9 +13,7 @@ use alloc::vec::Vec;
 
 use lwm2m_core::codec::{self, link::Link};
 use lwm2m_core::object::{Object, ObjectHandler, ObjectInstance, WriteMode};
-use lwm2m_core::{
-    ContentFormat, Error, InstanceId, Node, ObjectId, Path, Resource, ResourceValue,
-};
+use lwm2m_core::{ContentFormat, Error, InstanceId, Node, ObjectId, Path, Resource, ResourceValue};
 
 use super::super::dm::{code_of, request_path};
 use super::super::{Client, ClientEvent};
@@ -32,11 +30,18 @@ fn items(path: Path, node: Node) -> Result<Items, Error> {
     let rid = path.resource_id().unwrap_or_default();
     let one = |value| alloc::vec![(iid, alloc::vec![Resource { id: rid, value }])];
     Ok(match (path.depth(), node) {
-        (1, Node::Object(instances)) => instances.into_iter().map(|i| (i.id, i.resources)).collect(),
+        (1, Node::Object(instances)) => {
+            instances.into_iter().map(|i| (i.id, i.resources)).collect()
+        }
         (2, Node::Instance(resources)) => alloc::vec![(iid, resources)],
         (3, Node::Single(v)) => one(ResourceValue::Single(v)),
         (3, Node::Multiple(v)) => one(ResourceValue::Multiple(v)),
-        _ => return Err(Error::malformed(path, "payload does not match the write path")),
+        _ => {
+            return Err(Error::malformed(
+                path,
+                "payload does not match the write path",
+            ));
+        }
     })
 }
 
@@ -143,7 +148,10 @@ impl Client {
         let oid = path.object_id().unwrap_or_default();
         if let Some(obj) = self.securities_mut().filter(|_| oid == 0) {
             write_typed(obj, oid, items)?;
-        } else if let Some(obj) = self.object_mut::<super::ServerObject>(1).filter(|_| oid == 1) {
+        } else if let Some(obj) = self
+            .object_mut::<super::ServerObject>(1)
+            .filter(|_| oid == 1)
+        {
             write_typed(obj, oid, items)?;
         } else {
             let handler = self.objects.for_path_mut(path)?;
@@ -223,7 +231,9 @@ impl Client {
         }
         let mut out = Vec::new();
         if path.is_root() {
-            out.extend_from_slice(format!("lwm2m=\"{}\",", version_str(self.config.version)).as_bytes());
+            out.extend_from_slice(
+                format!("lwm2m=\"{}\",", version_str(self.config.version)).as_bytes(),
+            );
         }
         out.extend_from_slice(&codec::link::encode(&links));
         out
