@@ -57,7 +57,7 @@ fn bootstraps_then_registers_with_the_written_server() {
         "Security is never registered: {objects:?}"
     );
 
-    // The Bootstrap-Server Account (/0/0, written by the factory) survived Delete /; the
+    // The Bootstrap-Server Account (/0/0, written by the factory) survived Delete /0; the
     // account went to the next free instance.
     let sec = net.client.object::<SecurityObject>(0).unwrap();
     let bs = sec.instance(0).expect("bootstrap account kept");
@@ -76,7 +76,7 @@ fn bootstraps_then_registers_with_the_written_server() {
             .object::<lwm2m_core::object::Object<lwm2m_objects::device::Instance>>(3)
             .and_then(|d| d.instance(0))
             .is_some(),
-        "Device survives Bootstrap-Delete /"
+        "Device is untouched"
     );
 }
 

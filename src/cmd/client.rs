@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use lwm2m_runtime::client::ClientEvent;
-use lwm2m_runtime::lwm2m::driver::spawn;
+use lwm2m_runtime::client::{BootstrapAccount, Client, ClientEvent};
+use lwm2m_runtime::lwm2m::driver::{Handle, spawn};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::demo::{drift, simulated_device};
@@ -18,8 +18,12 @@ use crate::demo::{drift, simulated_device};
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
     /// The server, coap://HOST:PORT (port 5683 if omitted).
+    #[arg(long, value_name = "URI", required_unless_present = "bootstrap")]
+    server: Option<String>,
+    /// Bootstrap from this Bootstrap-Server, coap://HOST:PORT, instead of (or, with --server, when
+    /// registration keeps failing) registering with a given server.
     #[arg(long, value_name = "URI")]
-    server: String,
+    bootstrap: Option<String>,
     /// Endpoint name; with --count N the devices are NAME-1 … NAME-N.
     #[arg(long, value_name = "NAME")]
     endpoint: String,
@@ -76,8 +80,16 @@ async fn resolve(uri: &str) -> Result<SocketAddr> {
 }
 
 async fn simulate(args: Args) -> Result<ExitCode> {
-    let server = resolve(&args.server).await?;
-    let bind: SocketAddr = if server.is_ipv4() {
+    // Without --server the client has no account until the Bootstrap-Server writes one.
+    let server = match &args.server {
+        Some(s) => resolve(s).await?,
+        None => SocketAddr::from(([0, 0, 0, 0], 0)),
+    };
+    let bootstrap = match &args.bootstrap {
+        Some(b) => Some(resolve(b).await?),
+        None => None,
+    };
+    let bind: SocketAddr = if bootstrap.unwrap_or(server).is_ipv4() {
         "0.0.0.0:0".parse()?
     } else {
         "[::]:0".parse()?
@@ -93,18 +105,30 @@ async fn simulate(args: Args) -> Result<ExitCode> {
         let socket = tokio::net::UdpSocket::bind(bind)
             .await
             .with_context(|| format!("binding a UDP socket for {name}"))?;
-        let (handle, events, _task) = spawn(
-            socket,
-            simulated_device(&name, i, server, lifetime, args.queue),
-        );
+        let mut device = simulated_device(&name, i, server, lifetime, args.queue);
+        if let Some(bs) = bootstrap {
+            device
+                .set_bootstrap(BootstrapAccount::new(bs))
+                .with_context(|| format!("{name}: bootstrap account"))?;
+        }
+        let (handle, events, _task) = spawn(socket, device);
         if let Some(Err(e)) = handle.call(|c, now| c.start(now)).await {
             bail!("{name}: cannot register: {e}");
         }
-        tokio::spawn(log_events(name.clone(), events, args.count <= 10));
+        tokio::spawn(log_events(
+            name.clone(),
+            handle.clone(),
+            events,
+            args.count <= 10,
+        ));
         tokio::spawn(drift(handle.clone(), i, args.interval_ms));
         devices.push((name, handle));
     }
-    println!("{} device(s) registering with {server}", devices.len());
+    match (&args.server, bootstrap) {
+        (Some(_), _) => println!("{} device(s) registering with {server}", devices.len()),
+        (None, Some(bs)) => println!("{} device(s) bootstrapping from {bs}", devices.len()),
+        (None, None) => {}
+    }
     match args.duration {
         Some(s) => tokio::time::sleep(Duration::from_secs(s)).await,
         None => {
@@ -121,9 +145,32 @@ async fn simulate(args: Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn log_events(name: String, mut events: UnboundedReceiver<ClientEvent>, verbose: bool) {
+async fn log_events(
+    name: String,
+    handle: Handle<Client>,
+    mut events: UnboundedReceiver<ClientEvent>,
+    verbose: bool,
+) {
     while let Some(e) = events.recv().await {
         match e {
+            ClientEvent::Bootstrapped { uri, server } => {
+                println!("{name}: bootstrapped, server {uri}");
+                // A host name in the written URI: resolve it here, the core does not.
+                if server.is_none() {
+                    match resolve(&uri).await {
+                        Ok(addr) => {
+                            handle.call(move |c, now| c.set_server(now, addr)).await;
+                        }
+                        Err(e) => println!("{name}: {e:#}"),
+                    }
+                }
+            }
+            ClientEvent::BootstrapFailed { reason, .. } => {
+                println!("{name}: bootstrap failed ({reason:?}), retrying")
+            }
+            ClientEvent::BootstrapFinishRejected { error } => {
+                println!("{name}: bootstrap finish rejected: {error}")
+            }
             ClientEvent::Registered { location } => println!("{name}: registered at {location}"),
             ClientEvent::Deregistered => println!("{name}: deregistered"),
             ClientEvent::RegistrationFailed { code, .. } => {

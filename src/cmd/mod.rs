@@ -1,6 +1,7 @@
 //! One module per subcommand: each has `Args` and `run`.
 
 pub(crate) mod bench;
+pub(crate) mod bootstrap;
 pub(crate) mod client;
 pub(crate) mod demo;
 pub(crate) mod generate;

@@ -23,6 +23,16 @@ pub(crate) struct Args {
     /// Read /3/0 (Device) from every client that registers.
     #[arg(long)]
     read_device: bool,
+    /// Also run a Bootstrap-Server on this UDP address, which provisions every client that asks
+    /// with an account for this server.
+    #[arg(long, value_name = "ADDR")]
+    bootstrap_listen: Option<SocketAddr>,
+    /// The server URI the Bootstrap-Server writes (default: coap://LISTEN-ADDRESS).
+    #[arg(long, value_name = "URI", requires = "bootstrap_listen")]
+    bootstrap_uri: Option<String>,
+    /// The registration lifetime the Bootstrap-Server writes, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    bootstrap_lifetime: u64,
     /// Stop after this many seconds (default: until Ctrl-C).
     #[arg(long, value_name = "SECONDS")]
     duration: Option<u64>,
@@ -49,7 +59,16 @@ async fn serve(args: Args, observe: Vec<Path>) -> Result<ExitCode> {
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     println!("listening on {}", socket.local_addr()?);
+    let local = socket.local_addr()?;
     let (handle, mut events, task) = spawn(socket, lwm2m_server());
+    let _bootstrap = match args.bootstrap_listen {
+        Some(listen) => {
+            let uri = crate::cmd::bootstrap::server_uri(args.bootstrap_uri.as_deref(), local);
+            let lifetime = Duration::from_secs(args.bootstrap_lifetime);
+            Some(crate::cmd::bootstrap::run(listen, uri, lifetime).await?)
+        }
+        None => None,
+    };
     let stop = async {
         match args.duration {
             Some(s) => tokio::time::sleep(Duration::from_secs(s)).await,

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use core::time::Duration;
 
 use lwm2m_core::object::{ObjectInstance, ObjectType, RangeError};
-use lwm2m_core::{Node, Resource};
+use lwm2m_core::{Node, Path, Resource};
 use lwm2m_objects::lwm2m_security::v1_1 as security;
 use lwm2m_objects::lwm2m_server::v1_1 as server;
 
@@ -125,13 +125,18 @@ impl ServerAccount {
 pub struct Provision {
     /// The Server Accounts, in order.
     pub servers: Vec<ServerAccount>,
+    /// What Bootstrap-Delete removes first (`/0` and `/1`: the old accounts; the client keeps
+    /// its Bootstrap-Server Account). [`Path::ROOT`] deletes every instance except that account
+    /// and the Device.
+    pub delete: Vec<Path>,
 }
 
 impl Provision {
-    /// One account.
+    /// One account, replacing the client's Server Accounts.
     pub fn new(account: ServerAccount) -> Self {
         Provision {
             servers: alloc::vec![account],
+            delete: alloc::vec![Path::object(0), Path::object(1)],
         }
     }
 
@@ -139,6 +144,9 @@ impl Provision {
     pub fn validate(&self) -> Result<(), ProvisionError> {
         if self.servers.is_empty() {
             return Err(ProvisionError::NoAccount);
+        }
+        if let Some(p) = self.delete.iter().find(|p| p.depth() > 2) {
+            return Err(ProvisionError::DeletePath(*p));
         }
         for a in &self.servers {
             a.security_instance()?;
@@ -164,6 +172,9 @@ pub enum ProvisionError {
     /// A `coaps://` URI needs credentials.
     #[error("a coaps:// server needs credentials (NoSec is for coap://)")]
     NoCredentials,
+    /// Bootstrap-Delete targets `/`, an Object or an Object Instance.
+    #[error("cannot Bootstrap-Delete {0} (only /, /o or /o/i)")]
+    DeletePath(Path),
     /// Credentials given for a `coap://` URI.
     #[error("credentials given for a coap:// server (use coaps://)")]
     CredentialsOnCoap,

@@ -4,7 +4,8 @@
 //!
 //! The server answers a Bootstrap-Request (`POST /bs?ep=NAME[&pct=N]`) with 2.04 for an endpoint
 //! it has a [`Provision`] for (or a default one), then drives the client through
-//! Bootstrap-Delete `/`, Bootstrap-Discover `/` (to learn which Security instance is the client's
+//! Bootstrap-Delete of the old accounts (`/0`, `/1`; configurable in [`Provision::delete`]),
+//! Bootstrap-Discover `/` (to learn which Security instance is the client's
 //! Bootstrap-Server Account, and its `lwm2m=` version), one Bootstrap-Write per Security and
 //! Server Object Instance (into free instance ids), and Bootstrap-Finish. The outcome arrives as
 //! [`BootstrapEvent::Finished`] or [`BootstrapEvent::Failed`] with a typed reason. A client that
@@ -234,7 +235,8 @@ impl BootstrapServer {
             .respond(now, id, Message::response(Code::CHANGED));
         let format = req.preferred_format.unwrap_or(ContentFormat::Tlv);
         let mut session = Session::new(peer, format, provision);
-        let first = session.start();
+        session.start();
+        let first = session.next();
         // A new request from the same client replaces its session; late answers to the old
         // session's requests are ignored.
         self.sessions.insert(req.endpoint.clone(), session);
@@ -242,7 +244,9 @@ impl BootstrapServer {
             endpoint: req.endpoint.clone(),
             peer,
         });
-        self.send(now, &req.endpoint, first);
+        if let Some(first) = first {
+            self.send(now, &req.endpoint, first);
+        }
     }
 
     fn send(&mut self, now: Timestamp, name: &str, (op, path, msg): (Operation, Path, Message)) {

@@ -1,4 +1,4 @@
-//! One client's bootstrap on the server side: Delete `/`, Discover `/`, a Write per Security
+//! One client's bootstrap on the server side: Deletes, Discover `/`, a Write per Security
 //! and Server instance, then Finish, one request at a time.
 
 use alloc::collections::VecDeque;
@@ -109,17 +109,16 @@ impl Session {
         }
     }
 
-    /// The first two steps: Delete `/`, then Discover `/`.
-    pub(super) fn start(&mut self) -> (Operation, Path, Message) {
+    /// The first steps: the provision's Deletes, then Discover `/`.
+    pub(super) fn start(&mut self) {
+        for p in self.provision.delete.clone() {
+            let delete = request_to(Code::DELETE, p);
+            self.queue.push_back((Operation::Delete, p, delete));
+        }
         let mut discover = request_to(Code::GET, Path::ROOT);
         discover.set_uint_option(number::ACCEPT, ContentFormat::LinkFormat.number().into());
         self.queue
             .push_back((Operation::Discover, Path::ROOT, discover));
-        (
-            Operation::Delete,
-            Path::ROOT,
-            request_to(Code::DELETE, Path::ROOT),
-        )
     }
 
     /// Queues the Writes (into instance ids free after `found`) and Finish.
