@@ -59,23 +59,25 @@ async fn bootstrap_then_register_over_loopback() {
     let (client, mut client_events, _c) = spawn(client_socket, client);
     client.call(|c, now| c.start(now)).await.unwrap().unwrap();
 
-    until(&mut bs_events, |e| match e {
-        BootstrapEvent::Finished { endpoint } => Some(assert_eq!(endpoint, "udp-bs")),
+    let finished = until(&mut bs_events, |e| match e {
+        BootstrapEvent::Finished { endpoint } => Some(endpoint),
         BootstrapEvent::Failed { reason, .. } => panic!("{reason}"),
         _ => None,
     })
     .await;
+    assert_eq!(finished, "udp-bs");
     let bootstrapped = until(&mut client_events, |e| match e {
         ClientEvent::Bootstrapped { server, .. } => Some(server),
         _ => None,
     })
     .await;
     assert_eq!(bootstrapped, Some(server_addr));
-    until(&mut server_events, |e| match e {
-        ServerEvent::Registered { endpoint, .. } => Some(assert_eq!(endpoint, "udp-bs")),
+    let registered = until(&mut server_events, |e| match e {
+        ServerEvent::Registered { endpoint, .. } => Some(endpoint),
         _ => None,
     })
     .await;
+    assert_eq!(registered, "udp-bs");
     let reg = server
         .call(|s, _| s.registration("udp-bs"))
         .await
