@@ -11,7 +11,7 @@ use crate::xml::tree::Element;
 
 pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<CommonResource> {
     let raw = RawCommon::from_element(root);
-    check_children(ctx, &[], &raw.unknown, &[], "");
+    check_children(ctx, None, &raw.unknown, &[], "");
     let mut out = Vec::with_capacity(raw.items.len());
     for it in raw.items {
         let Some(id) = it.id.as_deref().and_then(|s| s.trim().parse::<u16>().ok()) else {
@@ -24,7 +24,7 @@ pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<CommonResou
             continue;
         };
         let path = format!("common/{id}");
-        check_children(ctx, &it.order, &it.unknown, ITEM_ORDER, &path);
+        check_children(ctx, it.order, &it.unknown, ITEM_ORDER, &path);
         let name = match required(ctx, it.name.as_ref(), "Name", &path, it.pos) {
             Some(f) => fields::name(ctx, f, &path),
             None => format!("Resource {id}"),

@@ -3,6 +3,7 @@
 use super::Ctx;
 use crate::diag::DiagnosticKind;
 use crate::model::{Operations, ResourceType, Version};
+use crate::xml::tree::Children;
 use crate::xml::{ChildName, Field};
 
 /// A name: non-breaking spaces folded, whitespace runs collapsed, trimmed. Reports the
@@ -207,8 +208,8 @@ pub(crate) fn resource_type(
 /// Reports unknown child elements and the first element out of schema order.
 pub(crate) fn check_children(
     ctx: &mut Ctx<'_, '_>,
-    order: &[ChildName],
-    unknown: &[ChildName],
+    order: Option<Children<'_>>,
+    unknown: &[ChildName<'_>],
     schema: &[&str],
     path: &str,
 ) {
@@ -221,7 +222,8 @@ pub(crate) fn check_children(
         );
     }
     let mut last = 0;
-    for c in order {
+    for c in order.into_iter().flatten() {
+        let c = ChildName::of(c);
         let Some(i) = schema.iter().position(|s| *s == c.name) else {
             continue;
         };

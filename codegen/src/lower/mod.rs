@@ -143,7 +143,7 @@ fn lower_file<T>(
         src: &src,
         diags,
     };
-    lower(&mut ctx, doc.root)
+    lower(&mut ctx, doc.root())
 }
 
 /// Parses and lowers an object definition file (one or more `<Object>`s).

@@ -13,7 +13,7 @@ pub(super) fn lower_document(
     ctx: &mut Ctx<'_, '_>,
     root: Element<'_>,
 ) -> Result<Vec<ObjectDef>, ParseError> {
-    let root_pos = root.pos;
+    let root_pos = root.pos();
     let raw = RawLwm2m::from_element(root);
     if raw.root_name != "LWM2M" {
         ctx.diag(
@@ -36,7 +36,7 @@ pub(super) fn lower_document(
             format!("unknown schema: {what}"),
         );
     }
-    check_children(ctx, &[], &raw.unknown, &[], "");
+    check_children(ctx, None, &raw.unknown, &[], "");
     if raw.objects.is_empty() {
         let (line, col) = ctx.src.line_col(root_pos);
         return Err(ParseError::Unusable {
@@ -92,7 +92,7 @@ fn lower_object(
         )
     })?;
     let path = format!("/{id}");
-    check_children(ctx, &o.order, &o.unknown, OBJECT_ORDER, &path);
+    check_children(ctx, o.order, &o.unknown, OBJECT_ORDER, &path);
     if let Some(t) = o.object_type.as_deref().filter(|t| *t != "MODefinition") {
         ctx.diag(
             DiagnosticKind::InvalidValue,
@@ -138,7 +138,7 @@ fn lower_object(
     );
     let resources = match o.resources {
         Some(r) => {
-            check_children(ctx, &[], &r.unknown, &[], &path);
+            check_children(ctx, None, &r.unknown, &[], &path);
             r.items
                 .into_iter()
                 .filter_map(|it| lower_item(ctx, it, id))
@@ -211,7 +211,7 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: RawItem<'_>, object: u16) -> Option<Res
         return None;
     };
     let path = format!("/{object}/{id}");
-    check_children(ctx, &it.order, &it.unknown, ITEM_ORDER, &path);
+    check_children(ctx, it.order, &it.unknown, ITEM_ORDER, &path);
     let name = match required(ctx, it.name.as_ref(), "Name", &path, it.pos) {
         Some(f) => fields::name(ctx, f, &path),
         None => format!("Resource {id}"),

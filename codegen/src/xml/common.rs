@@ -14,25 +14,21 @@ pub(crate) const COMMON_EXTRA: &[&str] = &["Submitter", "TS", "TSLink"];
 #[derive(Debug, Default)]
 pub(crate) struct RawCommon<'a> {
     pub(crate) items: Vec<RawItem<'a>>,
-    pub(crate) unknown: Vec<ChildName>,
+    pub(crate) unknown: Vec<ChildName<'a>>,
 }
 
 impl<'a> RawCommon<'a> {
     pub(crate) fn from_element(root: Element<'a>) -> Self {
         let mut out = RawCommon::default();
-        for object in root.children {
-            for resources in object.children {
-                if resources.name != "Resources" {
-                    out.unknown.push(ChildName {
-                        name: resources.name.clone(),
-                        pos: resources.pos,
-                    });
+        for object in root.children() {
+            for resources in object.children() {
+                if resources.name() != "Resources" {
+                    out.unknown.push(ChildName::of(resources));
                     continue;
                 }
-                for item in resources.children {
+                for item in resources.children() {
                     let mut raw = RawItem::from_element(item);
-                    raw.unknown
-                        .retain(|c| !COMMON_EXTRA.contains(&c.name.as_ref()));
+                    raw.unknown.retain(|c| !COMMON_EXTRA.contains(&c.name));
                     out.items.push(raw);
                 }
             }

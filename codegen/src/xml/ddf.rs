@@ -15,16 +15,15 @@ pub(crate) struct RawDdfItem<'a> {
 }
 
 pub(crate) fn items(root: Element<'_>) -> Vec<RawDdfItem<'_>> {
-    root.children
-        .into_iter()
-        .filter(|c| c.name == "Item")
+    root.children()
+        .filter(|c| c.name() == "Item")
         .map(|item| {
             let mut raw = RawDdfItem {
-                pos: item.pos,
+                pos: item.pos(),
                 ..RawDdfItem::default()
             };
-            for child in item.children {
-                let slot = match &*child.name {
+            for child in item.children() {
+                let slot = match child.name() {
                     "ObjectID" => &mut raw.object_id,
                     "URN" => &mut raw.urn,
                     "Name" => &mut raw.name,

@@ -8,27 +8,34 @@ pub(crate) mod object;
 pub(crate) mod source;
 pub(crate) mod tree;
 
-use std::borrow::Cow;
-
 /// The text of a leaf element and where the element starts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Field<'a> {
-    pub(crate) text: Cow<'a, str>,
+    pub(crate) text: &'a str,
     pub(crate) pos: usize,
 }
 
 impl<'a> Field<'a> {
     pub(crate) fn of(el: tree::Element<'a>) -> Self {
         Field {
-            text: el.text,
-            pos: el.pos,
+            text: el.text(),
+            pos: el.pos(),
         }
     }
 }
 
-/// A child element name in document order, for element-order and unknown-element checks.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct ChildName {
-    pub(crate) name: std::borrow::Cow<'static, str>,
+/// A child element name and where it is, for element-order and unknown-element checks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ChildName<'a> {
+    pub(crate) name: &'a str,
     pub(crate) pos: usize,
+}
+
+impl<'a> ChildName<'a> {
+    pub(crate) fn of(el: tree::Element<'a>) -> Self {
+        ChildName {
+            name: el.name(),
+            pos: el.pos(),
+        }
+    }
 }

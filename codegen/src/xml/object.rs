@@ -1,23 +1,23 @@
 //! `<LWM2M>`, `<Object>` and `<Item>` of the object schemas (LWM2M.xsd, LWM2M-v1_1.xsd).
 
-use super::tree::Element;
+use super::tree::{Children, Element};
 use super::{ChildName, Field};
 
 /// The document root `<LWM2M>`.
 #[derive(Debug)]
 pub(crate) struct RawLwm2m<'a> {
-    pub(crate) root_name: String,
-    pub(crate) schema_location: Option<String>,
+    pub(crate) root_name: &'a str,
+    pub(crate) schema_location: Option<&'a str>,
     pub(crate) objects: Vec<RawObject<'a>>,
     /// Children other than `<Object>`.
-    pub(crate) unknown: Vec<ChildName>,
+    pub(crate) unknown: Vec<ChildName<'a>>,
 }
 
 /// One `<Object>`.
 #[derive(Debug, Default)]
 pub(crate) struct RawObject<'a> {
     pub(crate) pos: usize,
-    pub(crate) object_type: Option<String>,
+    pub(crate) object_type: Option<&'a str>,
     pub(crate) name: Option<Field<'a>>,
     pub(crate) description1: Option<Field<'a>>,
     pub(crate) description2: Option<Field<'a>>,
@@ -28,22 +28,23 @@ pub(crate) struct RawObject<'a> {
     pub(crate) multiple_instances: Option<Field<'a>>,
     pub(crate) mandatory: Option<Field<'a>>,
     pub(crate) resources: Option<RawResources<'a>>,
-    pub(crate) order: Vec<ChildName>,
-    pub(crate) unknown: Vec<ChildName>,
+    /// All children as written, for the element-order check.
+    pub(crate) order: Option<Children<'a>>,
+    pub(crate) unknown: Vec<ChildName<'a>>,
 }
 
 /// `<Resources>`.
 #[derive(Debug, Default)]
 pub(crate) struct RawResources<'a> {
     pub(crate) items: Vec<RawItem<'a>>,
-    pub(crate) unknown: Vec<ChildName>,
+    pub(crate) unknown: Vec<ChildName<'a>>,
 }
 
 /// One resource `<Item ID="…">`.
 #[derive(Debug, Default)]
 pub(crate) struct RawItem<'a> {
     pub(crate) pos: usize,
-    pub(crate) id: Option<String>,
+    pub(crate) id: Option<&'a str>,
     pub(crate) name: Option<Field<'a>>,
     pub(crate) operations: Option<Field<'a>>,
     pub(crate) multiple_instances: Option<Field<'a>>,
@@ -52,8 +53,9 @@ pub(crate) struct RawItem<'a> {
     pub(crate) range_enumeration: Option<Field<'a>>,
     pub(crate) units: Option<Field<'a>>,
     pub(crate) description: Option<Field<'a>>,
-    pub(crate) order: Vec<ChildName>,
-    pub(crate) unknown: Vec<ChildName>,
+    /// All children as written, for the element-order check.
+    pub(crate) order: Option<Children<'a>>,
+    pub(crate) unknown: Vec<ChildName<'a>>,
 }
 
 /// Element order of `<Object>` in the schemas.
@@ -84,25 +86,18 @@ pub(crate) const ITEM_ORDER: &[&str] = &[
 
 impl<'a> RawLwm2m<'a> {
     pub(crate) fn from_element(root: Element<'a>) -> Self {
-        let schema_location = root
-            .attr("xsi:noNamespaceSchemaLocation")
-            .map(str::to_owned);
-        let root_name = root.name.to_string();
         let mut objects = Vec::new();
         let mut unknown = Vec::new();
-        for child in root.children {
-            if child.name == "Object" {
+        for child in root.children() {
+            if child.name() == "Object" {
                 objects.push(RawObject::from_element(child));
             } else {
-                unknown.push(ChildName {
-                    name: child.name.clone(),
-                    pos: child.pos,
-                });
+                unknown.push(ChildName::of(child));
             }
         }
         RawLwm2m {
-            root_name,
-            schema_location,
+            root_name: root.name(),
+            schema_location: root.attr("xsi:noNamespaceSchemaLocation"),
             objects,
             unknown,
         }
@@ -112,17 +107,13 @@ impl<'a> RawLwm2m<'a> {
 impl<'a> RawObject<'a> {
     fn from_element(el: Element<'a>) -> Self {
         let mut o = RawObject {
-            pos: el.pos,
-            object_type: el.attr("ObjectType").map(str::to_owned),
-            order: Vec::with_capacity(el.children.len()),
+            pos: el.pos(),
+            object_type: el.attr("ObjectType"),
+            order: Some(el.children()),
             ..RawObject::default()
         };
-        for child in el.children {
-            o.order.push(ChildName {
-                name: child.name.clone(),
-                pos: child.pos,
-            });
-            let slot = match &*child.name {
+        for child in el.children() {
+            let slot = match child.name() {
                 "Name" => &mut o.name,
                 "Description1" => &mut o.description1,
                 "Description2" => &mut o.description2,
@@ -137,10 +128,7 @@ impl<'a> RawObject<'a> {
                     continue;
                 }
                 _ => {
-                    o.unknown.push(ChildName {
-                        name: child.name.clone(),
-                        pos: child.pos,
-                    });
+                    o.unknown.push(ChildName::of(child));
                     continue;
                 }
             };
@@ -153,14 +141,11 @@ impl<'a> RawObject<'a> {
 impl<'a> RawResources<'a> {
     fn from_element(el: Element<'a>) -> Self {
         let mut r = RawResources::default();
-        for child in el.children {
-            if child.name == "Item" {
+        for child in el.children() {
+            if child.name() == "Item" {
                 r.items.push(RawItem::from_element(child));
             } else {
-                r.unknown.push(ChildName {
-                    name: child.name.clone(),
-                    pos: child.pos,
-                });
+                r.unknown.push(ChildName::of(child));
             }
         }
         r
@@ -170,17 +155,13 @@ impl<'a> RawResources<'a> {
 impl<'a> RawItem<'a> {
     pub(crate) fn from_element(el: Element<'a>) -> Self {
         let mut it = RawItem {
-            pos: el.pos,
-            id: el.attr("ID").map(str::to_owned),
-            order: Vec::with_capacity(el.children.len()),
+            pos: el.pos(),
+            id: el.attr("ID"),
+            order: Some(el.children()),
             ..RawItem::default()
         };
-        for child in el.children {
-            it.order.push(ChildName {
-                name: child.name.clone(),
-                pos: child.pos,
-            });
-            let slot = match &*child.name {
+        for child in el.children() {
+            let slot = match child.name() {
                 "Name" => &mut it.name,
                 "Operations" => &mut it.operations,
                 "MultipleInstances" => &mut it.multiple_instances,
@@ -190,10 +171,7 @@ impl<'a> RawItem<'a> {
                 "Units" => &mut it.units,
                 "Description" => &mut it.description,
                 _ => {
-                    it.unknown.push(ChildName {
-                        name: child.name.clone(),
-                        pos: child.pos,
-                    });
+                    it.unknown.push(ChildName::of(child));
                     continue;
                 }
             };

@@ -3,59 +3,125 @@
 //! Why not `quick-xml`'s serde support directly: serde cannot report where an element was
 //! (every model node needs `file:line:col`), cannot see element order (a schema check the
 //! validator makes), and measured ~2.3x slower than the pull parser on the whole registry
-//! (ARCHITECTURE.md). This tree borrows text from the input wherever no unescaping is needed.
+//! (ARCHITECTURE.md). The tree is flat (one vector of nodes, children linked by index) and
+//! borrows names, text and attribute values from the input wherever no unescaping is needed,
+//! so building it costs a few vectors per file rather than allocations per element.
 
 use std::borrow::Cow;
 
 use quick_xml::Reader;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 
-/// One XML element.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Element<'a> {
-    pub(crate) name: Cow<'static, str>,
-    pub(crate) attrs: Vec<(String, String)>,
+/// No node (end of a child or sibling chain).
+const NONE: u32 = u32::MAX;
+
+#[derive(Debug)]
+struct Node<'a> {
+    name: Cow<'a, str>,
     /// Concatenated text and CDATA content of this element (not of its children).
-    pub(crate) text: Cow<'a, str>,
-    pub(crate) children: Vec<Element<'a>>,
+    text: Cow<'a, str>,
     /// Byte offset of the `<` that opens the element.
-    pub(crate) pos: usize,
+    pos: usize,
+    first_child: u32,
+    last_child: u32,
+    next_sibling: u32,
+    /// Range of this element's attributes in [`Document::attrs`].
+    attrs: (u32, u32),
 }
 
-impl<'a> Element<'a> {
-    fn new(name: Cow<'static, str>, pos: usize) -> Self {
-        Element {
-            name,
-            attrs: Vec::new(),
-            text: Cow::Borrowed(""),
-            children: Vec::new(),
-            pos,
-        }
-    }
-
-    pub(crate) fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn push_text(&mut self, t: Cow<'a, str>) {
-        if self.text.is_empty() {
-            self.text = t;
-        } else {
-            self.text.to_mut().push_str(&t);
-        }
-    }
-}
-
-/// A parsed document: its root element and what was noticed on the way.
+/// A parsed document: its elements and what was noticed on the way.
 #[derive(Debug)]
 pub(crate) struct Document<'a> {
-    pub(crate) root: Element<'a>,
+    /// Elements in document order; the root is the first.
+    nodes: Vec<Node<'a>>,
+    attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     pub(crate) has_declaration: bool,
     /// Byte offsets and messages of entity references that could not be expanded (kept raw).
     pub(crate) bad_escapes: Vec<(usize, String)>,
+}
+
+/// One element of a [`Document`]: a cheap handle to copy around.
+#[derive(Clone, Copy)]
+pub(crate) struct Element<'t> {
+    doc: &'t Document<'t>,
+    index: u32,
+}
+
+/// The child elements of one element, in document order.
+#[derive(Clone, Copy)]
+pub(crate) struct Children<'t> {
+    doc: &'t Document<'t>,
+    next: u32,
+}
+
+impl<'a> Document<'a> {
+    pub(crate) fn root(&self) -> Element<'_> {
+        Element {
+            doc: self,
+            index: 0,
+        }
+    }
+}
+
+impl<'t> Element<'t> {
+    fn node(self) -> &'t Node<'t> {
+        &self.doc.nodes[self.index as usize]
+    }
+
+    pub(crate) fn name(self) -> &'t str {
+        &self.node().name
+    }
+
+    pub(crate) fn text(self) -> &'t str {
+        &self.node().text
+    }
+
+    pub(crate) fn pos(self) -> usize {
+        self.node().pos
+    }
+
+    pub(crate) fn attr(self, key: &str) -> Option<&'t str> {
+        let (start, end) = self.node().attrs;
+        self.doc.attrs[start as usize..end as usize]
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| &**v)
+    }
+
+    pub(crate) fn children(self) -> Children<'t> {
+        Children {
+            doc: self.doc,
+            next: self.node().first_child,
+        }
+    }
+}
+
+impl<'t> Iterator for Children<'t> {
+    type Item = Element<'t>;
+
+    fn next(&mut self) -> Option<Element<'t>> {
+        if self.next == NONE {
+            return None;
+        }
+        let el = Element {
+            doc: self.doc,
+            index: self.next,
+        };
+        self.next = el.node().next_sibling;
+        Some(el)
+    }
+}
+
+impl std::fmt::Debug for Element<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<{}> at {}", self.name(), self.pos())
+    }
+}
+
+impl std::fmt::Debug for Children<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(*self).finish()
+    }
 }
 
 /// A well-formedness error at a byte offset.
@@ -65,170 +131,182 @@ pub(crate) struct TreeError {
     pub(crate) message: String,
 }
 
+fn error(pos: usize, message: impl Into<String>) -> TreeError {
+    TreeError {
+        pos,
+        message: message.into(),
+    }
+}
+
 /// Parses `text` (already UTF-8, BOM removed) into a tree.
 pub(crate) fn parse(text: &str) -> Result<Document<'_>, TreeError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
-    let mut stack: Vec<Element<'_>> = Vec::with_capacity(8);
-    let mut root = None;
-    let mut has_declaration = false;
-    let mut bad_escapes = Vec::new();
+    let mut doc = Document {
+        // The registry averages about one element per 50 bytes.
+        nodes: Vec::with_capacity(text.len() / 40 + 4),
+        attrs: Vec::new(),
+        has_declaration: false,
+        bad_escapes: Vec::new(),
+    };
+    let mut stack: Vec<u32> = Vec::with_capacity(8);
     loop {
         let pos = reader.buffer_position() as usize;
-        let event = reader.read_event().map_err(|e| TreeError {
-            pos: reader.error_position() as usize,
-            message: e.to_string(),
-        })?;
+        let event = reader
+            .read_event()
+            .map_err(|e| error(reader.error_position() as usize, e.to_string()))?;
         match event {
             Event::Start(e) => {
-                let mut el = Element::new(intern(e.name().as_ref()), pos);
-                read_attrs(&e, &mut el, pos)?;
-                stack.push(el);
+                let i = doc.open(text, &e, pos, &stack)?;
+                stack.push(i);
             }
             Event::Empty(e) => {
-                let mut el = Element::new(intern(e.name().as_ref()), pos);
-                read_attrs(&e, &mut el, pos)?;
-                attach(&mut stack, &mut root, el, pos)?;
+                let i = doc.open(text, &e, pos, &stack)?;
+                if stack.is_empty() && i != 0 {
+                    return Err(error(pos, "more than one root element"));
+                }
             }
             Event::End(_) => {
-                let el = stack.pop().ok_or_else(|| TreeError {
-                    pos,
-                    message: "closing tag without an open element".into(),
-                })?;
-                attach(&mut stack, &mut root, el, pos)?;
+                let i = stack
+                    .pop()
+                    .ok_or_else(|| error(pos, "closing tag without an open element"))?;
+                if stack.is_empty() && i != 0 {
+                    return Err(error(pos, "more than one root element"));
+                }
             }
             Event::Text(t) => {
-                if let Some(top) = stack.last_mut() {
-                    // Whitespace before the first text or between child elements carries
-                    // nothing (every value is trimmed when lowered): skip it, saving a copy.
-                    let blank = t.iter().all(u8::is_ascii_whitespace);
-                    if blank && (top.text.is_empty() || !top.children.is_empty()) {
-                        continue;
+                let Some(&top) = stack.last() else {
+                    if !t.iter().all(u8::is_ascii_whitespace) {
+                        return Err(error(pos, "text outside the root element"));
                     }
-                    match t.unescape() {
-                        Ok(s) => top.push_text(s),
-                        Err(e) => {
-                            bad_escapes.push((pos, e.to_string()));
-                            let raw = String::from_utf8_lossy(&t.into_inner()).into_owned();
-                            top.push_text(Cow::Owned(raw));
-                        }
-                    }
-                } else if !t.iter().all(u8::is_ascii_whitespace) {
-                    return Err(TreeError {
-                        pos,
-                        message: "text outside the root element".into(),
-                    });
+                    continue;
+                };
+                let node = &doc.nodes[top as usize];
+                // Whitespace before the first text or between child elements carries
+                // nothing (every value is trimmed when lowered): skip it.
+                if (node.text.is_empty() || node.first_child != NONE)
+                    && t.iter().all(u8::is_ascii_whitespace)
+                {
+                    continue;
                 }
+                let s = doc.unescape(borrow(text, &t), pos, true);
+                push_text(&mut doc.nodes[top as usize].text, s);
             }
             Event::CData(c) => {
-                if let Some(top) = stack.last_mut() {
-                    let raw = c.into_inner();
-                    let s = match raw {
-                        Cow::Borrowed(b) => Cow::Borrowed(std::str::from_utf8(b).unwrap_or("")),
-                        Cow::Owned(b) => Cow::Owned(String::from_utf8_lossy(&b).into_owned()),
-                    };
-                    top.push_text(s);
+                if let Some(&top) = stack.last() {
+                    push_text(&mut doc.nodes[top as usize].text, borrow(text, &c));
                 }
             }
-            Event::Decl(_) => has_declaration = true,
+            Event::Decl(_) => doc.has_declaration = true,
             Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
             Event::Eof => break,
         }
     }
-    if let Some(open) = stack.last() {
-        return Err(TreeError {
-            pos: text.len(),
-            message: format!("unexpected end of file: <{}> is not closed", open.name),
-        });
+    if let Some(&open) = stack.last() {
+        let name = &doc.nodes[open as usize].name;
+        let message = format!("unexpected end of file: <{name}> is not closed");
+        return Err(error(text.len(), message));
     }
-    let root = root.ok_or(TreeError {
-        pos: text.len(),
-        message: "no root element".into(),
-    })?;
-    Ok(Document {
-        root,
-        has_declaration,
-        bad_escapes,
-    })
+    if doc.nodes.is_empty() {
+        return Err(error(text.len(), "no root element"));
+    }
+    Ok(doc)
 }
 
-fn attach<'a>(
-    stack: &mut [Element<'a>],
-    root: &mut Option<Element<'a>>,
-    el: Element<'a>,
-    pos: usize,
-) -> Result<(), TreeError> {
-    match stack.last_mut() {
-        Some(parent) => parent.children.push(el),
-        None if root.is_none() => *root = Some(el),
-        None => {
-            return Err(TreeError {
-                pos,
-                message: "more than one root element".into(),
-            });
-        }
-    }
-    Ok(())
-}
-
-fn read_attrs(
-    e: &quick_xml::events::BytesStart<'_>,
-    el: &mut Element<'_>,
-    pos: usize,
-) -> Result<(), TreeError> {
-    // Most elements have none: skip the iterator and its checks.
-    if e.attributes_raw().iter().all(u8::is_ascii_whitespace) {
-        return Ok(());
-    }
-    for a in e.attributes() {
-        let a = a.map_err(|err| TreeError {
+impl<'a> Document<'a> {
+    /// Adds an element as the last child of the innermost open one; returns its index.
+    fn open(
+        &mut self,
+        src: &'a str,
+        e: &BytesStart<'a>,
+        pos: usize,
+        stack: &[u32],
+    ) -> Result<u32, TreeError> {
+        let index = u32::try_from(self.nodes.len())
+            .ok()
+            .filter(|&i| i != NONE)
+            .ok_or_else(|| error(pos, "too many elements"))?;
+        let attrs = self.read_attrs(src, e, pos)?;
+        self.nodes.push(Node {
+            name: borrow(src, e.name().as_ref()),
+            text: Cow::Borrowed(""),
             pos,
-            message: err.to_string(),
-        })?;
-        let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-        let value = a
-            .unescape_value()
-            .map(Cow::into_owned)
-            .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned());
-        el.attrs.push((key, value));
+            first_child: NONE,
+            last_child: NONE,
+            next_sibling: NONE,
+            attrs,
+        });
+        if let Some(&parent) = stack.last() {
+            let parent = &mut self.nodes[parent as usize];
+            let prev = std::mem::replace(&mut parent.last_child, index);
+            if prev == NONE {
+                parent.first_child = index;
+            } else {
+                self.nodes[prev as usize].next_sibling = index;
+            }
+        }
+        Ok(index)
     }
-    Ok(())
+
+    fn read_attrs(
+        &mut self,
+        src: &'a str,
+        e: &BytesStart<'a>,
+        pos: usize,
+    ) -> Result<(u32, u32), TreeError> {
+        let start = self.attrs.len() as u32;
+        // Most elements have none: skip the iterator and its checks.
+        if e.attributes_raw().iter().all(u8::is_ascii_whitespace) {
+            return Ok((start, start));
+        }
+        for a in e.attributes() {
+            let a = a.map_err(|err| error(pos, err.to_string()))?;
+            let key = borrow(src, a.key.as_ref());
+            let value = self.unescape(borrow(src, &a.value), pos, false);
+            self.attrs.push((key, value));
+        }
+        Ok((start, self.attrs.len() as u32))
+    }
+
+    /// Expands entity references; one that cannot be expanded leaves the text as written
+    /// (reported as a bad escape when `report`).
+    fn unescape(&mut self, s: Cow<'a, str>, pos: usize, report: bool) -> Cow<'a, str> {
+        if memchr::memchr(b'&', s.as_bytes()).is_none() {
+            return s;
+        }
+        let expanded = match quick_xml::escape::unescape(&s) {
+            Ok(Cow::Owned(o)) => Some(o),
+            Ok(Cow::Borrowed(_)) => None,
+            Err(e) => {
+                if report {
+                    self.bad_escapes.push((pos, e.to_string()));
+                }
+                None
+            }
+        };
+        expanded.map_or(s, Cow::Owned)
+    }
 }
 
-/// Element names of the OMA schemas, so that the common ones cost no allocation.
-fn intern(name: &[u8]) -> Cow<'static, str> {
-    let known = match name {
-        b"LWM2M" => "LWM2M",
-        b"Object" => "Object",
-        b"Name" => "Name",
-        b"Description1" => "Description1",
-        b"Description2" => "Description2",
-        b"ObjectID" => "ObjectID",
-        b"ObjectURN" => "ObjectURN",
-        b"LWM2MVersion" => "LWM2MVersion",
-        b"ObjectVersion" => "ObjectVersion",
-        b"MultipleInstances" => "MultipleInstances",
-        b"Mandatory" => "Mandatory",
-        b"Resources" => "Resources",
-        b"Item" => "Item",
-        b"Operations" => "Operations",
-        b"Type" => "Type",
-        b"RangeEnumeration" => "RangeEnumeration",
-        b"Units" => "Units",
-        b"Description" => "Description",
-        b"URN" => "URN",
-        b"Owner" => "Owner",
-        b"Source" => "Source",
-        b"Ver" => "Ver",
-        b"DDF" => "DDF",
-        b"DDFLink" => "DDFLink",
-        b"Vorto" => "Vorto",
-        b"TS" => "TS",
-        b"TSLink" => "TSLink",
-        b"Submitter" => "Submitter",
-        _ => return Cow::Owned(String::from_utf8_lossy(name).into_owned()),
-    };
-    Cow::Borrowed(known)
+/// `part` as a slice of `src` when it is one (quick-xml borrows from its input), else a copy.
+fn borrow<'a>(src: &'a str, part: &[u8]) -> Cow<'a, str> {
+    let start = (part.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
+    let slice = start
+        .checked_add(part.len())
+        .and_then(|end| src.get(start..end))
+        .filter(|s| s.as_ptr() == part.as_ptr());
+    match slice {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(String::from_utf8_lossy(part).into_owned()),
+    }
+}
+
+fn push_text<'a>(text: &mut Cow<'a, str>, t: Cow<'a, str>) {
+    if text.is_empty() {
+        *text = t;
+    } else {
+        text.to_mut().push_str(&t);
+    }
 }
 
 #[cfg(test)]
@@ -239,17 +317,40 @@ mod tests {
     fn nested_elements_with_positions() {
         let doc = parse("<?xml version=\"1.0\"?>\n<a x=\"1\"><b>hi &amp; bye</b><c/></a>").unwrap();
         assert!(doc.has_declaration);
-        assert_eq!(doc.root.name, "a");
-        assert_eq!(doc.root.attr("x"), Some("1"));
-        assert_eq!(doc.root.children[0].text, "hi & bye");
-        assert_eq!(doc.root.children[0].pos, 31);
-        assert_eq!(doc.root.children[1].name, "c");
+        let root = doc.root();
+        assert_eq!(root.name(), "a");
+        assert_eq!(root.attr("x"), Some("1"));
+        let kids: Vec<_> = root.children().collect();
+        assert_eq!(kids[0].text(), "hi & bye");
+        assert_eq!(kids[0].pos(), 31);
+        assert_eq!(kids[1].name(), "c");
+        assert_eq!(kids.len(), 2);
+    }
+
+    #[test]
+    fn text_borrows_from_the_input_unless_unescaped() {
+        let doc = parse("<a><b>plain</b><c>x &lt; y</c></a>").unwrap();
+        let kids: Vec<_> = doc.root().children().collect();
+        assert!(matches!(
+            doc.nodes[kids[0].index as usize].text,
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(kids[1].text(), "x < y");
+    }
+
+    #[test]
+    fn bad_escape_is_kept_as_written_and_reported() {
+        let doc = parse("<a>\n<b>x &bogus; y</b></a>").unwrap();
+        let b = doc.root().children().next().unwrap();
+        assert_eq!(b.text(), "x &bogus; y");
+        assert_eq!(doc.bad_escapes.len(), 1);
+        assert_eq!(doc.bad_escapes[0].0, 7);
     }
 
     #[test]
     fn cdata_is_text() {
         let doc = parse("<a>x<![CDATA[<y>]]></a>").unwrap();
-        assert_eq!(doc.root.text, "x<y>");
+        assert_eq!(doc.root().text(), "x<y>");
     }
 
     #[test]
@@ -263,5 +364,11 @@ mod tests {
     fn mismatched_end_is_an_error() {
         let err = parse("<a><b></a>").unwrap_err();
         assert!(err.message.contains("b"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_second_root_is_an_error_where_it_ends() {
+        assert_eq!(parse("<a/><b></b>").unwrap_err().pos, 7);
+        assert_eq!(parse("<a/>\n<b/>").unwrap_err().pos, 5);
     }
 }
