@@ -25,28 +25,34 @@ const NOT_RAW: &[&str] = &["self", "super", "crate", "Self"];
 /// Splits a registry name into ASCII words, spelling out signs.
 pub fn words(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 8);
+    spell(name, |piece| out.push_str(piece));
+    out
+}
+
+/// The pieces [`words`] is made of, in order: each ASCII alphanumeric of `name`, spelled-out
+/// signs and folded letters, and spaces where words break.
+fn spell(name: &str, mut out: impl FnMut(&str)) {
     let mut prev: Option<char> = None;
-    let mut it = name.chars().peekable();
-    while let Some(c) = it.next() {
-        let next = it.peek().copied();
+    let mut it = name.char_indices().peekable();
+    while let Some((at, c)) = it.next() {
+        let next = it.peek().map(|&(_, n)| n);
         match c {
-            c if c.is_ascii_alphanumeric() => out.push(c),
-            '+' => out.push_str(" plus "),
+            c if c.is_ascii_alphanumeric() => out(&name[at..at + 1]),
+            '+' => out(" plus "),
             '-' if prev.is_some_and(|p| p.is_ascii_alphanumeric())
                 && next.is_some_and(|n| n.is_ascii_alphanumeric()) =>
             {
-                out.push(' ')
+                out(" ")
             }
-            '-' => out.push_str(" minus "),
-            '&' => out.push_str(" and "),
-            '%' => out.push_str(" percent "),
-            '#' => out.push_str(" number "),
-            c if !c.is_ascii() => out.push_str(latin(c)),
-            _ => out.push(' '),
+            '-' => out(" minus "),
+            '&' => out(" and "),
+            '%' => out(" percent "),
+            '#' => out(" number "),
+            c if !c.is_ascii() => out(latin(c)),
+            _ => out(" "),
         }
         prev = Some(c);
     }
-    out
 }
 
 /// A Latin letter with a diacritic as its ASCII letter(s) (`é` → `e`, `ß` → `ss`); anything
@@ -87,6 +93,41 @@ pub fn collision_key(name: &str) -> String {
     key.retain(|c| c.is_ascii_alphanumeric());
     key.make_ascii_lowercase();
     key
+}
+
+/// A hash of [`collision_key`] computed without building it (FNV-1a over its bytes): equal
+/// for any two names whose [`snake`] identifiers are equal.
+pub fn collision_hash(name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |piece: &[u8]| {
+        for &b in piece.iter().filter(|b| b.is_ascii_alphanumeric()) {
+            h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    if !name.is_ascii() {
+        spell(name, |piece| feed(piece.as_bytes()));
+        return h;
+    }
+    // ASCII: the same pieces as `spell`, a byte at a time (spaces carry nothing here).
+    let b = name.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'+' => feed(b"plus"),
+            b'-' => {
+                let inside = i > 0
+                    && b[i - 1].is_ascii_alphanumeric()
+                    && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
+                if !inside {
+                    feed(b"minus");
+                }
+            }
+            b'&' => feed(b"and"),
+            b'%' => feed(b"percent"),
+            b'#' => feed(b"number"),
+            c => feed(&[c]),
+        }
+    }
+    h
 }
 
 fn finish(mut s: String, fallback: u16) -> String {
@@ -162,15 +203,21 @@ pub fn unique_snake(items: &[(&str, u16)]) -> (Vec<String>, Vec<Collision>) {
     (idents, collisions)
 }
 
-/// The collisions [`unique_snake`] would report, computing full identifiers only for names
-/// that share a [`collision_key`]. Use it where only the collisions are wanted.
+/// The collisions [`unique_snake`] would report, computing full identifiers only when two
+/// names share a [`collision_hash`]. Use it where only the collisions are wanted.
 pub fn collisions(items: &[(&str, u16)]) -> Vec<Collision> {
-    let keys: Vec<String> = items.iter().map(|(n, _)| collision_key(n)).collect();
-    let mut seen = std::collections::HashSet::with_capacity(keys.len());
-    if keys.iter().all(|k| seen.insert(k.as_str())) {
+    if !may_collide(items.iter().map(|(n, _)| *n)) {
         return Vec::new();
     }
     unique_snake(items).1
+}
+
+/// False when no two of `names` can map to one identifier (nor be equal): their
+/// [`collision_hash`]es are all distinct.
+pub fn may_collide<'a>(names: impl Iterator<Item = &'a str>) -> bool {
+    let mut hashes: Vec<u64> = names.map(collision_hash).collect();
+    hashes.sort_unstable();
+    hashes.windows(2).any(|w| w[0] == w[1])
 }
 
 /// `SCREAMING_SNAKE_CASE` for constants, from an identifier made by [`snake`]: the raw prefix
@@ -284,6 +331,36 @@ mod tests {
                 resolved: "value_2".into()
             }
         );
+    }
+
+    #[test]
+    fn collision_hash_follows_the_key() {
+        let names = [
+            "Sensor Value",
+            "sensor-value",
+            "Active power+ (QI+QIV)",
+            "Température °C",
+            "5QI",
+            "Back-Off",
+            "X (-export)",
+            "50% & #1",
+            "50 percent and number 1",
+            "a-b -c d- +",
+            "AB minusC D minus plus",
+            "",
+        ];
+        for a in names {
+            for b in names {
+                let same_key = collision_key(a) == collision_key(b);
+                assert_eq!(
+                    collision_hash(a) == collision_hash(b),
+                    same_key,
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+        assert!(may_collide(["Value", "VALUE"].into_iter()));
+        assert!(!may_collide(["Value", "Other"].into_iter()));
     }
 
     #[test]

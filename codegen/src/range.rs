@@ -162,8 +162,20 @@ fn clean(text: &str) -> std::borrow::Cow<'_, str> {
 
 fn parse_enum_lines(text: &str, source: EnumSource) -> Option<Vec<EnumVariant>> {
     let mut out: Vec<EnumVariant> = Vec::new();
-    for line in text.lines().flat_map(|l| l.split(';')) {
-        let line = line.trim();
+    // Segments are lines and their `;`-separated parts (a `\r` before a `\n` is trimmed).
+    let b = text.as_bytes();
+    let mut start = 0;
+    let ends = memchr::memchr2_iter(b'\n', b';', b).chain(std::iter::once(b.len()));
+    for end in ends {
+        let segment = &text[start..end];
+        start = end + 1;
+        // Cheap skip of segments that cannot start with a digit once trimmed (non-ASCII
+        // may be Unicode whitespace, so it goes the slow way).
+        let first = segment.bytes().find(|c| !c.is_ascii_whitespace());
+        if !first.is_some_and(|c| c.is_ascii_digit() || c >= 0x80) {
+            continue;
+        }
+        let line = segment.trim();
         let digits = line.bytes().take_while(|b| b.is_ascii_digit()).count();
         if digits == 0 || digits > 18 {
             continue;

@@ -13,9 +13,12 @@ pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
     for r in res {
         resource(obj.id, r, diags);
     }
-    // Duplicates by sorting indices (objects are small; no hashing needed).
-    let mut order: Vec<usize> = (0..res.len()).collect();
-    order.sort_unstable_by_key(|&i| (res[i].id, i));
+    // Duplicate ids: none when ids ascend as written (the usual case); else sort indices.
+    let mut order: Vec<usize> = Vec::new();
+    if res.windows(2).any(|w| w[0].id >= w[1].id) {
+        order.extend(0..res.len());
+        order.sort_unstable_by_key(|&i| (res[i].id, i));
+    }
     for w in order.windows(2) {
         let (first, r) = (&res[w[0]], &res[w[1]]);
         if first.id == r.id {
@@ -31,6 +34,13 @@ pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
             );
         }
     }
+    // Equal names, and names that map to one identifier, share a collision hash: when no two
+    // do, there is nothing more to check.
+    if !ident::may_collide(res.iter().map(|r| r.name.as_str())) {
+        return;
+    }
+    order.clear();
+    order.extend(0..res.len());
     order.sort_unstable_by(|&a, &b| res[a].name.cmp(&res[b].name).then(a.cmp(&b)));
     for w in order.windows(2) {
         let (first, r) = (&res[w[0]], &res[w[1]]);

@@ -1,17 +1,17 @@
 //! `Common.xml` items to [`CommonResource`]s.
 
-use super::Ctx;
 use super::fields::{self, check_children, required};
+use super::{Ctx, Path};
 use crate::diag::DiagnosticKind;
 use crate::model::{CommonResource, ResourceDef};
 use crate::range::parse_range;
+use crate::xml::Order;
 use crate::xml::common::RawCommon;
-use crate::xml::object::ITEM_ORDER;
 use crate::xml::tree::Element;
 
 pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<CommonResource> {
     let raw = RawCommon::from_element(root);
-    check_children(ctx, None, &raw.unknown, &[], "");
+    check_children(ctx, Order::default(), &raw.unknown, Path::File);
     let mut out = Vec::with_capacity(raw.items.len());
     for it in raw.items {
         let Some(id) = it.id.as_deref().and_then(|s| s.trim().parse::<u16>().ok()) else {
@@ -23,21 +23,21 @@ pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<CommonResou
             );
             continue;
         };
-        let path = format!("common/{id}");
-        check_children(ctx, it.order, &it.unknown, ITEM_ORDER, &path);
-        let name = match required(ctx, it.name.as_ref(), "Name", &path, it.pos) {
-            Some(f) => fields::name(ctx, f, &path),
+        let path = Path::Common(id);
+        check_children(ctx, it.order, &it.unknown, path);
+        let name = match required(ctx, it.name.as_ref(), "Name", path, it.pos) {
+            Some(f) => fields::name(ctx, f, path),
             None => format!("Resource {id}"),
         };
         let parsed = parse_range(it.range_enumeration.as_ref().map_or("", |f| &f.text));
         let resource = ResourceDef {
             id,
             name,
-            operations: fields::operations(ctx, it.operations.as_ref(), &path, it.pos),
+            operations: fields::operations(ctx, it.operations.as_ref(), path, it.pos),
             // The reusable-resource schema has neither element: a reusing object decides.
             multiple: false,
             mandatory: false,
-            kind: fields::resource_type(ctx, it.kind.as_ref(), &path, it.pos),
+            kind: fields::resource_type(ctx, it.kind.as_ref(), path, it.pos),
             range: parsed.range,
             enumeration: parsed.enumeration,
             units: fields::text(it.units.as_ref()),

@@ -1,18 +1,15 @@
 //! Lowering of leaf values, shared by objects, common resources and the index.
 
-use super::Ctx;
+use super::{Ctx, Path};
 use crate::diag::DiagnosticKind;
 use crate::model::{Operations, ResourceType, Version};
-use crate::xml::tree::Children;
-use crate::xml::{ChildName, Field};
+use crate::xml::{ChildName, Field, Order};
 
 /// A name: non-breaking spaces folded, whitespace runs collapsed, trimmed. Reports the
 /// oddities it repaired.
-pub(crate) fn name(ctx: &mut Ctx<'_, '_>, f: &Field<'_>, path: &str) -> String {
-    let raw = &*f.text;
-    let tidy =
-        raw.trim() == raw && !raw.contains(['\u{a0}', '\n', '\t', '\r']) && !raw.contains("  ");
-    if tidy {
+pub(crate) fn name(ctx: &mut Ctx<'_, '_>, f: &Field<'_>, path: Path) -> String {
+    let raw = f.text;
+    if tidy(raw) {
         return raw.to_owned();
     }
     let clean = raw
@@ -28,12 +25,31 @@ pub(crate) fn name(ctx: &mut Ctx<'_, '_>, f: &Field<'_>, path: &str) -> String {
         };
         ctx.diag(
             DiagnosticKind::StrayWhitespace,
-            Some(path.to_owned()),
+            Some(path.to_string()),
             f.pos,
             format!("{what} in name {raw:?}"),
         );
     }
     clean
+}
+
+/// True when a name needs no repair: printable ASCII words separated by single spaces (one
+/// pass over the bytes), or, with other characters, trimmed with no non-breaking space,
+/// line break, tab or double space.
+fn tidy(raw: &str) -> bool {
+    // After a space (or at the start): a space here would be leading or doubled.
+    let mut after_space = true;
+    let mut ascii_tidy = true;
+    for &c in raw.as_bytes() {
+        let space = c == b' ';
+        if (space && after_space) || !(b' '..=b'~').contains(&c) {
+            ascii_tidy = false;
+            break;
+        }
+        after_space = space;
+    }
+    (ascii_tidy && !after_space)
+        || (raw.trim() == raw && !raw.contains(['\u{a0}', '\n', '\t', '\r']) && !raw.contains("  "))
 }
 
 /// Free text (descriptions): trimmed.
@@ -45,13 +61,13 @@ pub(crate) fn required<'f, 'a>(
     ctx: &mut Ctx<'_, '_>,
     f: Option<&'f Field<'a>>,
     element: &str,
-    path: &str,
+    path: Path,
     parent_pos: usize,
 ) -> Option<&'f Field<'a>> {
     if f.is_none() {
         ctx.diag(
             DiagnosticKind::MissingElement,
-            Some(path.to_owned()),
+            Some(path.to_string()),
             parent_pos,
             format!("<{element}> is missing"),
         );
@@ -66,7 +82,7 @@ pub(crate) fn flag(
     yes: &str,
     no: &str,
     element: &str,
-    path: &str,
+    path: Path,
     parent: usize,
 ) -> bool {
     let Some(f) = required(ctx, f, element, path, parent) else {
@@ -77,7 +93,7 @@ pub(crate) fn flag(
         if v != yes {
             ctx.diag(
                 DiagnosticKind::InvalidValue,
-                Some(path.to_owned()),
+                Some(path.to_string()),
                 f.pos,
                 format!("<{element}> {v:?} should be spelled {yes:?}"),
             );
@@ -87,7 +103,7 @@ pub(crate) fn flag(
         if v != no {
             ctx.diag(
                 DiagnosticKind::InvalidValue,
-                Some(path.to_owned()),
+                Some(path.to_string()),
                 f.pos,
                 format!("<{element}> {v:?} should be spelled {no:?}"),
             );
@@ -96,7 +112,7 @@ pub(crate) fn flag(
     } else {
         ctx.diag(
             DiagnosticKind::InvalidValue,
-            Some(path.to_owned()),
+            Some(path.to_string()),
             f.pos,
             format!("<{element}> is {v:?}; expected {yes} or {no} (taken as {no})"),
         );
@@ -109,7 +125,7 @@ pub(crate) fn version(
     ctx: &mut Ctx<'_, '_>,
     f: Option<&Field<'_>>,
     element: &str,
-    path: &str,
+    path: Path,
 ) -> Version {
     let Some(f) = f else { return Version::V1_0 };
     let t = f.text.trim();
@@ -119,7 +135,7 @@ pub(crate) fn version(
     Version::parse(t).unwrap_or_else(|| {
         ctx.diag(
             DiagnosticKind::InvalidValue,
-            Some(path.to_owned()),
+            Some(path.to_string()),
             f.pos,
             format!("<{element}> {t:?} is not a version (taken as 1.0)"),
         );
@@ -130,22 +146,25 @@ pub(crate) fn version(
 pub(crate) fn operations(
     ctx: &mut Ctx<'_, '_>,
     f: Option<&Field<'_>>,
-    path: &str,
+    path: Path,
     parent: usize,
 ) -> Operations {
     let Some(f) = required(ctx, f, "Operations", path, parent) else {
         return Operations::None;
     };
-    match f.text.trim().to_ascii_uppercase().as_str() {
+    let t = f.text.trim();
+    let is = |s: &str| t.eq_ignore_ascii_case(s);
+    match t {
         "" => Operations::None,
-        "R" => Operations::R,
-        "W" => Operations::W,
-        "RW" | "WR" => Operations::RW,
-        "E" => Operations::E,
-        other => {
+        _ if is("R") => Operations::R,
+        _ if is("W") => Operations::W,
+        _ if is("RW") || is("WR") => Operations::RW,
+        _ if is("E") => Operations::E,
+        _ => {
+            let other = t.to_ascii_uppercase();
             ctx.diag(
                 DiagnosticKind::InvalidValue,
-                Some(path.to_owned()),
+                Some(path.to_string()),
                 f.pos,
                 format!("<Operations> {other:?} is not R, W, RW, E or empty"),
             );
@@ -157,7 +176,7 @@ pub(crate) fn operations(
 pub(crate) fn resource_type(
     ctx: &mut Ctx<'_, '_>,
     f: Option<&Field<'_>>,
-    path: &str,
+    path: Path,
     parent: usize,
 ) -> ResourceType {
     let Some(f) = required(ctx, f, "Type", path, parent) else {
@@ -187,7 +206,7 @@ pub(crate) fn resource_type(
         _ => {
             ctx.diag(
                 DiagnosticKind::InvalidValue,
-                Some(path.to_owned()),
+                Some(path.to_string()),
                 f.pos,
                 format!("<Type> {t:?} is not an LwM2M data type (taken as none)"),
             );
@@ -197,7 +216,7 @@ pub(crate) fn resource_type(
     if !t.is_empty() && t != kind.as_str() {
         ctx.diag(
             DiagnosticKind::InvalidValue,
-            Some(path.to_owned()),
+            Some(path.to_string()),
             f.pos,
             format!("<Type> {t:?} should be spelled {:?}", kind.as_str()),
         );
@@ -208,38 +227,28 @@ pub(crate) fn resource_type(
 /// Reports unknown child elements and the first element out of schema order.
 pub(crate) fn check_children(
     ctx: &mut Ctx<'_, '_>,
-    order: Option<Children<'_>>,
+    order: Order<'_>,
     unknown: &[ChildName<'_>],
-    schema: &[&str],
-    path: &str,
+    path: Path,
 ) {
     for u in unknown {
         ctx.diag(
             DiagnosticKind::UnknownElement,
-            Some(path.to_owned()),
+            Some(path.to_string()),
             u.pos,
             format!("<{}> is not in the schema", u.name),
         );
     }
-    let mut last = 0;
-    for c in order.into_iter().flatten() {
-        let c = ChildName::of(c);
-        let Some(i) = schema.iter().position(|s| *s == c.name) else {
-            continue;
-        };
-        if i < last {
-            let msg = format!(
-                "<{}> comes after <{}>; the schema puts it before",
-                c.name, schema[last]
-            );
-            ctx.diag(
-                DiagnosticKind::ElementOrder,
-                Some(path.to_owned()),
-                c.pos,
-                msg,
-            );
-            return;
-        }
-        last = i;
+    if let Some((c, after)) = order.misplaced {
+        let msg = format!(
+            "<{}> comes after <{after}>; the schema puts it before",
+            c.name
+        );
+        ctx.diag(
+            DiagnosticKind::ElementOrder,
+            Some(path.to_string()),
+            c.pos,
+            msg,
+        );
     }
 }

@@ -15,6 +15,28 @@ use crate::model::{CommonResource, IndexEntry, Loc, ObjectDef};
 use crate::xml::source::SourceText;
 use crate::xml::tree::{self, Document, Element};
 
+/// The model path a diagnostic names (`/3303/5700`), formatted only when one is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Path {
+    /// The file itself (shown as an empty path).
+    File,
+    Object(u16),
+    Resource(u16, u16),
+    /// A reusable resource of `Common.xml`.
+    Common(u16),
+}
+
+impl std::fmt::Display for Path {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::File => Ok(()),
+            Path::Object(o) => write!(f, "/{o}"),
+            Path::Resource(o, r) => write!(f, "/{o}/{r}"),
+            Path::Common(r) => write!(f, "common/{r}"),
+        }
+    }
+}
+
 /// One file's text and its position mapping, shared by the lowering functions.
 pub(crate) struct Ctx<'s, 'd> {
     pub(crate) file: Arc<str>,

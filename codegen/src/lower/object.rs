@@ -1,12 +1,13 @@
 //! `<Object>` and its `<Item>`s to [`ObjectDef`] and [`ResourceDef`].
 
-use super::Ctx;
 use super::fields::{self, check_children, flag, required};
+use super::{Ctx, Path};
 use crate::diag::DiagnosticKind;
 use crate::error::ParseError;
 use crate::model::{ObjectDef, ResourceDef, ResourceType, Schema, Version};
 use crate::range::{RangeNote, parse_description_enumeration, parse_range};
-use crate::xml::object::{ITEM_ORDER, OBJECT_ORDER, RawItem, RawLwm2m, RawObject};
+use crate::xml::Order;
+use crate::xml::object::{RawItem, RawLwm2m, RawObject};
 use crate::xml::tree::Element;
 
 pub(super) fn lower_document(
@@ -36,7 +37,7 @@ pub(super) fn lower_document(
             format!("unknown schema: {what}"),
         );
     }
-    check_children(ctx, None, &raw.unknown, &[], "");
+    check_children(ctx, Order::default(), &raw.unknown, Path::File);
     if raw.objects.is_empty() {
         let (line, col) = ctx.src.line_col(root_pos);
         return Err(ParseError::Unusable {
@@ -91,40 +92,40 @@ fn lower_object(
             ),
         )
     })?;
-    let path = format!("/{id}");
-    check_children(ctx, o.order, &o.unknown, OBJECT_ORDER, &path);
+    let path = Path::Object(id);
+    check_children(ctx, o.order, &o.unknown, path);
     if let Some(t) = o.object_type.as_deref().filter(|t| *t != "MODefinition") {
         ctx.diag(
             DiagnosticKind::InvalidValue,
-            Some(path.clone()),
+            Some(path.to_string()),
             o.pos,
             format!("ObjectType {t:?}; expected \"MODefinition\""),
         );
     }
-    let name = match required(ctx, o.name.as_ref(), "Name", &path, o.pos) {
-        Some(f) => fields::name(ctx, f, &path),
+    let name = match required(ctx, o.name.as_ref(), "Name", path, o.pos) {
+        Some(f) => fields::name(ctx, f, path),
         None => format!("Object {id}"),
     };
-    let urn = required(ctx, o.object_urn.as_ref(), "ObjectURN", &path, o.pos)
+    let urn = required(ctx, o.object_urn.as_ref(), "ObjectURN", path, o.pos)
         .map(|f| f.text.trim().to_owned())
         .unwrap_or_default();
-    required(ctx, o.description1.as_ref(), "Description1", &path, o.pos);
+    required(ctx, o.description1.as_ref(), "Description1", path, o.pos);
     let mut description = fields::text(o.description1.as_ref());
     let d2 = fields::text(o.description2.as_ref());
     if !d2.is_empty() {
         description.push_str("\n\n");
         description.push_str(&d2);
     }
-    let lwm2m_version = fields::version(ctx, o.lwm2m_version.as_ref(), "LWM2MVersion", &path);
-    let object_version = fields::version(ctx, o.object_version.as_ref(), "ObjectVersion", &path);
-    check_schema(ctx, schema, lwm2m_version, &o, &path);
+    let lwm2m_version = fields::version(ctx, o.lwm2m_version.as_ref(), "LWM2MVersion", path);
+    let object_version = fields::version(ctx, o.object_version.as_ref(), "ObjectVersion", path);
+    check_schema(ctx, schema, lwm2m_version, &o, path);
     let multiple = flag(
         ctx,
         o.multiple_instances.as_ref(),
         "Multiple",
         "Single",
         "MultipleInstances",
-        &path,
+        path,
         o.pos,
     );
     let mandatory = flag(
@@ -133,12 +134,12 @@ fn lower_object(
         "Mandatory",
         "Optional",
         "Mandatory",
-        &path,
+        path,
         o.pos,
     );
     let resources = match o.resources {
         Some(r) => {
-            check_children(ctx, None, &r.unknown, &[], &path);
+            check_children(ctx, Order::default(), &r.unknown, path);
             r.items
                 .into_iter()
                 .filter_map(|it| lower_item(ctx, it, id))
@@ -147,7 +148,7 @@ fn lower_object(
         None => {
             ctx.diag(
                 DiagnosticKind::MissingElement,
-                Some(path.clone()),
+                Some(path.to_string()),
                 o.pos,
                 "<Resources> is missing".into(),
             );
@@ -176,7 +177,7 @@ fn check_schema(
     schema: Schema,
     lwm2m: Version,
     o: &RawObject<'_>,
-    path: &str,
+    path: Path,
 ) {
     let pos = o.lwm2m_version.as_ref().map_or(o.pos, |f| f.pos);
     let declared = match schema {
@@ -189,7 +190,7 @@ fn check_schema(
         let msg = format!("declares the LwM2M {declared} schema but uses LWM2MVersion {lwm2m}");
         ctx.diag(
             DiagnosticKind::SchemaMismatch,
-            Some(path.to_owned()),
+            Some(path.to_string()),
             pos,
             msg,
         );
@@ -204,26 +205,26 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: RawItem<'_>, object: u16) -> Option<Res
         );
         ctx.diag(
             DiagnosticKind::InvalidValue,
-            Some(format!("/{object}")),
+            Some(Path::Object(object).to_string()),
             it.pos,
             msg,
         );
         return None;
     };
-    let path = format!("/{object}/{id}");
-    check_children(ctx, it.order, &it.unknown, ITEM_ORDER, &path);
-    let name = match required(ctx, it.name.as_ref(), "Name", &path, it.pos) {
-        Some(f) => fields::name(ctx, f, &path),
+    let path = Path::Resource(object, id);
+    check_children(ctx, it.order, &it.unknown, path);
+    let name = match required(ctx, it.name.as_ref(), "Name", path, it.pos) {
+        Some(f) => fields::name(ctx, f, path),
         None => format!("Resource {id}"),
     };
-    let operations = fields::operations(ctx, it.operations.as_ref(), &path, it.pos);
+    let operations = fields::operations(ctx, it.operations.as_ref(), path, it.pos);
     let multiple = flag(
         ctx,
         it.multiple_instances.as_ref(),
         "Multiple",
         "Single",
         "MultipleInstances",
-        &path,
+        path,
         it.pos,
     );
     let mandatory = flag(
@@ -232,16 +233,16 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: RawItem<'_>, object: u16) -> Option<Res
         "Mandatory",
         "Optional",
         "Mandatory",
-        &path,
+        path,
         it.pos,
     );
-    let kind = fields::resource_type(ctx, it.kind.as_ref(), &path, it.pos);
+    let kind = fields::resource_type(ctx, it.kind.as_ref(), path, it.pos);
     let description = fields::text(it.description.as_ref());
     let range_field = required(
         ctx,
         it.range_enumeration.as_ref(),
         "RangeEnumeration",
-        &path,
+        path,
         it.pos,
     );
     let range_pos = range_field.map_or(it.pos, |f| f.pos);
@@ -260,7 +261,7 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: RawItem<'_>, object: u16) -> Option<Res
                 ),
             ),
         };
-        ctx.diag(kind, Some(path.clone()), range_pos, msg);
+        ctx.diag(kind, Some(path.to_string()), range_pos, msg);
     }
     let mut enumeration = parsed.enumeration;
     if enumeration.is_empty()
@@ -268,7 +269,7 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: RawItem<'_>, object: u16) -> Option<Res
     {
         enumeration = parse_description_enumeration(&description);
     }
-    let units = required(ctx, it.units.as_ref(), "Units", &path, it.pos)
+    let units = required(ctx, it.units.as_ref(), "Units", path, it.pos)
         .map(|f| f.text.trim().to_owned())
         .unwrap_or_default();
     Some(ResourceDef {

@@ -39,3 +39,25 @@ impl<'a> ChildName<'a> {
         }
     }
 }
+
+/// Element order against a schema sequence: the first child that comes after an element the
+/// schema puts later, and that element's name.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Order<'a> {
+    last: usize,
+    pub(crate) misplaced: Option<(ChildName<'a>, &'static str)>,
+}
+
+impl<'a> Order<'a> {
+    /// Notes a child at `rank` in `schema` (children not in the schema are not noted).
+    pub(crate) fn see(&mut self, rank: usize, child: ChildName<'a>, schema: &[&'static str]) {
+        if self.misplaced.is_some() {
+            return;
+        }
+        if rank < self.last {
+            self.misplaced = Some((child, schema[self.last]));
+        } else {
+            self.last = rank;
+        }
+    }
+}

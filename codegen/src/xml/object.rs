@@ -1,7 +1,7 @@
 //! `<LWM2M>`, `<Object>` and `<Item>` of the object schemas (LWM2M.xsd, LWM2M-v1_1.xsd).
 
-use super::tree::{Children, Element};
-use super::{ChildName, Field};
+use super::tree::Element;
+use super::{ChildName, Field, Order};
 
 /// The document root `<LWM2M>`.
 #[derive(Debug)]
@@ -28,8 +28,7 @@ pub(crate) struct RawObject<'a> {
     pub(crate) multiple_instances: Option<Field<'a>>,
     pub(crate) mandatory: Option<Field<'a>>,
     pub(crate) resources: Option<RawResources<'a>>,
-    /// All children as written, for the element-order check.
-    pub(crate) order: Option<Children<'a>>,
+    pub(crate) order: Order<'a>,
     pub(crate) unknown: Vec<ChildName<'a>>,
 }
 
@@ -53,8 +52,7 @@ pub(crate) struct RawItem<'a> {
     pub(crate) range_enumeration: Option<Field<'a>>,
     pub(crate) units: Option<Field<'a>>,
     pub(crate) description: Option<Field<'a>>,
-    /// All children as written, for the element-order check.
-    pub(crate) order: Option<Children<'a>>,
+    pub(crate) order: Order<'a>,
     pub(crate) unknown: Vec<ChildName<'a>>,
 }
 
@@ -109,21 +107,22 @@ impl<'a> RawObject<'a> {
         let mut o = RawObject {
             pos: el.pos(),
             object_type: el.attr("ObjectType"),
-            order: Some(el.children()),
             ..RawObject::default()
         };
         for child in el.children() {
-            let slot = match child.name() {
-                "Name" => &mut o.name,
-                "Description1" => &mut o.description1,
-                "Description2" => &mut o.description2,
-                "ObjectID" => &mut o.object_id,
-                "ObjectURN" => &mut o.object_urn,
-                "LWM2MVersion" => &mut o.lwm2m_version,
-                "ObjectVersion" => &mut o.object_version,
-                "MultipleInstances" => &mut o.multiple_instances,
-                "Mandatory" => &mut o.mandatory,
+            // Ranks are indices into OBJECT_ORDER.
+            let (rank, slot) = match child.name() {
+                "Name" => (0, &mut o.name),
+                "Description1" => (1, &mut o.description1),
+                "ObjectID" => (2, &mut o.object_id),
+                "ObjectURN" => (3, &mut o.object_urn),
+                "LWM2MVersion" => (4, &mut o.lwm2m_version),
+                "ObjectVersion" => (5, &mut o.object_version),
+                "MultipleInstances" => (6, &mut o.multiple_instances),
+                "Mandatory" => (7, &mut o.mandatory),
+                "Description2" => (9, &mut o.description2),
                 "Resources" => {
+                    o.order.see(8, ChildName::of(child), OBJECT_ORDER);
                     o.resources = Some(RawResources::from_element(child));
                     continue;
                 }
@@ -132,6 +131,7 @@ impl<'a> RawObject<'a> {
                     continue;
                 }
             };
+            o.order.see(rank, ChildName::of(child), OBJECT_ORDER);
             *slot = Some(Field::of(child));
         }
         o
@@ -157,26 +157,66 @@ impl<'a> RawItem<'a> {
         let mut it = RawItem {
             pos: el.pos(),
             id: el.attr("ID"),
-            order: Some(el.children()),
             ..RawItem::default()
         };
         for child in el.children() {
-            let slot = match child.name() {
-                "Name" => &mut it.name,
-                "Operations" => &mut it.operations,
-                "MultipleInstances" => &mut it.multiple_instances,
-                "Mandatory" => &mut it.mandatory,
-                "Type" => &mut it.kind,
-                "RangeEnumeration" => &mut it.range_enumeration,
-                "Units" => &mut it.units,
-                "Description" => &mut it.description,
+            // Ranks are indices into ITEM_ORDER.
+            let (rank, slot) = match child.name() {
+                "Name" => (0, &mut it.name),
+                "Operations" => (1, &mut it.operations),
+                "MultipleInstances" => (2, &mut it.multiple_instances),
+                "Mandatory" => (3, &mut it.mandatory),
+                "Type" => (4, &mut it.kind),
+                "RangeEnumeration" => (5, &mut it.range_enumeration),
+                "Units" => (6, &mut it.units),
+                "Description" => (7, &mut it.description),
                 _ => {
                     it.unknown.push(ChildName::of(child));
                     continue;
                 }
             };
+            it.order.see(rank, ChildName::of(child), ITEM_ORDER);
             *slot = Some(Field::of(child));
         }
         it
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::tree;
+
+    fn misplaced(xml: &str) -> Option<(&'static str, &'static str)> {
+        let doc = tree::parse(xml).unwrap();
+        let item = RawItem::from_element(doc.root());
+        item.order.misplaced.map(|(c, after)| {
+            let name = ITEM_ORDER.iter().find(|n| **n == c.name).unwrap();
+            (*name, after)
+        })
+    }
+
+    #[test]
+    fn item_ranks_follow_the_schema_order() {
+        let in_order: String = ITEM_ORDER.iter().map(|n| format!("<{n}/>")).collect();
+        assert_eq!(misplaced(&format!("<Item>{in_order}</Item>")), None);
+        for pair in ITEM_ORDER.windows(2) {
+            let xml = format!("<Item><{1}/><{0}/></Item>", pair[0], pair[1]);
+            assert_eq!(misplaced(&xml), Some((pair[0], pair[1])), "{xml}");
+        }
+    }
+
+    #[test]
+    fn object_ranks_follow_the_schema_order() {
+        for pair in OBJECT_ORDER.windows(2) {
+            let xml = format!(
+                "<LWM2M><Object><{1}/><{0}/></Object></LWM2M>",
+                pair[0], pair[1]
+            );
+            let doc = tree::parse(&xml).unwrap();
+            let raw = RawLwm2m::from_element(doc.root());
+            let (child, after) = raw.objects[0].order.misplaced.unwrap();
+            assert_eq!((child.name, after), (pair[0], pair[1]), "{xml}");
+        }
     }
 }

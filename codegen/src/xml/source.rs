@@ -1,5 +1,7 @@
 //! Bytes to text: BOM, UTF-8 check, and byte offset to line/column.
 
+use std::cell::RefCell;
+
 /// The text of one file, with the facts about its bytes that become diagnostics.
 #[derive(Debug)]
 pub(crate) struct SourceText<'a> {
@@ -7,7 +9,18 @@ pub(crate) struct SourceText<'a> {
     /// Length of a removed UTF-8 byte order mark (0 or 3); offsets are into `text`.
     pub(crate) bom: bool,
     pub(crate) crlf: bool,
-    line_starts: Vec<usize>,
+    /// Positions already mapped, sorted: a lookup counts lines only from the nearest one
+    /// before it (lookups come mostly in document order), so no line index is built.
+    marks: RefCell<Vec<Mark>>,
+}
+
+/// A mapped position: its 1-based line, where that line starts, its 1-based column.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    pos: usize,
+    line: u32,
+    line_start: usize,
+    col: u32,
 }
 
 /// The input is not UTF-8: where the first bad byte is.
@@ -34,29 +47,54 @@ impl<'a> SourceText<'a> {
                 byte: good + if bom { 3 } else { 0 },
             }
         })?;
-        let mut line_starts = Vec::with_capacity(text.len() / 32);
-        line_starts.push(0);
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let start = Mark {
+            pos: 0,
+            line: 1,
+            line_start: 0,
+            col: 1,
+        };
         let crlf = memchr::memchr(b'\r', text.as_bytes()).is_some() && text.contains("\r\n");
         Ok(SourceText {
             text,
             bom,
             crlf,
-            line_starts,
+            marks: RefCell::new(vec![start]),
         })
     }
 
     /// 1-based line and column (in characters) of a byte offset into `text`.
     pub(crate) fn line_col(&self, pos: usize) -> (u32, u32) {
         let pos = pos.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= pos);
-        let start = self.line_starts[line - 1];
-        let col = self
-            .text
-            .get(start..pos)
-            .map_or(pos - start, |s| s.chars().count())
-            + 1;
-        (line as u32, col as u32)
+        let mut marks = self.marks.borrow_mut();
+        let i = marks.partition_point(|m| m.pos <= pos) - 1;
+        let m = marks[i];
+        let between = &self.text.as_bytes()[m.pos..pos];
+        let newlines = memchr::memchr_iter(b'\n', between).count();
+        let line = m.line + newlines as u32;
+        let line_start = match memchr::memrchr(b'\n', between) {
+            Some(nl) => m.pos + nl + 1,
+            None => m.line_start,
+        };
+        let (from, base) = if line_start == m.line_start {
+            (m.pos, m.col - 1)
+        } else {
+            (line_start, 0)
+        };
+        let Some(chars) = self.text.get(from..pos).map(|s| s.chars().count()) else {
+            // Not a character boundary: count bytes from the line start.
+            return (line, (pos - line_start) as u32 + 1);
+        };
+        let col = base + chars as u32 + 1;
+        if pos > m.pos {
+            let mark = Mark {
+                pos,
+                line,
+                line_start,
+                col,
+            };
+            marks.insert(i + 1, mark);
+        }
+        (line, col)
     }
 }
 
@@ -79,6 +117,18 @@ mod tests {
         assert_eq!(s.line_col(0), (1, 1));
         assert_eq!(s.line_col(7), (2, 3));
         assert_eq!(s.line_col(12), (3, 1));
+    }
+
+    #[test]
+    fn lookups_in_any_order_agree_with_a_recount() {
+        let text = "<a>\n  <b>é</b>\n\n <c>ü</c>\n</a>";
+        let s = SourceText::new(text.as_bytes()).unwrap();
+        let fresh = |pos| SourceText::new(text.as_bytes()).unwrap().line_col(pos);
+        let order = [20, 3, 0, 9, 9, 28, 15, 4, 17, 11, 5, 27, 1, 32];
+        for pos in order {
+            assert_eq!(s.line_col(pos), fresh(pos), "at {pos}");
+            assert_eq!(s.line_col(pos), line_col_slow(text, pos), "at {pos}");
+        }
     }
 
     #[test]

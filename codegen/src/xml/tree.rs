@@ -36,6 +36,8 @@ pub(crate) struct Document<'a> {
     nodes: Vec<Node<'a>>,
     attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     pub(crate) has_declaration: bool,
+    /// Whether the input has any `&` at all (most files have none: no text needs a look).
+    escapes: bool,
     /// Byte offsets and messages of entity references that could not be expanded (kept raw).
     pub(crate) bad_escapes: Vec<(usize, String)>,
 }
@@ -147,6 +149,7 @@ pub(crate) fn parse(text: &str) -> Result<Document<'_>, TreeError> {
         nodes: Vec::with_capacity(text.len() / 40 + 4),
         attrs: Vec::new(),
         has_declaration: false,
+        escapes: memchr::memchr(b'&', text.as_bytes()).is_some(),
         bad_escapes: Vec::new(),
     };
     let mut stack: Vec<u32> = Vec::with_capacity(8);
@@ -271,7 +274,7 @@ impl<'a> Document<'a> {
     /// Expands entity references; one that cannot be expanded leaves the text as written
     /// (reported as a bad escape when `report`).
     fn unescape(&mut self, s: Cow<'a, str>, pos: usize, report: bool) -> Cow<'a, str> {
-        if memchr::memchr(b'&', s.as_bytes()).is_none() {
+        if !self.escapes || memchr::memchr(b'&', s.as_bytes()).is_none() {
             return s;
         }
         let expanded = match quick_xml::escape::unescape(&s) {
