@@ -8,7 +8,7 @@
 //! valgrind --tool=callgrind target/release/examples/registry_probe ours   # + parse_files
 //! ```
 //!
-//! Subtract `read` from the others. Registry from `LWM2M_REGISTRY` or `../shared/registry`.
+//! Subtract `read` from the others. `dump` prints the whole loaded registry (to compare builds). Registry from `LWM2M_REGISTRY` or `../shared/registry`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -86,6 +86,15 @@ fn main() {
                 reg.diagnostics.len()
             );
         }
-        other => panic!("mode {other:?}: read, floor or ours"),
+        // Everything the loader produced, to compare two builds' outputs.
+        "dump" => {
+            let reg = parse_files(&dir, &files, &LoadOptions::default());
+            println!(
+                "{:#?}",
+                (&reg.current, &reg.history, &reg.common, &reg.index)
+            );
+            println!("{:#?}", (&reg.diagnostics, &reg.failed));
+        }
+        other => panic!("mode {other:?}: read, floor, ours or dump"),
     }
 }
