@@ -14,7 +14,7 @@ pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<CommonResou
     check_children(ctx, Order::default(), &raw.unknown, Path::File);
     let mut out = Vec::with_capacity(raw.items.len());
     for it in raw.items {
-        let Some(id) = it.id.as_deref().and_then(|s| s.trim().parse::<u16>().ok()) else {
+        let Some(id) = it.id.and_then(|s| s.trim().parse::<u16>().ok()) else {
             ctx.diag(
                 DiagnosticKind::InvalidValue,
                 None,
@@ -29,7 +29,7 @@ pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<CommonResou
             Some(f) => fields::name(ctx, f, path),
             None => format!("Resource {id}"),
         };
-        let parsed = parse_range(it.range_enumeration.as_ref().map_or("", |f| &f.text));
+        let parsed = parse_range(it.range_enumeration.as_ref().map_or("", |f| f.text));
         let resource = ResourceDef {
             id,
             name,

@@ -28,7 +28,7 @@ pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<IndexEntry>
             urn: fields::text(item.urn.as_ref()),
             name: fields::text(item.name.as_ref()),
             owner: fields::text(item.owner.as_ref()),
-            version: item.ver.as_ref().and_then(|f| Version::parse(&f.text)),
+            version: item.ver.as_ref().and_then(|f| Version::parse(f.text)),
             ddf: fields::text(item.ddf.as_ref()),
             loc: ctx.loc(item.pos),
         });

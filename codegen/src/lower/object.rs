@@ -24,12 +24,9 @@ pub(super) fn lower_document(
             format!("root element is <{}>, expected <LWM2M>", raw.root_name),
         );
     }
-    let schema = schema_of(raw.schema_location.as_deref());
+    let schema = schema_of(raw.schema_location);
     if schema == Schema::Unknown {
-        let what = raw
-            .schema_location
-            .as_deref()
-            .unwrap_or("no schema location");
+        let what = raw.schema_location.unwrap_or("no schema location");
         ctx.diag(
             DiagnosticKind::SchemaMismatch,
             None,
@@ -94,7 +91,7 @@ fn lower_object(
     })?;
     let path = Path::Object(id);
     check_children(ctx, o.order, &o.unknown, path);
-    if let Some(t) = o.object_type.as_deref().filter(|t| *t != "MODefinition") {
+    if let Some(t) = o.object_type.filter(|t| *t != "MODefinition") {
         ctx.diag(
             DiagnosticKind::InvalidValue,
             Some(path.to_string()),
@@ -198,7 +195,7 @@ fn check_schema(
 }
 
 fn lower_item(ctx: &mut Ctx<'_, '_>, it: RawItem<'_>, object: u16) -> Option<ResourceDef> {
-    let Some(id) = it.id.as_deref().and_then(|s| s.trim().parse::<u16>().ok()) else {
+    let Some(id) = it.id.and_then(|s| s.trim().parse::<u16>().ok()) else {
         let msg = format!(
             "<Item> has no valid ID attribute ({:?}); resource skipped",
             it.id
@@ -246,7 +243,7 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: RawItem<'_>, object: u16) -> Option<Res
         it.pos,
     );
     let range_pos = range_field.map_or(it.pos, |f| f.pos);
-    let parsed = parse_range(range_field.map_or("", |f| &f.text));
+    let parsed = parse_range(range_field.map_or("", |f| f.text));
     for note in &parsed.notes {
         let (kind, msg) = match note {
             RangeNote::NonStandardSyntax(form) => (
