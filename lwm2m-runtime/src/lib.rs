@@ -15,8 +15,12 @@ pub mod bootstrap;
 #[cfg(feature = "alloc")]
 pub mod client;
 pub mod coap;
+#[cfg(feature = "dtls")]
+pub mod dtls;
 #[cfg(feature = "alloc")]
 pub mod lwm2m;
+#[cfg(feature = "alloc")]
+pub mod security;
 #[cfg(feature = "alloc")]
 pub mod server;
 

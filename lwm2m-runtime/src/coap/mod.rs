@@ -16,6 +16,8 @@ mod token;
 #[cfg(feature = "alloc")]
 mod endpoint;
 #[cfg(feature = "alloc")]
+mod machine;
+#[cfg(feature = "alloc")]
 mod message;
 #[cfg(feature = "tokio")]
 pub mod tokio;
@@ -31,5 +33,7 @@ pub use token::Token;
 
 #[cfg(feature = "alloc")]
 pub use endpoint::*;
+#[cfg(feature = "alloc")]
+pub use machine::Machine;
 #[cfg(feature = "alloc")]
 pub use message::Message;

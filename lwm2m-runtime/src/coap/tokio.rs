@@ -30,59 +30,9 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use std::net::SocketAddr;
+use super::{Endpoint, SeededRandom, Timestamp};
 
-use super::{Endpoint, Event, SeededRandom, Timestamp, Transmit};
-
-/// A sans-IO state machine the driver can run: the CoAP [`Endpoint`] here, the LwM2M client
-/// and server in [`crate::lwm2m::driver`].
-pub trait Machine: Send + 'static {
-    /// What it reports to the application.
-    type Event: Send + 'static;
-    /// A datagram arrived.
-    fn handle_datagram(&mut self, now: Timestamp, peer: SocketAddr, datagram: &[u8]);
-    /// The deadline passed.
-    fn handle_timeout(&mut self, now: Timestamp);
-    /// The next datagram to send.
-    fn poll_transmit(&mut self) -> Option<Transmit>;
-    /// The next event.
-    fn poll_event(&mut self) -> Option<Self::Event>;
-    /// The next deadline.
-    fn poll_timeout(&self) -> Option<Timestamp>;
-}
-
-/// Implements [`Machine`] for a type with the sans-IO methods of the same names.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __impl_machine {
-    ($t:ty, $e:ty) => {
-        impl $crate::coap::tokio::Machine for $t {
-            type Event = $e;
-            fn handle_datagram(
-                &mut self,
-                now: $crate::coap::Timestamp,
-                peer: ::std::net::SocketAddr,
-                datagram: &[u8],
-            ) {
-                <$t>::handle_datagram(self, now, peer, datagram)
-            }
-            fn handle_timeout(&mut self, now: $crate::coap::Timestamp) {
-                <$t>::handle_timeout(self, now)
-            }
-            fn poll_transmit(&mut self) -> Option<$crate::coap::Transmit> {
-                <$t>::poll_transmit(self)
-            }
-            fn poll_event(&mut self) -> Option<$e> {
-                <$t>::poll_event(self)
-            }
-            fn poll_timeout(&self) -> Option<$crate::coap::Timestamp> {
-                <$t>::poll_timeout(self)
-            }
-        }
-    };
-}
-
-crate::__impl_machine!(Endpoint, Event);
+pub use super::Machine;
 
 /// A closure run on the driver task against the machine and the current time.
 pub type Command<M = Endpoint> = Box<dyn FnOnce(&mut M, Timestamp) + Send>;

@@ -23,9 +23,3 @@
 //! ```
 
 pub use crate::coap::tokio::{Command, Handle, Machine, run, spawn};
-
-use crate::client::{Client, ClientEvent};
-use crate::server::{Server, ServerEvent};
-
-crate::__impl_machine!(Client, ClientEvent);
-crate::__impl_machine!(Server, ServerEvent);

@@ -6,6 +6,9 @@ mod attributes;
 pub mod driver;
 mod registration;
 
+crate::__impl_machine!(crate::client::Client, crate::client::ClientEvent);
+crate::__impl_machine!(crate::server::Server, crate::server::ServerEvent);
+
 pub use attributes::{AttributeChange, AttributeError, AttributeStore, Attributes};
 pub use registration::{
     ObjectLink, RegisterParams, RegistrationError, UpdateParams, decode_objects, encode_objects,

@@ -23,6 +23,7 @@ mod api;
 mod composite;
 mod ops;
 mod registration;
+mod security;
 mod store;
 
 use alloc::boxed::Box;
@@ -40,6 +41,7 @@ use crate::coap::{
 
 pub use composite::{CompositeWrite, composite_node};
 pub use ops::OpId;
+pub use security::RejectReason;
 pub use store::{InMemoryStore, Registration, RegistrationStore};
 
 /// Server settings.
@@ -143,6 +145,16 @@ pub enum ServerEvent {
         /// The new content.
         content: Content,
     },
+    /// A registration interface request from a peer authenticated by a secure transport was
+    /// refused (4.03) because its credential is not bound to the endpoint name.
+    Rejected {
+        /// The peer's address.
+        peer: SocketAddr,
+        /// The endpoint name the request was for.
+        endpoint: String,
+        /// Why.
+        reason: RejectReason,
+    },
     /// A client sent data with Send (`/dp`).
     Sent {
         /// Endpoint name.
@@ -180,6 +192,8 @@ pub struct Server {
     metas: BTreeMap<ObjectId, &'static ObjectMeta>,
     ops: ops::Ops,
     events: VecDeque<ServerEvent>,
+    /// Peers a secure transport authenticated ([`crate::security::SecurityAware`]).
+    peers: BTreeMap<SocketAddr, crate::security::Authenticated>,
 }
 
 impl core::fmt::Debug for Server {
@@ -217,6 +231,7 @@ impl Server {
             metas: BTreeMap::new(),
             ops: ops::Ops::default(),
             events: VecDeque::new(),
+            peers: BTreeMap::new(),
         }
     }
 

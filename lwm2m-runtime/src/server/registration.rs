@@ -29,7 +29,7 @@ impl Server {
             }
             (Code::DELETE, [RD_PATH, reg]) => {
                 let reg = String::from(*reg);
-                self.deregister(&reg)
+                self.deregister(peer, &reg)
             }
             (Code::POST, [SEND_PATH]) => self.on_send(peer, &msg),
             (_, [RD_PATH, ..] | [SEND_PATH]) => Message::response(Code::METHOD_NOT_ALLOWED),
@@ -51,6 +51,9 @@ impl Server {
             Ok(p) => p,
             Err(_) => return Message::response(Code::BAD_REQUEST),
         };
+        if let Err(refused) = self.authorize(peer, &params.endpoint) {
+            return refused;
+        }
         let link_format = ContentFormat::LinkFormat.number();
         if msg.content_format().is_some_and(|cf| cf != link_format) {
             return Message::response(Code::UNSUPPORTED_CONTENT_FORMAT);
@@ -94,6 +97,9 @@ impl Server {
         let Some(mut reg) = self.store.get(id) else {
             return Message::response(Code::NOT_FOUND);
         };
+        if let Err(refused) = self.authorize(peer, &reg.endpoint) {
+            return refused;
+        }
         let Ok(params) = UpdateParams::from_query(msg.uri_query()) else {
             return Message::response(Code::BAD_REQUEST);
         };
@@ -128,7 +134,13 @@ impl Server {
         Message::response(Code::CHANGED)
     }
 
-    fn deregister(&mut self, id: &str) -> Message {
+    fn deregister(&mut self, peer: SocketAddr, id: &str) -> Message {
+        let Some(reg) = self.store.get(id) else {
+            return Message::response(Code::NOT_FOUND);
+        };
+        if let Err(refused) = self.authorize(peer, &reg.endpoint) {
+            return refused;
+        }
         let Some(reg) = self.store.remove(id) else {
             return Message::response(Code::NOT_FOUND);
         };
@@ -144,6 +156,9 @@ impl Server {
         let Some(reg) = self.store.by_peer(peer) else {
             return Message::response(Code::FORBIDDEN);
         };
+        if let Err(refused) = self.authorize(peer, &reg.endpoint) {
+            return refused;
+        }
         let format = match msg.content_format().map(ContentFormat::from_number) {
             Some(Ok(f @ (ContentFormat::SenmlCbor | ContentFormat::SenmlJson))) => f,
             Some(Ok(ContentFormat::LwM2mCbor)) => ContentFormat::LwM2mCbor,

@@ -1,0 +1,50 @@
+//! DTLS 1.2 around any sans-IO [`Machine`](crate::coap::Machine) (feature `dtls`).
+//!
+//! [`Secured`] wraps the CoAP endpoint, the LwM2M client or the LwM2M server and is itself a
+//! `Machine`, so the same tokio driver runs it. It keeps one DTLS session per peer address:
+//!
+//! - **server role**: a ClientHello from an unknown address opens a session (within the
+//!   half-open caps of [`SecuredConfig`]); anything else from an unknown address is dropped and
+//!   counted. Identities come from a [`SecurityStore`]; the endpoint name bound to the
+//!   identity reaches the wrapped machine through [`SecurityAware`](crate::security::SecurityAware)
+//!   before the peer's first datagram.
+//! - **client role**: the first datagram the wrapped machine sends to an address starts a
+//!   handshake; plaintext waits (bounded) until the session is up.
+//!
+//! Decrypted datagrams go to the wrapped machine; its datagrams leave encrypted. Malformed,
+//! truncated, replayed or undecryptable records are dropped and counted in [`DtlsStats`] and
+//! never affect other peers. Sessions end on `close_notify`, on idle expiry, on a fatal error,
+//! or (client role) when the peer stopped answering, so the next datagram re-handshakes.
+//!
+//! The DTLS implementation sits behind [`DtlsBackend`] / [`DtlsSession`]; [`DimplBackend`]
+//! provides DTLS 1.2 PSK (TLS_PSK_WITH_AES_128_CCM_8) with the `dimpl` crate.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use lwm2m_runtime::coap::{Config, Endpoint, SeededRandom};
+//! use lwm2m_runtime::dtls::{InMemorySecurityStore, PskKey, Secured};
+//! use lwm2m_runtime::server::{Server, ServerConfig};
+//!
+//! let store = InMemorySecurityStore::new()
+//!     .with_psk("dev-1", PskKey::from_hex("000102030405060708090a0b0c0d0e0f").unwrap(), "dev-1");
+//! let server = Server::new(
+//!     ServerConfig::default(),
+//!     Endpoint::new(Config::default(), SeededRandom::new(1)),
+//!     SeededRandom::new(2),
+//! );
+//! let secured = Secured::psk_server(server, Arc::new(store)).unwrap();
+//! // Run it like the plain server: lwm2m_runtime::coap::tokio::spawn(socket, secured).
+//! # let _ = secured;
+//! ```
+
+mod backend;
+mod conn;
+mod dimpl;
+mod record;
+mod secured;
+mod store;
+
+pub use backend::{DtlsBackend, DtlsSession, SessionError, SessionOutput};
+pub use dimpl::DimplBackend;
+pub use secured::{CloseReason, DtlsStats, Secured, SecuredConfig, SecuredEvent};
+pub use store::{InMemorySecurityStore, KeyError, PskKey, SecurityStore};

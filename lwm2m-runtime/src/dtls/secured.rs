@@ -1,0 +1,613 @@
+//! [`Secured`]: DTLS sessions per peer around a sans-IO machine. See the [module docs](super).
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::backend::{DtlsBackend, SessionError, SessionOutput};
+use super::conn::{Conn, Key, Slot, Table};
+use super::dimpl::DimplBackend;
+use super::record::{self, APPLICATION_DATA};
+use super::store::{PskKey, SecurityStore};
+use crate::coap::{Machine, Timestamp, Transmit};
+use crate::security::{Authenticated, Identity, SecurityAware};
+
+/// Limits and timers of [`Secured`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SecuredConfig {
+    /// An established session with no traffic either way for this long is closed (600 s).
+    pub idle_timeout: Duration,
+    /// A handshake not complete after this long is abandoned (45 s; the backend gives up on
+    /// its own retransmissions earlier).
+    pub handshake_lifetime: Duration,
+    /// Server role: a half-open session that received nothing after its first ClientHello
+    /// (the client never returned the cookie, as with a spoofed source) is dropped after
+    /// this long (5 s).
+    pub cookie_lifetime: Duration,
+    /// Sessions of all kinds (65 536). Past it, new handshakes are refused.
+    pub max_sessions: usize,
+    /// Incomplete server-role handshakes (1 024). Past it, ClientHellos are dropped and
+    /// counted; established sessions are never evicted for a newcomer.
+    pub max_half_open: usize,
+    /// Incomplete server-role handshakes from one IP address, whatever the port (16).
+    pub max_half_open_per_ip: usize,
+    /// Client role: datagrams held per peer while its handshake runs (32).
+    pub max_queued: usize,
+    /// Client role: a session whose peer has not sent anything for this long since we sent
+    /// to it is presumed lost by the peer (restarted server, expired state) and dropped, so
+    /// the next datagram re-handshakes (40 s, about CoAP's retransmission span).
+    pub rehandshake_after: Duration,
+}
+
+impl Default for SecuredConfig {
+    fn default() -> Self {
+        SecuredConfig {
+            idle_timeout: Duration::from_secs(600),
+            handshake_lifetime: Duration::from_secs(45),
+            cookie_lifetime: Duration::from_secs(5),
+            max_sessions: 65_536,
+            max_half_open: 1_024,
+            max_half_open_per_ip: 16,
+            max_queued: 32,
+            rehandshake_after: Duration::from_secs(40),
+        }
+    }
+}
+
+/// Counters of [`Secured`]; everything dropped is counted somewhere here.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DtlsStats {
+    /// Handshakes begun (either role).
+    pub handshakes_started: u64,
+    /// Handshakes completed.
+    pub handshakes_completed: u64,
+    /// Handshakes that failed or timed out.
+    pub handshakes_failed: u64,
+    /// ClientHellos (or client connects) refused at a cap.
+    pub handshakes_refused: u64,
+    /// Established sessions that ended (peer close, idle, unresponsive, replaced, error).
+    pub sessions_ended: u64,
+    /// Datagrams that are not well-formed DTLS records (truncated, unknown type or version).
+    pub malformed: u64,
+    /// Application-data datagrams whose records were all already received.
+    pub replayed: u64,
+    /// Application-data datagrams the session could not authenticate.
+    pub rejected: u64,
+    /// Datagrams from an address without a session that do not open one.
+    pub unknown_peer: u64,
+    /// Server role: datagrams the wrapped machine sent to a peer without a session.
+    pub unroutable: u64,
+    /// Client role: datagrams dropped because the handshake queue was full.
+    pub queue_overflow: u64,
+}
+
+/// Why an established session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CloseReason {
+    /// The peer sent `close_notify`.
+    PeerClosed,
+    /// No traffic for [`SecuredConfig::idle_timeout`].
+    Idle,
+    /// Client role: the peer stopped answering ([`SecuredConfig::rehandshake_after`]).
+    Unresponsive,
+    /// The peer completed a new handshake from the same address.
+    Replaced,
+    /// [`Secured::close`].
+    Local,
+}
+
+/// What [`Secured`] reports: the wrapped machine's events, and session changes.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SecuredEvent<E> {
+    /// An event of the wrapped machine.
+    Inner(E),
+    /// A handshake completed.
+    Connected {
+        /// The peer.
+        peer: SocketAddr,
+        /// The credential it proved.
+        identity: Identity,
+    },
+    /// An established session ended.
+    Closed {
+        /// The peer.
+        peer: SocketAddr,
+        /// Why.
+        reason: CloseReason,
+    },
+    /// A handshake or session failed.
+    Failed {
+        /// The peer.
+        peer: SocketAddr,
+        /// Why.
+        error: SessionError,
+    },
+}
+
+enum Role {
+    Client,
+    Server(Arc<dyn SecurityStore>),
+}
+
+/// A [`Machine`] whose datagrams travel in DTLS sessions. See the [module docs](super).
+pub struct Secured<M: Machine> {
+    inner: M,
+    role: Role,
+    backend: Box<dyn DtlsBackend>,
+    config: SecuredConfig,
+    table: Table,
+    out: VecDeque<Transmit>,
+    events: VecDeque<SecuredEvent<M::Event>>,
+    stats: DtlsStats,
+    now: Timestamp,
+}
+
+impl<M: Machine> core::fmt::Debug for Secured<M> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Secured")
+            .field(
+                "role",
+                &matches!(self.role, Role::Client).then_some("client"),
+            )
+            .field("sessions", &self.table.len())
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<M: Machine + SecurityAware> Secured<M> {
+    /// The client role over any backend: handshakes start when `inner` first sends to a peer.
+    pub fn client(inner: M, backend: impl DtlsBackend, config: SecuredConfig) -> Self {
+        Self::with_role(inner, Role::Client, Box::new(backend), config)
+    }
+
+    /// The server role over any backend; `store` binds identities to endpoint names.
+    pub fn server(
+        inner: M,
+        backend: impl DtlsBackend,
+        store: Arc<dyn SecurityStore>,
+        config: SecuredConfig,
+    ) -> Self {
+        Self::with_role(inner, Role::Server(store), Box::new(backend), config)
+    }
+
+    /// A PSK client (TLS_PSK_WITH_AES_128_CCM_8) presenting `identity` and `key`.
+    pub fn psk_client(
+        inner: M,
+        identity: impl Into<Vec<u8>>,
+        key: PskKey,
+    ) -> Result<Self, SessionError> {
+        let backend = DimplBackend::psk_client(identity, key)?;
+        Ok(Self::client(inner, backend, SecuredConfig::default()))
+    }
+
+    /// A PSK server (TLS_PSK_WITH_AES_128_CCM_8) taking identities and keys from `store`.
+    pub fn psk_server(inner: M, store: Arc<dyn SecurityStore>) -> Result<Self, SessionError> {
+        let backend = DimplBackend::psk_server(store.clone())?;
+        Ok(Self::server(
+            inner,
+            backend,
+            store,
+            SecuredConfig::default(),
+        ))
+    }
+
+    fn with_role(
+        inner: M,
+        role: Role,
+        backend: Box<dyn DtlsBackend>,
+        config: SecuredConfig,
+    ) -> Self {
+        Secured {
+            inner,
+            role,
+            backend,
+            config,
+            table: Table::default(),
+            out: VecDeque::new(),
+            events: VecDeque::new(),
+            stats: DtlsStats::default(),
+            now: Timestamp::ZERO,
+        }
+    }
+
+    /// The wrapped machine.
+    pub fn inner(&self) -> &M {
+        &self.inner
+    }
+
+    /// The wrapped machine, to give it commands. Its datagrams are encrypted when
+    /// [`Machine::poll_transmit`] is next called on `self`.
+    pub fn inner_mut(&mut self) -> &mut M {
+        &mut self.inner
+    }
+
+    /// The counters.
+    pub fn stats(&self) -> &DtlsStats {
+        &self.stats
+    }
+
+    /// Sessions (established and handshaking).
+    pub fn sessions(&self) -> usize {
+        self.table.len()
+    }
+
+    /// The credential of `peer`'s established session.
+    pub fn peer_identity(&self, peer: SocketAddr) -> Option<&Identity> {
+        self.table.get((peer, Slot::Current))?.identity.as_ref()
+    }
+
+    /// Closes the session with `peer` (`close_notify` if established).
+    pub fn close(&mut self, now: Timestamp, peer: SocketAddr) {
+        self.now = self.now.max(now);
+        for slot in [Slot::Successor, Slot::Current] {
+            if let Some(conn) = self.table.get_mut((peer, slot)) {
+                conn.session.close();
+                self.drain(now, (peer, slot));
+                self.end((peer, slot), Ended::Closed(CloseReason::Local));
+            }
+        }
+    }
+
+    fn route_datagram(&mut self, now: Timestamp, peer: SocketAddr, datagram: &[u8]) {
+        let Some(headers) = record::headers(datagram) else {
+            self.stats.malformed += 1;
+            return;
+        };
+        let server = matches!(self.role, Role::Server(_));
+        let hello = server && record::is_client_hello(datagram);
+        let current = (peer, Slot::Current);
+        let successor = (peer, Slot::Successor);
+        let Some(conn) = self.table.get_mut(current) else {
+            if hello {
+                self.open(now, current, datagram);
+            } else {
+                self.stats.unknown_peer += 1;
+            }
+            return;
+        };
+        let app_data = headers[0].content_type == APPLICATION_DATA;
+        let connected = conn.is_connected();
+        if connected && hello {
+            if self.table.get(successor).is_some() {
+                self.feed(now, successor, datagram);
+            } else {
+                self.open(now, successor, datagram);
+            }
+            return;
+        }
+        if !app_data && self.table.get(successor).is_some() {
+            self.feed(now, successor, datagram);
+            return;
+        }
+        if !connected {
+            self.feed(now, current, datagram);
+            return;
+        }
+        let records: Vec<(u16, u64)> = headers
+            .iter()
+            .filter(|h| h.content_type == APPLICATION_DATA)
+            .map(|h| (h.epoch, h.seq))
+            .collect();
+        let window = self
+            .table
+            .get(current)
+            .map(|c| c.window)
+            .unwrap_or_default();
+        if !records.is_empty() && records.iter().all(|&(e, s)| window.seen(e, s)) {
+            self.stats.replayed += 1;
+            return;
+        }
+        let delivered = self.feed(now, current, datagram);
+        if records.is_empty() {
+            return;
+        }
+        match self.table.get_mut(current) {
+            Some(conn) if delivered > 0 => {
+                for (e, s) in records {
+                    conn.window.accept(e, s);
+                }
+            }
+            _ if delivered == 0 => self.stats.rejected += 1,
+            _ => {}
+        }
+    }
+
+    /// Server role: a session for a ClientHello, within the caps.
+    fn open(&mut self, now: Timestamp, key: Key, datagram: &[u8]) {
+        let ip = key.0.ip();
+        if self.table.len() >= self.config.max_sessions
+            || self.table.half_open() >= self.config.max_half_open
+            || self.table.half_open_from(ip) >= self.config.max_half_open_per_ip
+        {
+            self.stats.handshakes_refused += 1;
+            return;
+        }
+        match self.backend.accept(now, key.0) {
+            Ok(session) => {
+                self.stats.handshakes_started += 1;
+                self.table.insert(key, Conn::new(session, now));
+                self.feed(now, key, datagram);
+            }
+            Err(error) => {
+                self.stats.handshakes_failed += 1;
+                self.events
+                    .push_back(SecuredEvent::Failed { peer: key.0, error });
+            }
+        }
+    }
+
+    /// Gives `datagram` to a session; returns how many plaintexts it yielded.
+    fn feed(&mut self, now: Timestamp, key: Key, datagram: &[u8]) -> usize {
+        let Some(conn) = self.table.get_mut(key) else {
+            return 0;
+        };
+        conn.received = conn.received.saturating_add(1);
+        let r = conn.session.handle_datagram(now, datagram);
+        self.after(now, key, r)
+    }
+
+    /// Handles the outcome of a session call and drains its outputs; returns the number of
+    /// plaintexts delivered to the wrapped machine.
+    fn after(&mut self, now: Timestamp, key: Key, r: Result<(), SessionError>) -> usize {
+        if let Err(e) = r {
+            self.end(key, Ended::Failed(e));
+            return 0;
+        }
+        let delivered = self.drain(now, key);
+        self.reschedule(key);
+        delivered
+    }
+
+    fn drain(&mut self, now: Timestamp, mut key: Key) -> usize {
+        let mut delivered = 0;
+        loop {
+            let Some(conn) = self.table.get_mut(key) else {
+                return delivered;
+            };
+            let Some(output) = conn.session.poll_output() else {
+                return delivered;
+            };
+            match output {
+                SessionOutput::Transmit(payload) => self.out.push_back(Transmit {
+                    destination: key.0,
+                    payload,
+                }),
+                SessionOutput::Data(data) if conn.is_connected() => {
+                    conn.last_activity = now;
+                    conn.unanswered_since = None;
+                    delivered += 1;
+                    self.inner.handle_datagram(now, key.0, &data);
+                }
+                SessionOutput::Data(_) => self.stats.rejected += 1,
+                SessionOutput::Connected(identity) => key = self.connected(now, key, identity),
+                SessionOutput::Closed => {
+                    self.end(key, Ended::Closed(CloseReason::PeerClosed));
+                    return delivered;
+                }
+            }
+        }
+    }
+
+    /// A handshake completed: tell the wrapped machine, promote a successor, flush the queue.
+    fn connected(&mut self, now: Timestamp, key: Key, identity: Identity) -> Key {
+        self.stats.handshakes_completed += 1;
+        self.table.set_connected(key, identity.clone());
+        let peer = key.0;
+        let key = if key.1 == Slot::Successor {
+            if self.table.promote(peer).is_some() {
+                self.stats.sessions_ended += 1;
+                self.inner.peer_closed(now, peer);
+                self.events.push_back(SecuredEvent::Closed {
+                    peer,
+                    reason: CloseReason::Replaced,
+                });
+            }
+            (peer, Slot::Current)
+        } else {
+            key
+        };
+        let endpoint = match &self.role {
+            Role::Server(store) => store.endpoint(&identity),
+            Role::Client => None,
+        };
+        let who = Authenticated::new(identity.clone(), endpoint);
+        self.inner.peer_authenticated(now, peer, &who);
+        self.events
+            .push_back(SecuredEvent::Connected { peer, identity });
+        if let Some(conn) = self.table.get_mut(key) {
+            conn.last_activity = now;
+            while let Some(plain) = conn.queue.pop_front() {
+                if let Err(e) = conn.session.send(&plain) {
+                    self.end(key, Ended::Failed(e));
+                    break;
+                }
+                conn.unanswered_since.get_or_insert(now);
+            }
+        }
+        key
+    }
+
+    fn end(&mut self, key: Key, how: Ended) {
+        let Some(conn) = self.table.remove(key) else {
+            return;
+        };
+        let peer = key.0;
+        if conn.is_connected() && key.1 == Slot::Current {
+            self.stats.sessions_ended += 1;
+            self.inner.peer_closed(self.now, peer);
+        } else if !conn.is_connected() {
+            self.stats.handshakes_failed += 1;
+        }
+        self.events.push_back(match how {
+            Ended::Closed(reason) if conn.is_connected() => SecuredEvent::Closed { peer, reason },
+            Ended::Closed(_) => SecuredEvent::Failed {
+                peer,
+                error: SessionError::Closed,
+            },
+            Ended::Failed(error) => SecuredEvent::Failed { peer, error },
+        });
+    }
+
+    fn lifetime_end(&self, conn: &Conn) -> Timestamp {
+        if conn.is_connected() {
+            conn.last_activity + self.config.idle_timeout
+        } else if matches!(self.role, Role::Server(_)) && conn.received <= 1 {
+            conn.created + self.config.cookie_lifetime
+        } else {
+            conn.created + self.config.handshake_lifetime
+        }
+    }
+
+    fn stale_at(&self, conn: &Conn) -> Option<Timestamp> {
+        match self.role {
+            Role::Client if conn.is_connected() => conn
+                .unanswered_since
+                .map(|t| t + self.config.rehandshake_after),
+            _ => None,
+        }
+    }
+
+    fn reschedule(&mut self, key: Key) {
+        let Some(conn) = self.table.get(key) else {
+            return;
+        };
+        let deadline = [
+            conn.session.poll_timeout(),
+            Some(self.lifetime_end(conn)),
+            self.stale_at(conn),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        self.table.schedule(key, deadline);
+    }
+
+    fn on_timer(&mut self, now: Timestamp, key: Key) {
+        let Some(conn) = self.table.get(key) else {
+            return;
+        };
+        if now >= self.lifetime_end(conn) {
+            if conn.is_connected() {
+                if let Some(conn) = self.table.get_mut(key) {
+                    conn.session.close();
+                }
+                self.drain(now, key);
+                self.end(key, Ended::Closed(CloseReason::Idle));
+            } else {
+                self.end(key, Ended::Failed(SessionError::HandshakeTimeout));
+            }
+            return;
+        }
+        if self.stale_at(conn).is_some_and(|t| now >= t) {
+            self.end(key, Ended::Closed(CloseReason::Unresponsive));
+            return;
+        }
+        let Some(conn) = self.table.get_mut(key) else {
+            return;
+        };
+        let r = conn.session.handle_timeout(now);
+        self.after(now, key, r);
+    }
+
+    /// A datagram from the wrapped machine: encrypt, queue behind a handshake, or start one.
+    fn send_plain(&mut self, t: Transmit) {
+        let now = self.now;
+        let key = (t.destination, Slot::Current);
+        if self.table.get(key).is_none() {
+            match self.role {
+                Role::Client => self.connect(now, key),
+                Role::Server(_) => {
+                    self.stats.unroutable += 1;
+                    return;
+                }
+            }
+        }
+        let max_queued = self.config.max_queued;
+        let Some(conn) = self.table.get_mut(key) else {
+            self.stats.queue_overflow += 1;
+            return;
+        };
+        if conn.is_connected() {
+            conn.last_activity = now;
+            conn.unanswered_since.get_or_insert(now);
+            let r = conn.session.send(&t.payload);
+            self.after(now, key, r);
+        } else if conn.queue.len() < max_queued {
+            conn.queue.push_back(t.payload);
+        } else {
+            self.stats.queue_overflow += 1;
+        }
+    }
+
+    fn connect(&mut self, now: Timestamp, key: Key) {
+        if self.table.len() >= self.config.max_sessions {
+            self.stats.handshakes_refused += 1;
+            return;
+        }
+        match self.backend.connect(now, key.0) {
+            Ok(session) => {
+                self.stats.handshakes_started += 1;
+                self.table.insert(key, Conn::new(session, now));
+                self.after(now, key, Ok(()));
+            }
+            Err(error) => {
+                self.stats.handshakes_failed += 1;
+                self.events
+                    .push_back(SecuredEvent::Failed { peer: key.0, error });
+            }
+        }
+    }
+}
+
+enum Ended {
+    Closed(CloseReason),
+    Failed(SessionError),
+}
+
+impl<M: Machine + SecurityAware> Machine for Secured<M> {
+    type Event = SecuredEvent<M::Event>;
+
+    fn handle_datagram(&mut self, now: Timestamp, peer: SocketAddr, datagram: &[u8]) {
+        self.now = self.now.max(now);
+        self.route_datagram(now, peer, datagram);
+    }
+
+    fn handle_timeout(&mut self, now: Timestamp) {
+        self.now = self.now.max(now);
+        if self.inner.poll_timeout().is_some_and(|t| t <= now) {
+            self.inner.handle_timeout(now);
+        }
+        for key in self.table.take_due(now) {
+            self.on_timer(now, key);
+        }
+    }
+
+    fn poll_transmit(&mut self) -> Option<Transmit> {
+        loop {
+            if let Some(t) = self.out.pop_front() {
+                return Some(t);
+            }
+            let plain = self.inner.poll_transmit()?;
+            self.send_plain(plain);
+        }
+    }
+
+    fn poll_event(&mut self) -> Option<Self::Event> {
+        self.events
+            .pop_front()
+            .or_else(|| self.inner.poll_event().map(SecuredEvent::Inner))
+    }
+
+    fn poll_timeout(&self) -> Option<Timestamp> {
+        [self.inner.poll_timeout(), self.table.next_deadline()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+}

@@ -1,0 +1,78 @@
+//! Who a peer is, as a secure transport proved it, and the hook that tells a state machine.
+//!
+//! The DTLS layer (`dtls::Secured`, feature `dtls`) authenticates each peer, then calls
+//! [`SecurityAware::peer_authenticated`] on the machine it wraps before delivering that peer's
+//! first datagram, and [`SecurityAware::peer_closed`] when the session ends. The LwM2M
+//! [`Server`](crate::server::Server) uses it to bind a registration's endpoint name to the
+//! credentials; the CoAP endpoint and the LwM2M client ignore it.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use core::net::SocketAddr;
+
+use crate::coap::Timestamp;
+
+/// The credential a peer authenticated with. Never holds key material.
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Identity {
+    /// A pre-shared key's identity (sent in clear in the handshake).
+    Psk(Vec<u8>),
+    /// An X.509 leaf certificate (DER) the handshake verified.
+    Certificate(Vec<u8>),
+}
+
+impl fmt::Debug for Identity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Identity::Psk(id) => match core::str::from_utf8(id) {
+                Ok(s) => write!(f, "Psk({s:?})"),
+                Err(_) => write!(f, "Psk({id:02x?})"),
+            },
+            Identity::Certificate(der) => write!(f, "Certificate({} bytes)", der.len()),
+        }
+    }
+}
+
+impl fmt::Display for Identity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Identity::Psk(id) => write!(f, "PSK identity {}", String::from_utf8_lossy(id)),
+            Identity::Certificate(der) => write!(f, "certificate ({} bytes)", der.len()),
+        }
+    }
+}
+
+/// An authenticated peer: its credential and the LwM2M endpoint name bound to it, if the
+/// security store binds one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Authenticated {
+    /// The credential.
+    pub identity: Identity,
+    /// The endpoint name this credential may register as (`None`: no binding known).
+    pub endpoint: Option<String>,
+}
+
+impl Authenticated {
+    /// A peer authenticated with `identity`, bound to `endpoint`.
+    pub fn new(identity: Identity, endpoint: Option<String>) -> Self {
+        Authenticated { identity, endpoint }
+    }
+}
+
+/// A state machine that wants to know who its peers are. Both methods default to doing nothing.
+pub trait SecurityAware {
+    /// `peer` completed a handshake as `who`; its datagrams follow.
+    fn peer_authenticated(&mut self, now: Timestamp, peer: SocketAddr, who: &Authenticated) {
+        let _ = (now, peer, who);
+    }
+    /// The session with `peer` ended (closed, expired or failed).
+    fn peer_closed(&mut self, now: Timestamp, peer: SocketAddr) {
+        let _ = (now, peer);
+    }
+}
+
+impl SecurityAware for crate::coap::Endpoint {}
+impl SecurityAware for crate::client::Client {}

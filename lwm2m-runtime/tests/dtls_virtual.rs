@@ -1,0 +1,383 @@
+//! DTLS 1.2 PSK in virtual time: our LwM2M client registering with our LwM2M server through
+//! `Secured` on both sides, with loss and reordering; wrong keys, unknown identities, an
+//! identity bound to another endpoint, replayed and truncated records, and a ClientHello flood
+//! from many ports while a registered client keeps working. Deterministic seeds, no sockets.
+#![cfg(feature = "dtls")]
+
+mod dtls_net;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use dtls_net::Net;
+use lwm2m_core::object::Object;
+use lwm2m_core::{Node, Path, Value};
+use lwm2m_objects::device;
+use lwm2m_runtime::client::{Client, ClientConfig, ClientEvent};
+use lwm2m_runtime::coap::{Code, Config, Endpoint, SeededRandom};
+use lwm2m_runtime::dtls::{
+    DimplBackend, InMemorySecurityStore, PskKey, Secured, SecuredConfig, SecuredEvent, SessionError,
+};
+use lwm2m_runtime::security::Identity;
+use lwm2m_runtime::server::{RejectReason, Reply, Server, ServerConfig, ServerEvent};
+
+type C = Secured<Client>;
+type S = Secured<Server>;
+type Ev<E> = SecuredEvent<E>;
+
+const KEY: &str = "000102030405060708090a0b0c0d0e0f";
+
+fn key(hex: &str) -> PskKey {
+    PskKey::from_hex(hex).unwrap()
+}
+
+fn server_addr() -> SocketAddr {
+    "10.0.0.2:5684".parse().unwrap()
+}
+
+/// A store knowing `dev-1` (bound to endpoint `bound`).
+fn store(bound: &str) -> Arc<InMemorySecurityStore> {
+    Arc::new(InMemorySecurityStore::new().with_psk("dev-1", key(KEY), bound))
+}
+
+fn server(seed: u64, store: Arc<InMemorySecurityStore>, config: SecuredConfig) -> S {
+    let mut server = Server::new(
+        ServerConfig::default(),
+        Endpoint::new(Config::default(), SeededRandom::new(seed ^ 0x5e)),
+        SeededRandom::new(seed ^ 0x77),
+    );
+    server.add_objects(&[&device::META]);
+    let backend = DimplBackend::server_seeded(store.clone(), Some(seed ^ 0xd5)).unwrap();
+    Secured::server(server, backend, store, config)
+}
+
+fn client(seed: u64, endpoint: &str, identity: &str, hex: &str) -> C {
+    let mut dev = device::Instance::default();
+    dev.set_manufacturer("ACME".into());
+    let mut devices = Object::<device::Instance>::new();
+    devices.insert(0, dev);
+    let mut client = Client::new(
+        ClientConfig::new(endpoint),
+        Endpoint::new(Config::default(), SeededRandom::new(seed ^ 0xc1)),
+        server_addr(),
+    );
+    client.add_object(devices);
+    let backend =
+        DimplBackend::client_seeded(identity.as_bytes().to_vec(), key(hex), Some(seed ^ 0xdc))
+            .unwrap();
+    Secured::client(client, backend, SecuredConfig::default())
+}
+
+fn net(seed: u64, client: C) -> Net<C, S> {
+    let mut n = Net::new(
+        seed,
+        server(seed, store("dev-1"), SecuredConfig::default()),
+        server_addr(),
+    );
+    n.add_client("10.0.0.1:40000".parse().unwrap(), client);
+    n
+}
+
+fn start(n: &mut Net<C, S>, i: usize) {
+    let now = n.now;
+    n.clients[i].inner_mut().start(now).unwrap();
+}
+
+fn registered(n: &mut Net<C, S>, limit_ms: u64) -> Option<String> {
+    n.wait_server(limit_ms, |e| match e {
+        Ev::Inner(ServerEvent::Registered { endpoint, .. }) => Some(endpoint.clone()),
+        _ => None,
+    })
+}
+
+/// Reads /3/0/0 from `endpoint` through the server and returns the value.
+fn read_manufacturer(n: &mut Net<C, S>, endpoint: &str) -> Option<Value> {
+    let now = n.now;
+    let op = n
+        .server
+        .inner_mut()
+        .read(now, endpoint, Path::resource(3, 0, 0))
+        .unwrap();
+    n.wait_server(120_000, |e| match e {
+        Ev::Inner(ServerEvent::Response {
+            op: o,
+            result: Ok(Reply::Content(c)),
+            ..
+        }) if *o == op => match &c.node {
+            Node::Single(v) => Some(v.clone()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+#[test]
+fn lwm2m_client_registers_and_is_read_over_psk() {
+    let mut n = net(1, client(1, "dev-1", "dev-1", KEY));
+    start(&mut n, 0);
+    let connected = n.wait_server(10_000, |e| match e {
+        Ev::Connected { identity, .. } => Some(identity.clone()),
+        _ => None,
+    });
+    assert_eq!(connected, Some(Identity::Psk(b"dev-1".to_vec())));
+    assert_eq!(registered(&mut n, 10_000).as_deref(), Some("dev-1"));
+    assert_eq!(
+        read_manufacturer(&mut n, "dev-1"),
+        Some(Value::String("ACME".into()))
+    );
+    let client_addr = n.client_addrs[0];
+    assert_eq!(
+        n.server
+            .inner()
+            .peer_identity(client_addr)
+            .map(|a| &a.identity),
+        Some(&Identity::Psk(b"dev-1".to_vec()))
+    );
+    // Nothing in clear on the wire: the endpoint name never appears after the handshake.
+    assert!(
+        n.to_server
+            .iter()
+            .all(|(_, d)| !d.windows(5).any(|w| w == b"ep=de")),
+        "a datagram carried the Register query in clear"
+    );
+    let stats = n.server.stats();
+    assert_eq!(
+        (stats.handshakes_completed, stats.handshakes_failed),
+        (1, 0)
+    );
+}
+
+#[test]
+fn handshake_and_registration_survive_loss_and_reordering() {
+    for seed in 1..=6 {
+        let mut n = net(seed, client(seed, "dev-1", "dev-1", KEY));
+        n.loss = 0.25;
+        n.jitter_ms = 80;
+        start(&mut n, 0);
+        assert_eq!(
+            registered(&mut n, 600_000).as_deref(),
+            Some("dev-1"),
+            "seed {seed}: stats {:?} / {:?}",
+            n.server.stats(),
+            n.clients[0].stats()
+        );
+        assert_eq!(
+            read_manufacturer(&mut n, "dev-1"),
+            Some(Value::String("ACME".into())),
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn wrong_key_fails_the_handshake() {
+    let mut n = net(
+        2,
+        client(2, "dev-1", "dev-1", "ffffffffffffffffffffffffffffffff"),
+    );
+    start(&mut n, 0);
+    let failed = n.wait_server(60_000, |e| match e {
+        Ev::Failed { error, .. } => Some(error.clone()),
+        _ => None,
+    });
+    assert_eq!(failed, Some(SessionError::AuthenticationFailed));
+    n.run_for(60_000);
+    assert!(
+        !n.server_events
+            .iter()
+            .any(|e| matches!(e, Ev::Inner(ServerEvent::Registered { .. }))),
+        "{:?}",
+        n.server_events
+    );
+    assert!(n.server.stats().handshakes_failed >= 1);
+    assert_eq!(n.server.stats().handshakes_completed, 0);
+    assert!(
+        n.client_events[0]
+            .iter()
+            .any(|e| matches!(e, Ev::Failed { .. })),
+        "the client learns its handshake failed: {:?}",
+        n.client_events[0]
+    );
+}
+
+#[test]
+fn unknown_identity_fails_the_handshake() {
+    let mut n = net(3, client(3, "dev-1", "nobody", KEY));
+    start(&mut n, 0);
+    let failed = n.wait_server(60_000, |e| match e {
+        Ev::Failed { error, .. } => Some(error.clone()),
+        _ => None,
+    });
+    assert_eq!(failed, Some(SessionError::UnknownIdentity("nobody".into())));
+    assert_eq!(n.server.stats().handshakes_completed, 0);
+}
+
+#[test]
+fn identity_bound_to_another_endpoint_cannot_register() {
+    let mut n = Net::new(
+        4,
+        server(4, store("other-ep"), SecuredConfig::default()),
+        server_addr(),
+    );
+    n.add_client(
+        "10.0.0.1:40000".parse().unwrap(),
+        client(4, "dev-1", "dev-1", KEY),
+    );
+    start(&mut n, 0);
+    let rejected = n.wait_server(10_000, |e| match e {
+        Ev::Inner(ServerEvent::Rejected {
+            endpoint, reason, ..
+        }) => Some((endpoint.clone(), reason.clone())),
+        _ => None,
+    });
+    assert_eq!(
+        rejected,
+        Some((
+            "dev-1".into(),
+            RejectReason::EndpointMismatch {
+                identity: Identity::Psk(b"dev-1".to_vec()),
+                bound: "other-ep".into()
+            }
+        ))
+    );
+    let code = n.wait_client(0, 10_000, |e| match e {
+        Ev::Inner(ClientEvent::RegistrationFailed { code, .. }) => Some(*code),
+        _ => None,
+    });
+    assert_eq!(code, Some(Some(Code::FORBIDDEN)));
+    assert!(n.server.inner().registration("dev-1").is_none());
+}
+
+/// Registers client 0 and returns the index in `to_server` after which later datagrams start.
+fn register_then_mark(n: &mut Net<C, S>) -> usize {
+    start(n, 0);
+    assert_eq!(registered(n, 10_000).as_deref(), Some("dev-1"));
+    n.run_for(1_000);
+    n.to_server.len()
+}
+
+#[test]
+fn replayed_record_is_dropped_and_counted() {
+    let mut n = net(5, client(5, "dev-1", "dev-1", KEY));
+    let mark = register_then_mark(&mut n);
+    // Force an Update and capture it: an application-data datagram from the client.
+    let now = n.now;
+    n.clients[0].inner_mut().update(now).unwrap();
+    n.wait_server(10_000, |e| {
+        matches!(e, Ev::Inner(ServerEvent::Updated { .. })).then_some(())
+    })
+    .expect("update");
+    let (from, update) = n.to_server[mark..]
+        .iter()
+        .find(|(_, d)| d[0] == 23)
+        .cloned()
+        .expect("an application-data record");
+    let before = n.server.stats().clone();
+    n.inject(from, &update);
+    n.run_for(5_000);
+    let after = n.server.stats();
+    assert_eq!(after.replayed, before.replayed + 1, "{after:?}");
+    assert!(
+        !n.server_events
+            .iter()
+            .any(|e| matches!(e, Ev::Inner(ServerEvent::Updated { .. }))),
+        "a replay must not reach the server: {:?}",
+        n.server_events
+    );
+}
+
+#[test]
+fn truncated_and_forged_records_are_dropped_and_counted() {
+    let mut n = net(6, client(6, "dev-1", "dev-1", KEY));
+    let mark = register_then_mark(&mut n);
+    let now = n.now;
+    n.clients[0].inner_mut().update(now).unwrap();
+    n.wait_server(10_000, |e| {
+        matches!(e, Ev::Inner(ServerEvent::Updated { .. })).then_some(())
+    })
+    .expect("update");
+    let (from, record) = n.to_server[mark..]
+        .iter()
+        .find(|(_, d)| d[0] == 23)
+        .cloned()
+        .unwrap();
+    let before = n.server.stats().clone();
+    n.inject(from, &record[..record.len() - 3]);
+    // A well-framed record with a fresh sequence number and a broken tag.
+    let mut forged = record.clone();
+    forged[10] = forged[10].wrapping_add(50);
+    let last = forged.len() - 1;
+    forged[last] ^= 0xff;
+    n.inject(from, &forged);
+    n.inject("10.66.0.1:999".parse().unwrap(), &record);
+    let after = n.server.stats().clone();
+    assert_eq!(after.malformed, before.malformed + 1, "{after:?}");
+    assert_eq!(after.rejected, before.rejected + 1, "{after:?}");
+    assert_eq!(after.unknown_peer, before.unknown_peer + 1, "{after:?}");
+    // The session is intact.
+    assert_eq!(
+        read_manufacturer(&mut n, "dev-1"),
+        Some(Value::String("ACME".into()))
+    );
+}
+
+#[test]
+fn client_hello_flood_does_not_starve_established_or_new_clients() {
+    let config = SecuredConfig::default();
+    let (cap, per_ip) = (config.max_half_open, config.max_half_open_per_ip);
+    let store = store("dev-1");
+    let mut n = Net::new(7, server(7, store.clone(), config), server_addr());
+    n.add_client(
+        "10.0.0.1:40000".parse().unwrap(),
+        client(7, "dev-1", "dev-1", KEY),
+    );
+    let mark = register_then_mark(&mut n);
+    let hello = n.to_server[..mark]
+        .iter()
+        .find(|(_, d)| d[0] == 22)
+        .map(|(_, d)| d.clone())
+        .unwrap();
+    // 40 ports on each of 80 addresses: 3200 ClientHellos at once.
+    let (hosts, ports) = (80u16, 40u16);
+    for host in 0..hosts {
+        for port in 0..ports {
+            let from = SocketAddr::from(([10, 9, (host >> 8) as u8, host as u8], 20_000 + port));
+            n.inject(from, &hello);
+        }
+    }
+    let accepted = (u64::from(hosts) * per_ip as u64).min(cap as u64);
+    let stats = n.server.stats().clone();
+    assert_eq!(
+        stats.handshakes_refused,
+        u64::from(hosts * ports) - accepted,
+        "{stats:?}"
+    );
+    assert_eq!(n.server.sessions() as u64, 1 + accepted);
+    assert!(
+        n.stray >= accepted,
+        "the spoofed sources got HelloVerifyRequests"
+    );
+    // The registered client keeps working during the flood.
+    assert_eq!(
+        read_manufacturer(&mut n, "dev-1"),
+        Some(Value::String("ACME".into()))
+    );
+    // A new client from another address gets in once the spoofed half-open sessions lapse
+    // (they never return a cookie).
+    store.add_psk("dev-2", key(KEY), "dev-2");
+    n.add_client(
+        "10.0.0.3:40000".parse().unwrap(),
+        client(8, "dev-2", "dev-2", KEY),
+    );
+    start(&mut n, 1);
+    assert_eq!(registered(&mut n, 120_000).as_deref(), Some("dev-2"));
+    assert_eq!(
+        n.server.sessions(),
+        2,
+        "the flood's half-open sessions expired"
+    );
+    assert_eq!(
+        read_manufacturer(&mut n, "dev-1"),
+        Some(Value::String("ACME".into()))
+    );
+}
