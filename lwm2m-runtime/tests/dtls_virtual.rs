@@ -7,109 +7,18 @@
 mod dtls_net;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use dtls_net::Net;
-use lwm2m_core::object::Object;
-use lwm2m_core::{Node, Path, Value};
-use lwm2m_objects::device;
-use lwm2m_runtime::client::{Client, ClientConfig, ClientEvent};
-use lwm2m_runtime::coap::{Code, Config, Endpoint, SeededRandom};
-use lwm2m_runtime::dtls::{
-    DimplBackend, InMemorySecurityStore, PskKey, Secured, SecuredConfig, SecuredEvent, SessionError,
+use dtls_net::lwm2m::{
+    Ev, KEY, client, key, net, read_manufacturer, register_then_mark, registered, server,
+    server_addr, start, store,
 };
+use lwm2m_core::Value;
+use lwm2m_runtime::client::ClientEvent;
+use lwm2m_runtime::coap::Code;
+use lwm2m_runtime::dtls::{SecuredConfig, SessionError};
 use lwm2m_runtime::security::Identity;
-use lwm2m_runtime::server::{RejectReason, Reply, Server, ServerConfig, ServerEvent};
-
-type C = Secured<Client>;
-type S = Secured<Server>;
-type Ev<E> = SecuredEvent<E>;
-
-const KEY: &str = "000102030405060708090a0b0c0d0e0f";
-
-fn key(hex: &str) -> PskKey {
-    PskKey::from_hex(hex).unwrap()
-}
-
-fn server_addr() -> SocketAddr {
-    "10.0.0.2:5684".parse().unwrap()
-}
-
-/// A store knowing `dev-1` (bound to endpoint `bound`).
-fn store(bound: &str) -> Arc<InMemorySecurityStore> {
-    Arc::new(InMemorySecurityStore::new().with_psk("dev-1", key(KEY), bound))
-}
-
-fn server(seed: u64, store: Arc<InMemorySecurityStore>, config: SecuredConfig) -> S {
-    let mut server = Server::new(
-        ServerConfig::default(),
-        Endpoint::new(Config::default(), SeededRandom::new(seed ^ 0x5e)),
-        SeededRandom::new(seed ^ 0x77),
-    );
-    server.add_objects(&[&device::META]);
-    let backend = DimplBackend::server_seeded(store.clone(), Some(seed ^ 0xd5)).unwrap();
-    Secured::server(server, backend, store, config)
-}
-
-fn client(seed: u64, endpoint: &str, identity: &str, hex: &str) -> C {
-    let mut dev = device::Instance::default();
-    dev.set_manufacturer("ACME".into());
-    let mut devices = Object::<device::Instance>::new();
-    devices.insert(0, dev);
-    let mut client = Client::new(
-        ClientConfig::new(endpoint),
-        Endpoint::new(Config::default(), SeededRandom::new(seed ^ 0xc1)),
-        server_addr(),
-    );
-    client.add_object(devices);
-    let backend =
-        DimplBackend::client_seeded(identity.as_bytes().to_vec(), key(hex), Some(seed ^ 0xdc))
-            .unwrap();
-    Secured::client(client, backend, SecuredConfig::default())
-}
-
-fn net(seed: u64, client: C) -> Net<C, S> {
-    let mut n = Net::new(
-        seed,
-        server(seed, store("dev-1"), SecuredConfig::default()),
-        server_addr(),
-    );
-    n.add_client("10.0.0.1:40000".parse().unwrap(), client);
-    n
-}
-
-fn start(n: &mut Net<C, S>, i: usize) {
-    let now = n.now;
-    n.clients[i].inner_mut().start(now).unwrap();
-}
-
-fn registered(n: &mut Net<C, S>, limit_ms: u64) -> Option<String> {
-    n.wait_server(limit_ms, |e| match e {
-        Ev::Inner(ServerEvent::Registered { endpoint, .. }) => Some(endpoint.clone()),
-        _ => None,
-    })
-}
-
-/// Reads /3/0/0 from `endpoint` through the server and returns the value.
-fn read_manufacturer(n: &mut Net<C, S>, endpoint: &str) -> Option<Value> {
-    let now = n.now;
-    let op = n
-        .server
-        .inner_mut()
-        .read(now, endpoint, Path::resource(3, 0, 0))
-        .unwrap();
-    n.wait_server(120_000, |e| match e {
-        Ev::Inner(ServerEvent::Response {
-            op: o,
-            result: Ok(Reply::Content(c)),
-            ..
-        }) if *o == op => match &c.node {
-            Node::Single(v) => Some(v.clone()),
-            _ => None,
-        },
-        _ => None,
-    })
-}
+use lwm2m_runtime::server::{RejectReason, ServerEvent};
 
 #[test]
 fn lwm2m_client_registers_and_is_read_over_psk() {
@@ -246,14 +155,6 @@ fn identity_bound_to_another_endpoint_cannot_register() {
     });
     assert_eq!(code, Some(Some(Code::FORBIDDEN)));
     assert!(n.server.inner().registration("dev-1").is_none());
-}
-
-/// Registers client 0 and returns the index in `to_server` after which later datagrams start.
-fn register_then_mark(n: &mut Net<C, S>) -> usize {
-    start(n, 0);
-    assert_eq!(registered(n, 10_000).as_deref(), Some("dev-1"));
-    n.run_for(1_000);
-    n.to_server.len()
 }
 
 #[test]

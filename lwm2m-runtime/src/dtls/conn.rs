@@ -37,6 +37,9 @@ pub(super) struct Conn {
     /// Plaintext waiting for the handshake.
     pub(super) queue: VecDeque<Vec<u8>>,
     pub(super) window: ReplayWindow,
+    /// Server role: the client random of the ClientHello that opened this session; a copy
+    /// arriving after the handshake (duplicated or late) must not start a successor.
+    pub(super) hello_random: Option<[u8; 32]>,
     deadline: Option<Timestamp>,
 }
 
@@ -51,6 +54,7 @@ impl Conn {
             unanswered_since: None,
             queue: VecDeque::new(),
             window: ReplayWindow::default(),
+            hello_random: None,
             deadline: None,
         }
     }

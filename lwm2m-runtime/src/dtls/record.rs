@@ -52,6 +52,17 @@ pub(super) fn is_client_hello(datagram: &[u8]) -> bool {
         && datagram[HEADER] == 1
 }
 
+/// The client random of a ClientHello datagram (the same in its cookie retry), if it is whole
+/// in the first fragment.
+pub(super) fn client_random(datagram: &[u8]) -> Option<[u8; 32]> {
+    // Record header, handshake header (12), client_version (2).
+    let start = HEADER + 12 + 2;
+    if !is_client_hello(datagram) {
+        return None;
+    }
+    datagram.get(start..start + 32)?.try_into().ok()
+}
+
 /// A 64-record sliding window (RFC 6347 §4.1.2.6) over records a session authenticated.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct ReplayWindow {

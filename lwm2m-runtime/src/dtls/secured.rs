@@ -145,6 +145,9 @@ pub struct Secured<M: Machine> {
     events: VecDeque<SecuredEvent<M::Event>>,
     stats: DtlsStats,
     now: Timestamp,
+    /// Client role: plaintext for peers without a session yet. The session starts at the next
+    /// input, which carries the current time (commands to the wrapped machine do not).
+    connecting: Vec<(SocketAddr, VecDeque<Vec<u8>>)>,
 }
 
 impl<M: Machine> core::fmt::Debug for Secured<M> {
@@ -213,6 +216,7 @@ impl<M: Machine + SecurityAware> Secured<M> {
             events: VecDeque::new(),
             stats: DtlsStats::default(),
             now: Timestamp::ZERO,
+            connecting: Vec::new(),
         }
     }
 
@@ -273,6 +277,11 @@ impl<M: Machine + SecurityAware> Secured<M> {
         };
         let app_data = headers[0].content_type == APPLICATION_DATA;
         let connected = conn.is_connected();
+        if connected && hello && conn.hello_random == record::client_random(datagram) {
+            // The ClientHello of this very session, late or duplicated.
+            self.stats.replayed += 1;
+            return;
+        }
         if connected && hello {
             if self.table.get(successor).is_some() {
                 self.feed(now, successor, datagram);
@@ -286,6 +295,13 @@ impl<M: Machine + SecurityAware> Secured<M> {
             return;
         }
         if !connected {
+            if headers.iter().all(|h| h.content_type == APPLICATION_DATA) {
+                // Application data cannot belong to a handshake in progress: it is from an
+                // earlier session, or ahead of the Finished. dimpl would fail the handshake
+                // on a record it cannot decrypt.
+                self.stats.rejected += 1;
+                return;
+            }
             self.feed(now, current, datagram);
             return;
         }
@@ -348,6 +364,9 @@ impl<M: Machine + SecurityAware> Secured<M> {
             return 0;
         };
         conn.received = conn.received.saturating_add(1);
+        if let Some(random) = record::client_random(datagram) {
+            conn.hello_random = Some(random);
+        }
         let r = conn.session.handle_datagram(now, datagram);
         self.after(now, key, r)
     }
@@ -519,18 +538,28 @@ impl<M: Machine + SecurityAware> Secured<M> {
     fn send_plain(&mut self, t: Transmit) {
         let now = self.now;
         let key = (t.destination, Slot::Current);
-        if self.table.get(key).is_none() {
-            match self.role {
-                Role::Client => self.connect(now, key),
-                Role::Server(_) => {
-                    self.stats.unroutable += 1;
-                    return;
-                }
-            }
-        }
         let max_queued = self.config.max_queued;
         let Some(conn) = self.table.get_mut(key) else {
-            self.stats.queue_overflow += 1;
+            if matches!(self.role, Role::Server(_)) {
+                self.stats.unroutable += 1;
+                return;
+            }
+            let queue = match self
+                .connecting
+                .iter()
+                .position(|(a, _)| *a == t.destination)
+            {
+                Some(i) => &mut self.connecting[i].1,
+                None => {
+                    self.connecting.push((t.destination, VecDeque::new()));
+                    &mut self.connecting.last_mut().expect("just pushed").1
+                }
+            };
+            if queue.len() < max_queued {
+                queue.push_back(t.payload);
+            } else {
+                self.stats.queue_overflow += 1;
+            }
             return;
         };
         if conn.is_connected() {
@@ -545,7 +574,14 @@ impl<M: Machine + SecurityAware> Secured<M> {
         }
     }
 
-    fn connect(&mut self, now: Timestamp, key: Key) {
+    /// Client role: starts the handshakes the wrapped machine asked for since the last input.
+    fn start_connecting(&mut self, now: Timestamp) {
+        for (peer, queue) in std::mem::take(&mut self.connecting) {
+            self.connect(now, (peer, Slot::Current), queue);
+        }
+    }
+
+    fn connect(&mut self, now: Timestamp, key: Key, queue: VecDeque<Vec<u8>>) {
         if self.table.len() >= self.config.max_sessions {
             self.stats.handshakes_refused += 1;
             return;
@@ -553,7 +589,9 @@ impl<M: Machine + SecurityAware> Secured<M> {
         match self.backend.connect(now, key.0) {
             Ok(session) => {
                 self.stats.handshakes_started += 1;
-                self.table.insert(key, Conn::new(session, now));
+                let mut conn = Conn::new(session, now);
+                conn.queue = queue;
+                self.table.insert(key, conn);
                 self.after(now, key, Ok(()));
             }
             Err(error) => {
@@ -575,11 +613,13 @@ impl<M: Machine + SecurityAware> Machine for Secured<M> {
 
     fn handle_datagram(&mut self, now: Timestamp, peer: SocketAddr, datagram: &[u8]) {
         self.now = self.now.max(now);
+        self.start_connecting(now);
         self.route_datagram(now, peer, datagram);
     }
 
     fn handle_timeout(&mut self, now: Timestamp) {
         self.now = self.now.max(now);
+        self.start_connecting(now);
         if self.inner.poll_timeout().is_some_and(|t| t <= now) {
             self.inner.handle_timeout(now);
         }
@@ -605,9 +645,15 @@ impl<M: Machine + SecurityAware> Machine for Secured<M> {
     }
 
     fn poll_timeout(&self) -> Option<Timestamp> {
-        [self.inner.poll_timeout(), self.table.next_deadline()]
-            .into_iter()
-            .flatten()
-            .min()
+        // Pending connects are due at once: the next tick brings the time to start them.
+        let connect = (!self.connecting.is_empty()).then_some(self.now);
+        [
+            self.inner.poll_timeout(),
+            self.table.next_deadline(),
+            connect,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 }

@@ -4,6 +4,8 @@
 //! counted and dropped. No sockets, no sleeps.
 #![allow(dead_code)]
 
+pub(crate) mod lwm2m;
+
 use std::net::SocketAddr;
 
 use lwm2m_runtime::coap::{Machine, SeededRandom, Timestamp};
