@@ -282,3 +282,36 @@ fn client_hello_flood_does_not_starve_established_or_new_clients() {
         Some(Value::String("ACME".into()))
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+    /// Arbitrary datagrams, and real ClientHellos with bytes flipped, never panic the server.
+    #[test]
+    fn arbitrary_datagrams_never_panic_the_server(
+        data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+        flips in proptest::collection::vec((0usize..200, proptest::prelude::any::<u8>()), 0..6),
+    ) {
+        lwm2m_runtime::dtls::fuzz_secured(&data);
+        let mut hello = hello_bytes();
+        for (at, x) in flips {
+            let i = at % hello.len();
+            hello[i] ^= x;
+        }
+        let mut framed = vec![u8::try_from(hello.len().min(255)).unwrap()];
+        framed.extend_from_slice(&hello[..hello.len().min(255)]);
+        lwm2m_runtime::dtls::fuzz_secured(&framed);
+    }
+}
+
+/// A real ClientHello from our PSK client.
+fn hello_bytes() -> Vec<u8> {
+    static HELLO: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    HELLO
+        .get_or_init(|| {
+            let mut n = net(9, client(9, "dev-1", "dev-1", KEY));
+            start(&mut n, 0);
+            n.run_for(1);
+            n.to_server[0].1.clone()
+        })
+        .clone()
+}

@@ -48,3 +48,31 @@ pub use backend::{DtlsBackend, DtlsSession, SessionError, SessionOutput};
 pub use dimpl::DimplBackend;
 pub use secured::{CloseReason, DtlsStats, Secured, SecuredConfig, SecuredEvent};
 pub use store::{InMemorySecurityStore, KeyError, PskKey, SecurityStore};
+
+/// Fuzzing entry point: a PSK server fed arbitrary datagrams from three addresses, with time
+/// passing between them. Each datagram is prefixed by its length (one byte). Must never panic.
+#[doc(hidden)]
+pub fn fuzz_secured(data: &[u8]) {
+    use crate::coap::{Config, Endpoint, Machine, SeededRandom, Timestamp};
+    use std::sync::Arc;
+
+    let store = InMemorySecurityStore::new().with_psk("id", PskKey::new(*b"key"), "ep");
+    let Ok(backend) = DimplBackend::server_seeded(Arc::new(store), Some(1)) else {
+        return;
+    };
+    let store: Arc<dyn SecurityStore> = Arc::new(InMemorySecurityStore::new());
+    let endpoint = Endpoint::new(Config::default(), SeededRandom::new(1));
+    let mut secured = Secured::server(endpoint, backend, store, SecuredConfig::default());
+    let mut now = 0;
+    let mut rest = data;
+    while let Some((&len, tail)) = rest.split_first() {
+        let (datagram, tail) = tail.split_at(usize::from(len).min(tail.len()));
+        rest = tail;
+        now += 700;
+        let peer = std::net::SocketAddr::from(([192, 0, 2, len % 3], 5684));
+        secured.handle_datagram(Timestamp::from_millis(now), peer, datagram);
+        secured.handle_timeout(Timestamp::from_millis(now + 300));
+        while secured.poll_transmit().is_some() {}
+        while secured.poll_event().is_some() {}
+    }
+}
