@@ -78,7 +78,7 @@ impl Pair {
                     responses += 1;
                 }
             }
-            if !moved && !self.client.poll_timeout().is_some_and(|t| t <= self.now) {
+            if !moved && self.client.poll_timeout().is_none_or(|t| t > self.now) {
                 return responses;
             }
         }
