@@ -43,11 +43,13 @@ mod dimpl;
 mod record;
 mod secured;
 mod store;
+mod types;
 
 pub use backend::{DtlsBackend, DtlsSession, SessionError, SessionOutput};
 pub use dimpl::DimplBackend;
-pub use secured::{CloseReason, DtlsStats, Secured, SecuredConfig, SecuredEvent};
+pub use secured::Secured;
 pub use store::{InMemorySecurityStore, KeyError, PskKey, SecurityStore};
+pub use types::{CloseReason, DtlsStats, SecuredConfig, SecuredEvent};
 
 /// Fuzzing entry point: a PSK server fed arbitrary datagrams from three addresses, with time
 /// passing between them. Each datagram is prefixed by its length (one byte). Must never panic.

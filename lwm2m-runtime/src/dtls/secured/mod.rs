@@ -1,135 +1,22 @@
 //! [`Secured`]: DTLS sessions per peer around a sans-IO machine. See the [module docs](super).
 
+mod outbound;
+mod timers;
+
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use super::backend::{DtlsBackend, SessionError, SessionOutput};
 use super::conn::{Conn, Key, Slot, Table};
 use super::dimpl::DimplBackend;
 use super::record::{self, APPLICATION_DATA};
 use super::store::{PskKey, SecurityStore};
+use super::types::{CloseReason, DtlsStats, SecuredConfig, SecuredEvent};
 use crate::coap::{Machine, Timestamp, Transmit};
 use crate::security::{Authenticated, Identity, SecurityAware};
 
-/// Limits and timers of [`Secured`].
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct SecuredConfig {
-    /// An established session with no traffic either way for this long is closed (600 s).
-    pub idle_timeout: Duration,
-    /// A handshake not complete after this long is abandoned (45 s; the backend gives up on
-    /// its own retransmissions earlier).
-    pub handshake_lifetime: Duration,
-    /// Server role: a half-open session that received nothing after its first ClientHello
-    /// (the client never returned the cookie, as with a spoofed source) is dropped after
-    /// this long (5 s).
-    pub cookie_lifetime: Duration,
-    /// Sessions of all kinds (65 536). Past it, new handshakes are refused.
-    pub max_sessions: usize,
-    /// Incomplete server-role handshakes (1 024). Past it, ClientHellos are dropped and
-    /// counted; established sessions are never evicted for a newcomer.
-    pub max_half_open: usize,
-    /// Incomplete server-role handshakes from one IP address, whatever the port (16).
-    pub max_half_open_per_ip: usize,
-    /// Client role: datagrams held per peer while its handshake runs (32).
-    pub max_queued: usize,
-    /// Client role: a session whose peer has not sent anything for this long since we sent
-    /// to it is presumed lost by the peer (restarted server, expired state) and dropped, so
-    /// the next datagram re-handshakes (40 s, about CoAP's retransmission span).
-    pub rehandshake_after: Duration,
-}
-
-impl Default for SecuredConfig {
-    fn default() -> Self {
-        SecuredConfig {
-            idle_timeout: Duration::from_secs(600),
-            handshake_lifetime: Duration::from_secs(45),
-            cookie_lifetime: Duration::from_secs(5),
-            max_sessions: 65_536,
-            max_half_open: 1_024,
-            max_half_open_per_ip: 16,
-            max_queued: 32,
-            rehandshake_after: Duration::from_secs(40),
-        }
-    }
-}
-
-/// Counters of [`Secured`]; everything dropped is counted somewhere here.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct DtlsStats {
-    /// Handshakes begun (either role).
-    pub handshakes_started: u64,
-    /// Handshakes completed.
-    pub handshakes_completed: u64,
-    /// Handshakes that failed or timed out.
-    pub handshakes_failed: u64,
-    /// ClientHellos (or client connects) refused at a cap.
-    pub handshakes_refused: u64,
-    /// Established sessions that ended (peer close, idle, unresponsive, replaced, error).
-    pub sessions_ended: u64,
-    /// Datagrams that are not well-formed DTLS records (truncated, unknown type or version).
-    pub malformed: u64,
-    /// Application-data datagrams whose records were all already received.
-    pub replayed: u64,
-    /// Application-data datagrams the session could not authenticate.
-    pub rejected: u64,
-    /// Datagrams from an address without a session that do not open one.
-    pub unknown_peer: u64,
-    /// Server role: datagrams the wrapped machine sent to a peer without a session.
-    pub unroutable: u64,
-    /// Client role: datagrams dropped because the handshake queue was full.
-    pub queue_overflow: u64,
-}
-
-/// Why an established session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CloseReason {
-    /// The peer sent `close_notify`.
-    PeerClosed,
-    /// No traffic for [`SecuredConfig::idle_timeout`].
-    Idle,
-    /// Client role: the peer stopped answering ([`SecuredConfig::rehandshake_after`]).
-    Unresponsive,
-    /// The peer completed a new handshake from the same address.
-    Replaced,
-    /// [`Secured::close`].
-    Local,
-}
-
-/// What [`Secured`] reports: the wrapped machine's events, and session changes.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum SecuredEvent<E> {
-    /// An event of the wrapped machine.
-    Inner(E),
-    /// A handshake completed.
-    Connected {
-        /// The peer.
-        peer: SocketAddr,
-        /// The credential it proved.
-        identity: Identity,
-    },
-    /// An established session ended.
-    Closed {
-        /// The peer.
-        peer: SocketAddr,
-        /// Why.
-        reason: CloseReason,
-    },
-    /// A handshake or session failed.
-    Failed {
-        /// The peer.
-        peer: SocketAddr,
-        /// Why.
-        error: SessionError,
-    },
-}
-
-enum Role {
+pub(super) enum Role {
     Client,
     Server(Arc<dyn SecurityStore>),
 }
@@ -373,7 +260,7 @@ impl<M: Machine + SecurityAware> Secured<M> {
 
     /// Handles the outcome of a session call and drains its outputs; returns the number of
     /// plaintexts delivered to the wrapped machine.
-    fn after(&mut self, now: Timestamp, key: Key, r: Result<(), SessionError>) -> usize {
+    pub(super) fn after(&mut self, now: Timestamp, key: Key, r: Result<(), SessionError>) -> usize {
         if let Err(e) = r {
             self.end(key, Ended::Failed(e));
             return 0;
@@ -383,7 +270,7 @@ impl<M: Machine + SecurityAware> Secured<M> {
         delivered
     }
 
-    fn drain(&mut self, now: Timestamp, mut key: Key) -> usize {
+    pub(super) fn drain(&mut self, now: Timestamp, mut key: Key) -> usize {
         let mut delivered = 0;
         loop {
             let Some(conn) = self.table.get_mut(key) else {
@@ -452,7 +339,7 @@ impl<M: Machine + SecurityAware> Secured<M> {
         key
     }
 
-    fn end(&mut self, key: Key, how: Ended) {
+    pub(super) fn end(&mut self, key: Key, how: Ended) {
         let Some(conn) = self.table.remove(key) else {
             return;
         };
@@ -472,138 +359,9 @@ impl<M: Machine + SecurityAware> Secured<M> {
             Ended::Failed(error) => SecuredEvent::Failed { peer, error },
         });
     }
-
-    fn lifetime_end(&self, conn: &Conn) -> Timestamp {
-        if conn.is_connected() {
-            conn.last_activity + self.config.idle_timeout
-        } else if matches!(self.role, Role::Server(_)) && conn.received <= 1 {
-            conn.created + self.config.cookie_lifetime
-        } else {
-            conn.created + self.config.handshake_lifetime
-        }
-    }
-
-    fn stale_at(&self, conn: &Conn) -> Option<Timestamp> {
-        match self.role {
-            Role::Client if conn.is_connected() => conn
-                .unanswered_since
-                .map(|t| t + self.config.rehandshake_after),
-            _ => None,
-        }
-    }
-
-    fn reschedule(&mut self, key: Key) {
-        let Some(conn) = self.table.get(key) else {
-            return;
-        };
-        let deadline = [
-            conn.session.poll_timeout(),
-            Some(self.lifetime_end(conn)),
-            self.stale_at(conn),
-        ]
-        .into_iter()
-        .flatten()
-        .min();
-        self.table.schedule(key, deadline);
-    }
-
-    fn on_timer(&mut self, now: Timestamp, key: Key) {
-        let Some(conn) = self.table.get(key) else {
-            return;
-        };
-        if now >= self.lifetime_end(conn) {
-            if conn.is_connected() {
-                if let Some(conn) = self.table.get_mut(key) {
-                    conn.session.close();
-                }
-                self.drain(now, key);
-                self.end(key, Ended::Closed(CloseReason::Idle));
-            } else {
-                self.end(key, Ended::Failed(SessionError::HandshakeTimeout));
-            }
-            return;
-        }
-        if self.stale_at(conn).is_some_and(|t| now >= t) {
-            self.end(key, Ended::Closed(CloseReason::Unresponsive));
-            return;
-        }
-        let Some(conn) = self.table.get_mut(key) else {
-            return;
-        };
-        let r = conn.session.handle_timeout(now);
-        self.after(now, key, r);
-    }
-
-    /// A datagram from the wrapped machine: encrypt, queue behind a handshake, or start one.
-    fn send_plain(&mut self, t: Transmit) {
-        let now = self.now;
-        let key = (t.destination, Slot::Current);
-        let max_queued = self.config.max_queued;
-        let Some(conn) = self.table.get_mut(key) else {
-            if matches!(self.role, Role::Server(_)) {
-                self.stats.unroutable += 1;
-                return;
-            }
-            let queue = match self
-                .connecting
-                .iter()
-                .position(|(a, _)| *a == t.destination)
-            {
-                Some(i) => &mut self.connecting[i].1,
-                None => {
-                    self.connecting.push((t.destination, VecDeque::new()));
-                    &mut self.connecting.last_mut().expect("just pushed").1
-                }
-            };
-            if queue.len() < max_queued {
-                queue.push_back(t.payload);
-            } else {
-                self.stats.queue_overflow += 1;
-            }
-            return;
-        };
-        if conn.is_connected() {
-            conn.last_activity = now;
-            conn.unanswered_since.get_or_insert(now);
-            let r = conn.session.send(&t.payload);
-            self.after(now, key, r);
-        } else if conn.queue.len() < max_queued {
-            conn.queue.push_back(t.payload);
-        } else {
-            self.stats.queue_overflow += 1;
-        }
-    }
-
-    /// Client role: starts the handshakes the wrapped machine asked for since the last input.
-    fn start_connecting(&mut self, now: Timestamp) {
-        for (peer, queue) in std::mem::take(&mut self.connecting) {
-            self.connect(now, (peer, Slot::Current), queue);
-        }
-    }
-
-    fn connect(&mut self, now: Timestamp, key: Key, queue: VecDeque<Vec<u8>>) {
-        if self.table.len() >= self.config.max_sessions {
-            self.stats.handshakes_refused += 1;
-            return;
-        }
-        match self.backend.connect(now, key.0) {
-            Ok(session) => {
-                self.stats.handshakes_started += 1;
-                let mut conn = Conn::new(session, now);
-                conn.queue = queue;
-                self.table.insert(key, conn);
-                self.after(now, key, Ok(()));
-            }
-            Err(error) => {
-                self.stats.handshakes_failed += 1;
-                self.events
-                    .push_back(SecuredEvent::Failed { peer: key.0, error });
-            }
-        }
-    }
 }
 
-enum Ended {
+pub(super) enum Ended {
     Closed(CloseReason),
     Failed(SessionError),
 }
