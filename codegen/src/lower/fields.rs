@@ -88,6 +88,12 @@ pub(crate) fn flag(
     let Some(f) = required(ctx, f, element, path, parent) else {
         return false;
     };
+    // Fast path: the spellings the schema uses.
+    if f.text == yes {
+        return true;
+    } else if f.text == no {
+        return false;
+    }
     let v = f.text.trim();
     if v.eq_ignore_ascii_case(yes) {
         if v != yes {
@@ -152,6 +158,14 @@ pub(crate) fn operations(
     let Some(f) = required(ctx, f, "Operations", path, parent) else {
         return Operations::None;
     };
+    // Fast path: the spellings the schema uses.
+    match f.text {
+        "R" => return Operations::R,
+        "W" => return Operations::W,
+        "RW" => return Operations::RW,
+        "E" => return Operations::E,
+        _ => {}
+    }
     let t = f.text.trim();
     let is = |s: &str| t.eq_ignore_ascii_case(s);
     match t {

@@ -262,11 +262,28 @@ impl<'a> Document<'a> {
         if e.attributes_raw().iter().all(u8::is_ascii_whitespace) {
             return Ok((start, start));
         }
-        for a in e.attributes() {
-            let a = a.map_err(|err| error(pos, err.to_string()))?;
+        // Without quick-xml's duplicate check (it allocates per element): names are compared
+        // here. A malformed or repeated attribute goes to the checking iterator, which names
+        // the problem.
+        let mut clean = true;
+        for a in e.attributes().with_checks(false) {
+            let Ok(a) = a else {
+                clean = false;
+                break;
+            };
             let key = borrow(src, a.key.as_ref());
+            if self.attrs[start as usize..].iter().any(|(k, _)| *k == key) {
+                clean = false;
+                break;
+            }
             let value = self.unescape(borrow(src, &a.value), pos, false);
             self.attrs.push((key, value));
+        }
+        if !clean {
+            self.attrs.truncate(start as usize);
+            for a in e.attributes() {
+                a.map_err(|err| error(pos, err.to_string()))?;
+            }
         }
         Ok((start, self.attrs.len() as u32))
     }
@@ -348,6 +365,22 @@ mod tests {
         assert_eq!(b.text(), "x &bogus; y");
         assert_eq!(doc.bad_escapes.len(), 1);
         assert_eq!(doc.bad_escapes[0].0, 7);
+    }
+
+    #[test]
+    fn repeated_and_malformed_attributes_are_errors_named_by_quick_xml() {
+        let err = parse("<a>\n<b x=\"1\" y='2' x=\"3\"/></a>").unwrap_err();
+        assert_eq!(err.pos, 4);
+        assert!(
+            err.message.contains("duplicated attribute"),
+            "{}",
+            err.message
+        );
+        let err = parse("<a><b x=1/></a>").unwrap_err();
+        assert_eq!(err.pos, 3);
+        let doc = parse("<a x=\"1\" y='&lt;'/>").unwrap();
+        assert_eq!(doc.root().attr("y"), Some("<"));
+        assert_eq!(doc.attrs.len(), 2);
     }
 
     #[test]
