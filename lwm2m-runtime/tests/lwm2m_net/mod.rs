@@ -20,6 +20,17 @@ enum To {
     Server,
 }
 
+/// A datagram on its way.
+struct Datagram {
+    arrival: Timestamp,
+    /// Order of sending, to break ties in arrival.
+    seq: u64,
+    to: To,
+    from: SocketAddr,
+    dest: SocketAddr,
+    bytes: Vec<u8>,
+}
+
 pub(crate) struct Net {
     pub(crate) now: Timestamp,
     pub(crate) client: Client,
@@ -42,8 +53,7 @@ pub(crate) struct Net {
     pub(crate) server_frozen: bool,
     rng: SeededRandom,
     seq: u64,
-    /// Datagrams on their way: arrival, sequence, direction, source and destination, bytes.
-    in_flight: Vec<(Timestamp, u64, To, (SocketAddr, SocketAddr), Vec<u8>)>,
+    in_flight: Vec<Datagram>,
     pub(crate) client_events: Vec<ClientEvent>,
     pub(crate) server_events: Vec<ServerEvent>,
     /// Datagrams sent, by direction (to client, to server).
@@ -122,8 +132,14 @@ impl Net {
                 };
                 self.seq += 1;
                 let at = Timestamp::from_millis(self.now.as_millis() + self.latency_ms + jitter);
-                self.in_flight
-                    .push((at, self.seq, to, addrs, bytes.clone()));
+                self.in_flight.push(Datagram {
+                    arrival: at,
+                    seq: self.seq,
+                    to,
+                    from: addrs.0,
+                    dest: addrs.1,
+                    bytes: bytes.clone(),
+                });
             }
         }
         while let Some(e) = self.client.poll_event() {
@@ -149,9 +165,19 @@ impl Net {
     /// One delivery or timer step; false when nothing happens before `limit`.
     pub(crate) fn step(&mut self, limit: Timestamp) -> bool {
         self.collect();
-        self.in_flight.sort_by_key(|d| (d.0, d.1));
-        if self.in_flight.first().is_some_and(|d| d.0 <= self.now) {
-            let (_, _, to, (from, dest), bytes) = self.in_flight.remove(0);
+        self.in_flight.sort_by_key(|d| (d.arrival, d.seq));
+        if self
+            .in_flight
+            .first()
+            .is_some_and(|d| d.arrival <= self.now)
+        {
+            let Datagram {
+                to,
+                from,
+                dest,
+                bytes,
+                ..
+            } = self.in_flight.remove(0);
             let here = match to {
                 To::Server => self.server_addr,
                 To::Client => self.client_addr,
@@ -170,7 +196,7 @@ impl Net {
             return true;
         }
         let next = [
-            self.in_flight.first().map(|d| d.0),
+            self.in_flight.first().map(|d| d.arrival),
             self.client_deadline(),
             self.server_deadline(),
         ]
