@@ -74,6 +74,45 @@ async fn cli_server_and_cli_client() {
     assert!(client.wait_exit(WAIT).await, "{}", client.transcript());
 }
 
+#[tokio::test]
+async fn cli_client_runs_count_devices() {
+    let mut server = lwm2m(
+        "lwm2m server",
+        &["server", "--listen", "127.0.0.1:0", "--duration", "30"],
+    );
+    let addr = server.expect_line("listening on ", WAIT).await;
+    let mut client = lwm2m(
+        "lwm2m client",
+        &[
+            "client",
+            "--server",
+            &format!("coap://{addr}"),
+            "--endpoint",
+            "fleet",
+            "--count",
+            "3",
+        ],
+    );
+    // Each device registers under its own name, with every object it hosts.
+    let mut names = Vec::new();
+    for _ in 0..3 {
+        let line = server.expect_line("registered fleet-", WAIT).await;
+        for object in [
+            "/3/0", "/3303/0", "/3311/0", "/3312/0", "/32769/0", "/32770/0",
+        ] {
+            assert!(line.contains(object), "no {object} in {line}");
+        }
+        names.push(line.split_whitespace().next().unwrap().to_string());
+    }
+    names.sort();
+    assert_eq!(names, ["1", "2", "3"]);
+    client.interrupt();
+    for _ in 0..3 {
+        server.expect_line("deregistered fleet-", WAIT).await;
+    }
+    assert!(client.wait_exit(WAIT).await, "{}", client.transcript());
+}
+
 /// A server on the runtime's driver, with the Objects the CLI's devices host.
 struct TestServer {
     handle: Handle<Server>,

@@ -1,100 +1,21 @@
-//! Our LwM2M client against our server, in virtual time over an in-memory link: registration,
-//! every Device Management operation, observe with attributes, Send, lifetime updates,
-//! de-registration, expiry of a silent client, loss and queue mode.
+//! Our LwM2M client against our server, in virtual time over an in-memory link: every Device
+//! Management operation, observe with attributes, Send and queue mode. The registration
+//! interface is in `lwm2m_registration.rs`, loss, duplication and reordering in
+//! `lwm2m_faults.rs`.
 
 mod lwm2m_net;
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::Ordering;
 
-use lwm2m_core::object::{ExecArgs, Object, WriteMode};
+use lwm2m_core::object::WriteMode;
 use lwm2m_core::{ContentFormat, Node, Path, Record, Resource, ResourceValue, Value};
-use lwm2m_net::Net;
-use lwm2m_objects::device::{self, Device};
-use lwm2m_objects::temperature::{self, Temperature};
-use lwm2m_runtime::client::{ClientConfig, ClientEvent};
+use lwm2m_net::device::{
+    REBOOTS, config, content, net, register, result, set_temperature, temperature_value,
+};
+use lwm2m_objects::device::Device;
+use lwm2m_runtime::client::ClientEvent;
 use lwm2m_runtime::lwm2m::AttributeChange;
 use lwm2m_runtime::server::{OpError, OpId, Reply, ServerEvent};
-
-static REBOOTS: AtomicU32 = AtomicU32::new(0);
-
-fn reboot(
-    _dev: &mut device::Instance,
-    _iid: u16,
-    _rid: u16,
-    _args: ExecArgs<'_>,
-) -> Result<(), lwm2m_core::Error> {
-    REBOOTS.fetch_add(1, Ordering::SeqCst);
-    Ok(())
-}
-
-/// A network with a client hosting Device /3/0 and Temperature /3303/0 at 21.5 °C.
-fn net(seed: u64, config: ClientConfig) -> Net {
-    let mut n = Net::new(seed, config, &[&device::META, &temperature::META]);
-    let mut dev = device::Instance::default();
-    dev.set_manufacturer("ACME".into());
-    dev.set_battery_level(87).unwrap();
-    let mut devices = Object::<device::Instance>::new().on_execute(reboot);
-    devices.insert(0, dev);
-    let mut temp = temperature::Instance::default();
-    temp.set_sensor_value(21.5);
-    let mut temps = Object::<temperature::Instance>::new();
-    temps.insert(0, temp);
-    n.client.add_object(devices);
-    n.client.add_object(temps);
-    n
-}
-
-fn config(lifetime_s: u64) -> ClientConfig {
-    let mut c = ClientConfig::new("dev-1");
-    c.lifetime = std::time::Duration::from_secs(lifetime_s);
-    c
-}
-
-fn register(n: &mut Net) {
-    n.client.start(n.now).unwrap();
-    let ep = n.wait_server(300_000, |e| match e {
-        ServerEvent::Registered { endpoint, .. } => Some(endpoint.clone()),
-        _ => None,
-    });
-    assert_eq!(ep.as_deref(), Some("dev-1"));
-    assert!(
-        n.wait_client(10_000, |e| matches!(e, ClientEvent::Registered { .. })
-            .then_some(()))
-            .is_some()
-    );
-}
-
-/// Drives until operation `op` finishes and returns its result.
-fn result(n: &mut Net, op: OpId) -> Result<Reply, OpError> {
-    n.wait_server(600_000, |e| match e {
-        ServerEvent::Response { op: o, result, .. } if *o == op => Some(result.clone()),
-        _ => None,
-    })
-    .unwrap_or_else(|| panic!("operation {op:?} did not finish"))
-}
-
-fn content(r: Result<Reply, OpError>) -> lwm2m_core::Content {
-    match r {
-        Ok(Reply::Content(c)) => c,
-        other => panic!("expected content, got {other:?}"),
-    }
-}
-
-fn temperature_value(r: &lwm2m_core::Content) -> f64 {
-    match &r.node {
-        Node::Single(Value::Float(f)) => *f,
-        other => panic!("expected a float, got {other:?}"),
-    }
-}
-
-fn set_temperature(n: &mut Net, v: f64) {
-    let temps = n
-        .client
-        .object_mut::<Object<temperature::Instance>>(3303)
-        .unwrap();
-    temps.instance_mut(0).unwrap().set_sensor_value(v);
-    n.client.changed(n.now, Path::resource(3303, 0, 5700));
-}
 
 #[test]
 fn register_and_every_device_management_operation() {
@@ -346,101 +267,6 @@ fn observe_honours_pmin_st_and_pmax_then_cancel() {
 }
 
 #[test]
-fn updates_before_lifetime_and_server_expires_a_silent_client() {
-    let mut n = net(3, config(60));
-    register(&mut n);
-    // Five minutes of 60 s lifetime: the client updates every ~54 s and stays registered.
-    n.run_for(300_000);
-    let updates = n
-        .server_events
-        .iter()
-        .filter(|e| matches!(e, ServerEvent::Updated { .. }))
-        .count();
-    assert!(updates >= 5, "{updates} updates");
-    assert!(
-        !n.server_events
-            .iter()
-            .any(|e| matches!(e, ServerEvent::Expired { .. }))
-    );
-    assert!(n.server.registration("dev-1").is_some());
-
-    // The client goes silent: the server expires it after the lifetime.
-    n.client_frozen = true;
-    let expired = n.wait_server(120_000, |e| match e {
-        ServerEvent::Expired { endpoint } => Some(endpoint.clone()),
-        _ => None,
-    });
-    assert_eq!(expired.as_deref(), Some("dev-1"));
-    assert!(n.server.registration("dev-1").is_none());
-    // Operations on it fail at once.
-    assert!(n.server.read(n.now, "dev-1", Path::instance(3, 0)).is_err());
-}
-
-#[test]
-fn register_retries_with_back_off_while_the_server_is_down() {
-    let mut n = net(4, config(86_400));
-    n.server_frozen = true;
-    n.client.start(n.now).unwrap();
-    // CoAP gives up after ~93 s; then the client backs off 10 s, 20 s, …
-    n.run_for(400_000);
-    let retries: Vec<_> = n
-        .client_events
-        .iter()
-        .filter_map(|e| match e {
-            ClientEvent::RegistrationFailed {
-                code: None,
-                retry_at,
-            } => Some(*retry_at),
-            _ => None,
-        })
-        .collect();
-    assert!(retries.len() >= 2, "{retries:?}");
-    n.server_frozen = false;
-    n.wait_server(1_000_000, |e| {
-        matches!(e, ServerEvent::Registered { .. }).then_some(())
-    })
-    .expect("registers once the server is back");
-}
-
-#[test]
-fn operations_complete_under_20_percent_loss() {
-    let mut n = net(5, config(120));
-    n.loss = 0.2;
-    register(&mut n);
-    let (mut ok, mut timeouts) = (0, 0);
-    for i in 0..30 {
-        let op = n
-            .server
-            .write_resource(
-                n.now,
-                "dev-1",
-                0,
-                Device::UTC_OFFSET,
-                &format!("+0{}:00", i % 10),
-            )
-            .unwrap();
-        match result(&mut n, op) {
-            Ok(Reply::Changed) => ok += 1,
-            Err(OpError::Timeout) => timeouts += 1,
-            other => panic!("{other:?}"),
-        }
-        let (op, req) = n
-            .server
-            .read_resource(n.now, "dev-1", 0, Device::BATTERY_LEVEL)
-            .unwrap();
-        match result(&mut n, op) {
-            Ok(Reply::Content(c)) => assert_eq!(req.decode(c.node).unwrap(), 87),
-            Err(OpError::Timeout) => timeouts += 1,
-            other => panic!("{other:?}"),
-        }
-    }
-    assert!(ok >= 25, "{ok} writes succeeded, {timeouts} timeouts");
-    // The registration survived the loss (updates are retried or re-registered).
-    n.run_for(600_000);
-    assert!(n.server.registration("dev-1").is_some());
-}
-
-#[test]
 fn queue_mode_holds_requests_until_the_client_updates() {
     let mut cfg = config(86_400);
     cfg.queue_mode = true;
@@ -465,65 +291,6 @@ fn queue_mode_holds_requests_until_the_client_updates() {
     n.client.update(n.now).unwrap();
     let c = content(result(&mut n, op));
     assert_eq!(c.node, Node::Single(Value::Integer(87)));
-}
-
-#[test]
-fn re_registration_replaces_the_previous_one() {
-    let mut n = net(7, config(86_400));
-    register(&mut n);
-    let first = n.server.registration("dev-1").unwrap().id;
-    n.client.start(n.now).unwrap();
-    let replaced = n.wait_server(10_000, |e| match e {
-        ServerEvent::Registered { replaced, .. } => Some(*replaced),
-        _ => None,
-    });
-    assert_eq!(replaced, Some(true));
-    assert_eq!(n.server.store().len(), 1);
-    assert_ne!(n.server.registration("dev-1").unwrap().id, first);
-    // Temperature reads keep working on the new registration.
-    let (op, req) = n
-        .server
-        .read_resource(n.now, "dev-1", 0, Temperature::SENSOR_VALUE)
-        .unwrap();
-    assert_eq!(req.decode(content(result(&mut n, op)).node).unwrap(), 21.5);
-}
-
-#[test]
-fn client_re_registers_when_the_server_forgot_it() {
-    let mut n = net(8, config(300));
-    register(&mut n);
-    // The server restarts with an empty store: the next Update gets 4.04, the client registers
-    // again.
-    let mut fresh = net(8, config(300));
-    std::mem::swap(&mut n.server, &mut fresh.server);
-    let ep = n.wait_server(400_000, |e| match e {
-        ServerEvent::Registered { endpoint, .. } => Some(endpoint.clone()),
-        _ => None,
-    });
-    assert_eq!(ep.as_deref(), Some("dev-1"));
-    assert!(n.server.registration("dev-1").is_some());
-}
-
-#[test]
-fn local_instance_changes_update_the_registration() {
-    let mut n = net(9, config(86_400));
-    register(&mut n);
-    let temps = n
-        .client
-        .object_mut::<Object<temperature::Instance>>(3303)
-        .unwrap();
-    temps.insert(7, temperature::Instance::default());
-    n.client.instances_changed(n.now);
-    n.wait_server(10_000, |e| {
-        matches!(e, ServerEvent::Updated { .. }).then_some(())
-    })
-    .expect("update");
-    let reg = n.server.registration("dev-1").unwrap();
-    assert!(
-        reg.objects
-            .iter()
-            .any(|o| o.object == 3303 && o.instance == Some(7))
-    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! The client side of the registration interface: Register, Update before the lifetime ends or
-//! when the object list changes, De-register, and back-off when the server does not answer.
+//! The client side of the registration interface: Register, Update before the lifetime ends,
+//! when the object list changes or when the client's address changed, De-register, and back-off
+//! when the server does not answer.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -36,6 +37,8 @@ pub(super) struct State {
     failures: u32,
     /// The object list changed since the last Register/Update was sent.
     objects_dirty: bool,
+    /// The client's address changed since the last Register/Update was sent.
+    address_dirty: bool,
 }
 
 impl State {
@@ -47,10 +50,15 @@ impl State {
         self.objects_dirty = true;
     }
 
+    /// An Update is due regardless of the lifetime.
+    fn update_due(&self) -> bool {
+        self.objects_dirty || self.address_dirty
+    }
+
     pub(super) fn deadline(&self) -> Option<Timestamp> {
         match self.phase {
             // The object list changed (e.g. `add_object`, which has no `now`): due at once.
-            Phase::Registered { .. } if self.objects_dirty => Some(Timestamp::ZERO),
+            Phase::Registered { .. } if self.update_due() => Some(Timestamp::ZERO),
             Phase::Registered { update_at } => Some(update_at),
             Phase::Backoff { until } => Some(until),
             _ => None,
@@ -81,6 +89,18 @@ impl Client {
             Phase::Registered { .. } => self.send_update(now),
             _ => Err(ClientError::NotRegistered),
         }
+    }
+
+    /// Tells the client that its own address changed (another network, a new NAT binding, a new
+    /// socket): the server sends its requests to the address the last Register or Update came
+    /// from, so an Update follows from the new address, at once if registered, after the
+    /// outstanding one if an Update is in flight. A Register in flight or pending needs nothing
+    /// more. Observations are bound to the old address (RFC 7641 §3.6): a server that rejects
+    /// notifications from the new one ends them, and observes again if it wants.
+    pub fn address_changed(&mut self, now: Timestamp) {
+        self.registration.address_dirty = true;
+        self.drive_registration(now);
+        self.pump(now);
     }
 
     /// Sends De-register; [`ClientEvent::Deregistered`] follows. Without a registration the
@@ -126,6 +146,7 @@ impl Client {
             msg.add_option(number::URI_QUERY, q.into_bytes());
         }
         self.registration.objects_dirty = false;
+        self.registration.address_dirty = false;
         let id = self.endpoint.request(now, self.server, msg)?;
         self.outgoing.insert(id, Outgoing::Register);
         self.registration.phase = Phase::Registering(id);
@@ -146,6 +167,7 @@ impl Client {
                 .with_payload(self.object_payload());
             self.registration.objects_dirty = false;
         }
+        self.registration.address_dirty = false;
         let id = self.endpoint.request(now, self.server, msg)?;
         self.outgoing.insert(id, Outgoing::Update);
         self.registration.phase = Phase::Updating(id);
@@ -156,7 +178,7 @@ impl Client {
     pub(super) fn drive_registration(&mut self, now: Timestamp) {
         let result = match self.registration.phase {
             Phase::Registered { update_at }
-                if now >= update_at || self.registration.objects_dirty =>
+                if now >= update_at || self.registration.update_due() =>
             {
                 self.send_update(now)
             }
@@ -227,7 +249,7 @@ impl Client {
                 update_at: self.next_update(now),
             };
             self.events.push_back(ClientEvent::Updated);
-            if self.registration.objects_dirty {
+            if self.registration.update_due() {
                 self.drive_registration(now);
             }
             return;

@@ -1,6 +1,8 @@
 //! Our LwM2M client and server wired by an in-memory link in virtual time: no sockets, no
-//! sleeps. The clock jumps to the next delivery or deadline; loss comes from a seeded generator.
-//! Either side can be frozen (it neither receives nor runs its timers), to play a silent peer.
+//! sleeps. The clock jumps to the next delivery or deadline; loss, duplication and reordering
+//! come from a seeded generator. Either side can be frozen (it neither receives nor runs its
+//! timers), to play a silent peer. A datagram addressed elsewhere than the other side's current
+//! address is lost, so a client can move to a new address.
 
 #![allow(dead_code)]
 
@@ -10,10 +12,23 @@ use lwm2m_runtime::client::{Client, ClientConfig, ClientEvent};
 use lwm2m_runtime::coap::{Config, Endpoint, SeededRandom, Timestamp};
 use lwm2m_runtime::server::{Server, ServerConfig, ServerEvent};
 
+pub(crate) mod device;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum To {
     Client,
     Server,
+}
+
+/// A datagram on its way.
+struct Datagram {
+    arrival: Timestamp,
+    /// Order of sending, to break ties in arrival.
+    seq: u64,
+    to: To,
+    from: SocketAddr,
+    dest: SocketAddr,
+    bytes: Vec<u8>,
 }
 
 pub(crate) struct Net {
@@ -24,15 +39,21 @@ pub(crate) struct Net {
     pub(crate) server_addr: SocketAddr,
     /// Probability that a datagram is lost.
     pub(crate) loss: f64,
+    /// Probability that a datagram arrives twice.
+    pub(crate) duplicate: f64,
     /// One-way latency in ms.
     pub(crate) latency_ms: u64,
+    /// Extra random delay of each datagram, below this many ms; above 0 it reorders datagrams.
+    pub(crate) jitter_ms: u64,
+    /// Datagrams sent to an address that is not the other side's (lost).
+    pub(crate) misaddressed: u64,
     /// A frozen client receives nothing and runs no timers.
     pub(crate) client_frozen: bool,
     /// A frozen server receives nothing and runs no timers.
     pub(crate) server_frozen: bool,
     rng: SeededRandom,
     seq: u64,
-    in_flight: Vec<(Timestamp, u64, To, Vec<u8>)>,
+    in_flight: Vec<Datagram>,
     pub(crate) client_events: Vec<ClientEvent>,
     pub(crate) server_events: Vec<ServerEvent>,
     /// Datagrams sent, by direction (to client, to server).
@@ -67,7 +88,10 @@ impl Net {
             client_addr,
             server_addr,
             loss: 0.0,
+            duplicate: 0.0,
             latency_ms: 10,
+            jitter_ms: 0,
+            misaddressed: 0,
             client_frozen: false,
             server_frozen: false,
             rng: SeededRandom::new(seed),
@@ -87,12 +111,12 @@ impl Net {
     pub(crate) fn collect(&mut self) {
         let mut out = Vec::new();
         while let Some(t) = self.client.poll_transmit() {
-            out.push((To::Server, t.payload));
+            out.push((To::Server, (self.client_addr, t.destination), t.payload));
         }
         while let Some(t) = self.server.poll_transmit() {
-            out.push((To::Client, t.payload));
+            out.push((To::Client, (self.server_addr, t.destination), t.payload));
         }
-        for (to, bytes) in out {
+        for (to, addrs, bytes) in out {
             match to {
                 To::Client => self.sent.0 += 1,
                 To::Server => self.sent.1 += 1,
@@ -100,9 +124,23 @@ impl Net {
             if self.chance(self.loss) {
                 continue;
             }
-            self.seq += 1;
-            let at = Timestamp::from_millis(self.now.as_millis() + self.latency_ms);
-            self.in_flight.push((at, self.seq, to, bytes));
+            let copies = if self.chance(self.duplicate) { 2 } else { 1 };
+            for _ in 0..copies {
+                let jitter = match self.jitter_ms {
+                    0 => 0,
+                    j => self.rng.next_u64() % j,
+                };
+                self.seq += 1;
+                let at = Timestamp::from_millis(self.now.as_millis() + self.latency_ms + jitter);
+                self.in_flight.push(Datagram {
+                    arrival: at,
+                    seq: self.seq,
+                    to,
+                    from: addrs.0,
+                    dest: addrs.1,
+                    bytes: bytes.clone(),
+                });
+            }
         }
         while let Some(e) = self.client.poll_event() {
             self.client_events.push(e);
@@ -127,17 +165,30 @@ impl Net {
     /// One delivery or timer step; false when nothing happens before `limit`.
     pub(crate) fn step(&mut self, limit: Timestamp) -> bool {
         self.collect();
-        self.in_flight.sort_by_key(|d| (d.0, d.1));
-        if self.in_flight.first().is_some_and(|d| d.0 <= self.now) {
-            let (_, _, to, bytes) = self.in_flight.remove(0);
+        self.in_flight.sort_by_key(|d| (d.arrival, d.seq));
+        if self
+            .in_flight
+            .first()
+            .is_some_and(|d| d.arrival <= self.now)
+        {
+            let Datagram {
+                to,
+                from,
+                dest,
+                bytes,
+                ..
+            } = self.in_flight.remove(0);
+            let here = match to {
+                To::Server => self.server_addr,
+                To::Client => self.client_addr,
+            };
             match to {
+                _ if dest != here => self.misaddressed += 1,
                 To::Server if !self.server_frozen => {
-                    self.server
-                        .handle_datagram(self.now, self.client_addr, &bytes)
+                    self.server.handle_datagram(self.now, from, &bytes)
                 }
                 To::Client if !self.client_frozen => {
-                    self.client
-                        .handle_datagram(self.now, self.server_addr, &bytes)
+                    self.client.handle_datagram(self.now, from, &bytes)
                 }
                 _ => {}
             }
@@ -145,7 +196,7 @@ impl Net {
             return true;
         }
         let next = [
-            self.in_flight.first().map(|d| d.0),
+            self.in_flight.first().map(|d| d.arrival),
             self.client_deadline(),
             self.server_deadline(),
         ]
