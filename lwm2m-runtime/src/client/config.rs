@@ -19,6 +19,9 @@ pub struct ClientConfig {
     pub binding: String,
     /// Queue mode (`Q`): the server holds requests until the client sends an Update.
     pub queue_mode: bool,
+    /// Queue mode: how long the client stays awake after its last exchange (ClientAwakeTime,
+    /// Core TS 1.1 §6.5; 93 s, CoAP's MAX_TRANSMIT_WAIT, the recommended default).
+    pub awake_time: Duration,
     /// Updates are sent when this fraction of the lifetime has passed (0.9), or earlier so that
     /// CoAP's MAX_TRANSMIT_WAIT (93 s, at most half the lifetime) remains for retransmissions.
     pub update_fraction: f64,
@@ -44,6 +47,7 @@ impl ClientConfig {
             version: LwM2mVersion::V1_1,
             binding: "U".into(),
             queue_mode: false,
+            awake_time: Duration::from_secs(93),
             update_fraction: 0.9,
             retry_initial: Duration::from_secs(10),
             retry_max: Duration::from_secs(300),

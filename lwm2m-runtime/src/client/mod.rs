@@ -3,7 +3,8 @@
 //! [`Client`] owns a CoAP [`Endpoint`] and the Objects it hosts. It registers with one server,
 //! keeps the registration alive with Updates, answers Device Management requests through the
 //! [`ObjectHandler`](lwm2m_core::object::ObjectHandler)s, serves observations with the
-//! notification attributes, and sends data with Send.
+//! notification attributes, and sends data with Send. In Queue Mode it sleeps between
+//! exchanges (`queue.rs`).
 //!
 //! The contract is the endpoint's: after every input ([`Client::handle_datagram`],
 //! [`Client::handle_timeout`] or a command), drain [`Client::poll_transmit`] and
@@ -44,6 +45,7 @@ mod config;
 mod dm;
 mod objects;
 mod observe;
+mod queue;
 mod registration;
 
 use alloc::collections::{BTreeMap, VecDeque};
@@ -152,6 +154,11 @@ pub enum ClientEvent {
     },
     /// The Bootstrap-Server Account Timeout passed: the account was removed.
     BootstrapAccountPurged,
+    /// Queue Mode: the awake time passed without an exchange; the client drops what arrives
+    /// until it wakes, so the radio may be powered down until [`Client::poll_timeout`].
+    Sleeping,
+    /// Queue Mode: the client woke up to send (after an Update when the server must learn it).
+    Awake,
 }
 
 /// A command the client cannot carry out.
@@ -202,6 +209,7 @@ pub struct Client {
     outgoing: BTreeMap<RequestId, Outgoing>,
     events: VecDeque<ClientEvent>,
     bootstrap: bootstrap::State,
+    queue: queue::State,
 }
 
 impl Client {
@@ -218,6 +226,7 @@ impl Client {
             outgoing: BTreeMap::new(),
             events: VecDeque::new(),
             bootstrap: bootstrap::State::default(),
+            queue: queue::State::default(),
         }
     }
 
@@ -282,13 +291,17 @@ impl Client {
             .with_uri_path(SEND_PATH)
             .with_content_format(lwm2m_core::ContentFormat::SenmlCbor.number())
             .with_payload(payload);
+        self.wake_to_send(now);
         let id = self.endpoint.request(now, self.server, msg)?;
         self.outgoing.insert(id, Outgoing::Send);
         Ok(id)
     }
 
-    /// Handles a datagram from `peer`.
+    /// Handles a datagram from `peer`; while asleep in Queue Mode it is dropped and counted.
     pub fn handle_datagram(&mut self, now: Timestamp, peer: SocketAddr, datagram: &[u8]) {
+        if !self.queue_receive(now) {
+            return;
+        }
         self.endpoint.handle_datagram(now, peer, datagram);
         self.pump(now);
     }
@@ -302,6 +315,7 @@ impl Client {
         self.drive_bootstrap(now);
         self.check_observations(now, None);
         self.pump(now);
+        self.queue_maybe_sleep(now);
     }
 
     /// The earliest time [`Client::handle_timeout`] has work to do.
@@ -311,6 +325,7 @@ impl Client {
             self.registration.deadline(),
             self.observation_deadline(),
             self.bootstrap.deadline(),
+            self.queue_deadline(),
         ]
         .into_iter()
         .flatten()
@@ -342,6 +357,7 @@ impl Client {
                 _ => {}
             }
         }
+        self.queue_note_sent(now);
     }
 
     /// A response (or failure) to one of our requests.

@@ -9,6 +9,8 @@
 //! that moment. With `epmax` the client also evaluates on its own at least every `epmax`
 //! seconds, so a value changed without [`Client::changed`] is still sampled.
 //!
+//! A notification due while the client sleeps in Queue Mode wakes it (`queue.rs`).
+//!
 //! An Observe-Composite observation watches several paths: it is touched by a change at any of
 //! them, is notified and evaluated within the periods of every path (the largest `pmin` and
 //! `epmin`, the smallest `pmax` and `epmax` set on them), and a changed value meets the value
@@ -207,6 +209,7 @@ impl Client {
                 Ok(c) => c,
                 Err(e) => {
                     // The node went away: a non-2.xx notification ends the observation.
+                    self.wake_to_send(now);
                     let _ = self
                         .endpoint
                         .notify(now, id, Message::response(code_of(&e)));
@@ -229,6 +232,11 @@ impl Client {
             if !due {
                 continue;
             }
+            // In Queue Mode a sleeping client wakes and sends an Update before the notification.
+            self.wake_to_send(now);
+            let Some(obs) = self.observations.get_mut(&id) else {
+                continue;
+            };
             let msg = Message::response(Code::CONTENT)
                 .with_content_format(obs.format.number())
                 .with_payload(bytes);

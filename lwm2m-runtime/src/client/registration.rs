@@ -116,6 +116,7 @@ impl Client {
         for s in &segments {
             msg.add_option(number::URI_PATH, s.as_bytes());
         }
+        self.wake_quietly(now);
         let id = self.endpoint.request(now, self.server, msg)?;
         self.outgoing.insert(id, Outgoing::Deregister);
         self.registration.phase = Phase::Deregistering(id);
@@ -147,13 +148,14 @@ impl Client {
         }
         self.registration.objects_dirty = false;
         self.registration.address_dirty = false;
+        self.wake_quietly(now);
         let id = self.endpoint.request(now, self.server, msg)?;
         self.outgoing.insert(id, Outgoing::Register);
         self.registration.phase = Phase::Registering(id);
         Ok(())
     }
 
-    fn send_update(&mut self, now: Timestamp) -> Result<(), ClientError> {
+    pub(super) fn send_update(&mut self, now: Timestamp) -> Result<(), ClientError> {
         let Some((_, segments)) = &self.registration.location else {
             return Err(ClientError::NotRegistered);
         };
@@ -168,6 +170,7 @@ impl Client {
             self.registration.objects_dirty = false;
         }
         self.registration.address_dirty = false;
+        self.wake_quietly(now);
         let id = self.endpoint.request(now, self.server, msg)?;
         self.outgoing.insert(id, Outgoing::Update);
         self.registration.phase = Phase::Updating(id);
@@ -199,7 +202,7 @@ impl Client {
         now + Duration::from_millis((lifetime - margin).max(0.0) as u64)
     }
 
-    fn schedule_retry(&mut self, now: Timestamp, code: Option<Code>) {
+    pub(super) fn schedule_retry(&mut self, now: Timestamp, code: Option<Code>) {
         self.registration.failures = self.registration.failures.saturating_add(1);
         let shift = (self.registration.failures - 1).min(16);
         let wait = self

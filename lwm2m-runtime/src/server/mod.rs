@@ -8,7 +8,8 @@
 //! decoded with the metadata of the Objects given to [`Server::add_objects`].
 //!
 //! Requests to a queue-mode client are held until it shows it is awake (Register or Update),
-//! then sent; it counts as awake for [`ServerConfig::awake_time`] after that.
+//! then sent; it counts as awake for [`ServerConfig::awake_time`] after that, restarted by every
+//! response or notification it sends. A request it leaves unanswered means it sleeps.
 //!
 //! Responses are typed with the Object metadata the server knows, whatever version the client
 //! registered. The composite operations (Read-, Write- and Observe-Composite) are
@@ -36,7 +37,7 @@ use lwm2m_core::codec::link::Link;
 use lwm2m_core::{Content, ObjectId, ObjectMeta, Path};
 
 use crate::coap::{
-    Code, Endpoint, EndpointError, Event, RandomSource, RequestId, Timestamp, Transmit,
+    Code, Endpoint, EndpointError, Event, FailReason, RandomSource, Timestamp, Transmit,
 };
 
 pub use composite::{CompositeWrite, composite_node};
@@ -297,8 +298,11 @@ impl Server {
         while let Some(ev) = self.endpoint.poll_event() {
             match ev {
                 Event::Request { id, peer, message } => self.on_request(now, id, peer, message),
-                Event::Response { id, message } => self.on_response(id, Ok(message)),
-                Event::RequestFailed { id, .. } => self.on_response(id, Err(OpError::Timeout)),
+                Event::Response { id, message } => self.op_outcome(now, id, Ok(message), true),
+                Event::RequestFailed { id, reason } => {
+                    let heard = reason != FailReason::Timeout;
+                    self.op_outcome(now, id, Err(OpError::Timeout), heard);
+                }
                 #[allow(unreachable_patterns)]
                 _ => {}
             }
@@ -315,12 +319,6 @@ impl Server {
             self.events.push_back(ServerEvent::Expired {
                 endpoint: reg.endpoint,
             });
-        }
-    }
-
-    fn on_response(&mut self, id: RequestId, result: Result<crate::coap::Message, OpError>) {
-        if let Some(ev) = self.ops.on_response(id, result, &self.metas) {
-            self.events.push_back(ev);
         }
     }
 }

@@ -35,6 +35,8 @@ struct Op {
     request: Option<RequestId>,
     /// The request waiting for a queue-mode client to wake up.
     held: Option<Message>,
+    /// The client registered in queue mode.
+    queue: bool,
     answered: bool,
     cancelled: bool,
 }
@@ -162,11 +164,43 @@ impl Server {
                 path,
                 request,
                 held,
+                queue: reg.queue_mode,
                 answered: false,
                 cancelled: false,
             },
         );
         Ok(id)
+    }
+
+    /// The response to (or failure of) an operation's request; `heard` when the client sent
+    /// something (a response, a notification, a Reset). For a queue-mode client that shows it is
+    /// awake for another awake time, and what was held for it goes out; a request it did not
+    /// answer at all means it sleeps: later requests are held until it shows itself again.
+    pub(super) fn op_outcome(
+        &mut self,
+        now: Timestamp,
+        id: RequestId,
+        result: Result<Message, OpError>,
+        heard: bool,
+    ) {
+        let queue_client = self
+            .ops
+            .by_request
+            .get(&id)
+            .and_then(|op| self.ops.ops.get(op))
+            .filter(|o| o.queue)
+            .map(|o| o.endpoint.clone());
+        if let Some(ev) = self.ops.on_response(id, result, &self.metas) {
+            self.events.push_back(ev);
+        }
+        let Some(endpoint) = queue_client else {
+            return;
+        };
+        if !heard {
+            self.ops.awake_until.remove(&endpoint);
+        } else if let Some(reg) = self.store.by_endpoint(&endpoint) {
+            self.client_awake(now, &reg);
+        }
     }
 
     /// A client showed it is awake: send what was held for it.
