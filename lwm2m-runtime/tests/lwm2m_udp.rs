@@ -292,6 +292,7 @@ async fn received(l: &Loopback) -> u64 {
 async fn queue_mode_requests_wait_for_the_client_over_loopback() {
     let mut config = ClientConfig::new("udp-5");
     config.queue_mode = true;
+    config.awake_time = Duration::from_millis(300);
     let mut server_config = ServerConfig::default();
     server_config.awake_time = Duration::from_millis(300);
     let mut l = start(config, server_config).await;
@@ -301,17 +302,22 @@ async fn queue_mode_requests_wait_for_the_client_over_loopback() {
         .await
         .unwrap();
     assert!(reg.queue_mode);
-    // Past the awake window the server holds the read: nothing reaches the client.
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // After the awake time the client sleeps; the server holds the read: nothing reaches it.
+    l.client_event(|e| (*e == ClientEvent::Sleeping).then_some(()))
+        .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
     let before = received(&l).await;
     let id = l
         .start_op(|s, now, ep| s.read(now, ep, Path::resource(3, 0, 9)))
         .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(received(&l).await, before, "a held request was sent");
-    // The client wakes up with an Update: the held read goes out and is answered.
-    l.on_client(|c, now| c.update(now)).await.unwrap();
+    assert!(l.on_client(|c, _| c.is_asleep()).await);
+    // The client wakes up and sends an Update: the held read goes out and is answered.
+    l.on_client(|c, now| c.wake(now)).await;
     assert_eq!(single(l.outcome(id).await), Value::Integer(87));
     l.server_event(|e| matches!(e, ServerEvent::Updated { .. }).then_some(()))
+        .await;
+    l.client_event(|e| (*e == ClientEvent::Awake).then_some(()))
         .await;
 }
