@@ -86,7 +86,10 @@ fn a_read_held_while_the_client_sleeps_is_answered_after_its_wake_up_update() {
         .read(n.now, "dev-1", Path::resource(3, 0, 9))
         .unwrap();
     n.run_for(60_000);
-    assert_eq!(n.sent.0, sent_before, "the server sent to a sleeping client");
+    assert_eq!(
+        n.sent.0, sent_before,
+        "the server sent to a sleeping client"
+    );
     assert!(n.client.is_asleep());
     assert_eq!(n.server.pending_ops(), 1);
 
@@ -96,7 +99,11 @@ fn a_read_held_while_the_client_sleeps_is_answered_after_its_wake_up_update() {
     let c = content(result(&mut n, op));
     assert_eq!(c.node, Node::Single(Value::Integer(87)));
     let updated = position(&n, |e| matches!(e, ServerEvent::Updated { .. }));
-    assert_eq!(updated, n.server_events.len() - 1, "Update seen before the read's answer");
+    assert_eq!(
+        updated,
+        n.server_events.len() - 1,
+        "Update seen before the read's answer"
+    );
     assert!(n.client_events.contains(&ClientEvent::Awake));
     // Each request restarts the awake time: a read 50 s later is answered at once, and the
     // client sleeps 93 s after that one, not after the wake-up.
@@ -150,7 +157,10 @@ fn a_notification_due_during_sleep_wakes_the_client_and_follows_an_update() {
     assert_eq!(n.wait_server(400_000, notified(obs)), Some(21.5));
     assert!((300.0..300.1).contains(&secs_between(observed, n.now)));
     assert!(n.client_events.contains(&ClientEvent::Awake));
-    assert_eq!(position(&n, |e| matches!(e, ServerEvent::Updated { .. })), 0);
+    assert_eq!(
+        position(&n, |e| matches!(e, ServerEvent::Updated { .. })),
+        0
+    );
 }
 
 #[test]
@@ -170,7 +180,10 @@ fn a_reported_change_wakes_the_client_only_when_it_passes_the_attributes() {
     set_temperature(&mut n, 26.0);
     assert!(!n.client.is_asleep());
     assert_eq!(n.wait_server(10_000, notified(obs)), Some(26.0));
-    assert_eq!(position(&n, |e| matches!(e, ServerEvent::Updated { .. })), 0);
+    assert_eq!(
+        position(&n, |e| matches!(e, ServerEvent::Updated { .. })),
+        0
+    );
 }
 
 #[test]
@@ -220,7 +233,11 @@ fn datagrams_to_a_sleeping_client_are_dropped_and_the_server_learns_it_sleeps() 
         .unwrap();
     // The read and its retransmissions reach a sleeping client: dropped, counted, unanswered.
     assert_eq!(result(&mut n, op), Err(OpError::Timeout));
-    assert_eq!(n.client.dropped_while_asleep(), 5, "one send, four retransmissions");
+    assert_eq!(
+        n.client.dropped_while_asleep(),
+        5,
+        "one send, four retransmissions"
+    );
     assert_eq!(n.client.endpoint().stats().datagrams_received, received);
     assert!(n.client.is_asleep());
     // The unanswered read tells the server the client sleeps (within what it thought its awake
@@ -247,13 +264,19 @@ fn answers_keep_a_queue_mode_client_awake_on_the_server() {
     let registered = n.now;
     // A read 60 s after Register is answered; it restarts both sides' awake time.
     n.run_for(60_000);
-    let op = n.server.read(n.now, "dev-1", Path::resource(3, 0, 9)).unwrap();
+    let op = n
+        .server
+        .read(n.now, "dev-1", Path::resource(3, 0, 9))
+        .unwrap();
     content(result(&mut n, op));
     // 130 s after Register (past the server's 93 s from the Register, within 93 s of the
     // answer): the read goes out at once and is answered.
     n.run_for(70_000);
     let sent = n.sent.0;
-    let op = n.server.read(n.now, "dev-1", Path::resource(3, 0, 9)).unwrap();
+    let op = n
+        .server
+        .read(n.now, "dev-1", Path::resource(3, 0, 9))
+        .unwrap();
     n.collect();
     assert_eq!(n.sent.0, sent + 1, "the read was held");
     content(result(&mut n, op));
