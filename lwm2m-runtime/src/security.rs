@@ -4,7 +4,18 @@
 //! [`SecurityAware::peer_authenticated`] on the machine it wraps before delivering that peer's
 //! first datagram, and [`SecurityAware::peer_closed`] when the session ends. The LwM2M
 //! [`Server`](crate::server::Server) uses it to bind a registration's endpoint name to the
-//! credentials; the CoAP endpoint and the LwM2M client ignore it.
+//! credentials; the [`BootstrapServer`](crate::bootstrap::BootstrapServer) does the same for
+//! Bootstrap-Requests.
+//!
+//! The other way round, a client-role `Secured` asks the machine it wraps how to reach a peer
+//! ([`SecurityAware::credentials_for`]): the LwM2M client answers from its Security Object
+//! ([`Credentials`]), so credentials a Bootstrap-Server wrote need no separate configuration.
+//! [`SecurityAware::transport_secured`] tells the machine which Security Modes its transport
+//! can use, so the client's Bootstrap-Finish check accepts `coaps://` accounts only then.
+
+mod credentials;
+
+pub use credentials::{Credentials, CredentialsError, mode_name};
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -62,7 +73,8 @@ impl Authenticated {
     }
 }
 
-/// A state machine that wants to know who its peers are. Both methods default to doing nothing.
+/// A state machine that wants to know who its peers are, or that knows how to reach them. Every
+/// method has a default that does nothing (or knows nothing).
 pub trait SecurityAware {
     /// `peer` completed a handshake as `who`; its datagrams follow.
     fn peer_authenticated(&mut self, now: Timestamp, peer: SocketAddr, who: &Authenticated) {
@@ -72,7 +84,20 @@ pub trait SecurityAware {
     fn peer_closed(&mut self, now: Timestamp, peer: SocketAddr) {
         let _ = (now, peer);
     }
+    /// Client role: how to secure traffic to `peer`, from the machine's own configuration.
+    /// `None`: the machine has nothing to say (the transport uses its own credentials);
+    /// [`Credentials::NoSec`]: plaintext; an error: the configuration for `peer` is unusable.
+    /// Asked before every handshake, so changed credentials apply to the next session.
+    fn credentials_for(&self, peer: SocketAddr) -> Option<Result<Credentials, CredentialsError>> {
+        let _ = peer;
+        None
+    }
+    /// The machine runs inside a secure transport that can use these Security Modes (resource 2
+    /// of the Security Object: 0 PSK, 2 certificate, 3 NoSec as plaintext…). Called once, when
+    /// the transport is built.
+    fn transport_secured(&mut self, modes: &[u8]) {
+        let _ = modes;
+    }
 }
 
 impl SecurityAware for crate::coap::Endpoint {}
-impl SecurityAware for crate::client::Client {}

@@ -12,22 +12,9 @@ use lwm2m_objects::lwm2m_server::v1_1 as server;
 
 use super::uri::{ServerUri, UriError};
 
-/// How the client authenticates to a server (Security Object resources 2, 3 and 5).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Credentials {
-    /// Security Mode 3 (NoSec), for `coap://` URIs.
-    #[default]
-    NoSec,
-    /// Security Mode 0 (pre-shared key) for `coaps://` URIs: the PSK identity (resource 3) and
-    /// the key (resource 5). Written as given; using it needs a DTLS transport.
-    Psk {
-        /// PSK identity.
-        identity: Vec<u8>,
-        /// The key.
-        key: Vec<u8>,
-    },
-}
+/// How the client authenticates to a server (Security Object resources 2 to 5); written as
+/// given (PSK for `coaps://` needs a client with a DTLS transport).
+pub use crate::security::Credentials;
 
 /// One LwM2M Server Account to write. Start from [`ServerAccount::new`] and change fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,18 +67,16 @@ impl ServerAccount {
             .map_err(ProvisionError::Range)?;
         match &self.credentials {
             Credentials::NoSec if uri.secure => return Err(ProvisionError::NoCredentials),
-            Credentials::NoSec => {
-                s.set_security_mode(security::SecurityMode::NoSecMode);
-            }
-            Credentials::Psk { .. } if !uri.secure => {
-                return Err(ProvisionError::CredentialsOnCoap);
-            }
-            Credentials::Psk { identity, key } => {
-                s.set_security_mode(security::SecurityMode::PreSharedKeyMode);
-                s.set_public_key_or_identity(identity.clone());
-                s.set_secret_key(key.clone());
+            Credentials::NoSec => {}
+            _ if !uri.secure => return Err(ProvisionError::CredentialsOnCoap),
+            creds => {
+                let [public, server, secret] = creds.resources();
+                s.set_public_key_or_identity(public.to_vec());
+                s.set_server_public_key(server.to_vec());
+                s.set_secret_key(secret.to_vec());
             }
         }
+        s.set_security_mode(security_mode(&self.credentials));
         Ok(s)
     }
 
@@ -178,6 +163,18 @@ pub enum ProvisionError {
     /// Credentials given for a `coap://` URI.
     #[error("credentials given for a coap:// server (use coaps://)")]
     CredentialsOnCoap,
+}
+
+/// The generated enumeration's value for the credentials' mode.
+fn security_mode(c: &Credentials) -> security::SecurityMode {
+    use security::SecurityMode as M;
+    match c {
+        Credentials::Psk { .. } => M::PreSharedKeyMode,
+        Credentials::RawPublicKey { .. } => M::RawPublicKeyMode,
+        Credentials::Certificate { .. } => M::CertificateMode,
+        Credentials::CertificateWithEst { .. } => M::CertificateModeWithEst,
+        _ => M::NoSecMode,
+    }
 }
 
 /// An instance's present Resources, for encoding.

@@ -12,14 +12,19 @@
 //! answers Discover with an error (LwM2M 1.0) is written from instance id 0 upwards.
 //!
 //! Writes use TLV, or the client's `pct` when it names TLV, SenML JSON/CBOR or LwM2M CBOR.
+//! Inside a server-role `dtls::Secured` (feature `dtls`) it bootstraps over DTLS: the security
+//! store binds each credential to an endpoint name, and a Bootstrap-Request for another name
+//! is answered 4.03 ([`BootstrapError::Forbidden`]).
+//!
 //! Not implemented: Bootstrap-Read from this server, server-initiated bootstrap, Bootstrap-Pack
-//! (1.2), and DTLS (PSK credentials are written; the transport is another module's job).
+//! (1.2).
 //!
 //! Drive it like the endpoint: after every input drain [`BootstrapServer::poll_transmit`] and
 //! [`BootstrapServer::poll_event`], then arm a timer for [`BootstrapServer::poll_timeout`].
 
 mod config;
 mod request;
+mod security;
 mod session;
 mod uri;
 
@@ -106,6 +111,14 @@ pub enum BootstrapError {
     /// The CoAP endpoint refused a request.
     #[error(transparent)]
     Endpoint(#[from] EndpointError),
+    /// The peer's credential is not bound to the endpoint name it asked for (answered 4.03).
+    #[error("{peer}: {reason}")]
+    Forbidden {
+        /// The peer.
+        peer: SocketAddr,
+        /// Why.
+        reason: crate::server::RejectReason,
+    },
 }
 
 /// The LwM2M Bootstrap-Server. See the [module docs](self).
@@ -117,6 +130,7 @@ pub struct BootstrapServer {
     sessions: BTreeMap<String, Session>,
     by_request: BTreeMap<RequestId, String>,
     events: VecDeque<BootstrapEvent>,
+    peers: security::Peers,
 }
 
 impl BootstrapServer {
@@ -129,6 +143,7 @@ impl BootstrapServer {
             sessions: BTreeMap::new(),
             by_request: BTreeMap::new(),
             events: VecDeque::new(),
+            peers: security::Peers::new(),
         }
     }
 
@@ -219,6 +234,12 @@ impl BootstrapServer {
                 return;
             }
         };
+        if !self.authorize(peer, &req.endpoint) {
+            let _ = self
+                .endpoint
+                .respond(now, id, Message::response(Code::FORBIDDEN));
+            return;
+        }
         let provision = self.provisions.get(&req.endpoint).or(self.default.as_ref());
         let Some(provision) = provision.cloned() else {
             let _ = self
@@ -338,5 +359,4 @@ impl BootstrapServer {
     }
 }
 
-#[cfg(feature = "tokio")]
 crate::__impl_machine!(BootstrapServer, BootstrapEvent);

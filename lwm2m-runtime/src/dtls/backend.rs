@@ -67,6 +67,9 @@ pub enum SessionError {
     /// The peer's Finished did not verify: the keys differ.
     #[error("peer failed authentication (wrong key)")]
     AuthenticationFailed,
+    /// Client role: the credentials for the peer cannot be used.
+    #[error(transparent)]
+    Credentials(#[from] crate::security::CredentialsError),
     /// The peer sent a fatal alert.
     #[error("peer sent a fatal alert")]
     Alert,

@@ -75,6 +75,9 @@ pub struct DtlsStats {
     pub unroutable: u64,
     /// Client role: datagrams dropped because the handshake queue was full.
     pub queue_overflow: u64,
+    /// Client role: datagrams dropped because the wrapped machine's credentials for the peer
+    /// cannot be used (an unsupported Security Mode, NoSec for `coaps://`, none at all).
+    pub no_credentials: u64,
 }
 
 /// Why an established session ended.

@@ -48,6 +48,34 @@ pub enum ConsistencyError {
         /// Why.
         error: UriError,
     },
+    /// A `coaps://` server with Security Mode 3 (NoSec).
+    #[error("/0/{instance}/2: security mode 3 (NoSec) with a coaps:// URI")]
+    NoSecOnCoaps {
+        /// The Security instance.
+        instance: InstanceId,
+    },
+    /// A Security Mode this client's DTLS transport cannot use (raw public keys, EST, or
+    /// certificates without a certificate backend).
+    #[error(
+        "/0/{instance}/2: security mode {mode} ({}) is not supported by this client's DTLS transport",
+        crate::security::mode_name(*mode)
+    )]
+    UnsupportedSecurityMode {
+        /// The Security instance.
+        instance: InstanceId,
+        /// The mode written.
+        mode: i64,
+    },
+    /// A credential Resource the Security Mode needs is empty (PSK identity or key).
+    #[error("/0/{instance}/{resource} is empty (security mode {mode} needs it)")]
+    MissingCredential {
+        /// The Security instance.
+        instance: InstanceId,
+        /// The Resource (3 identity, 5 key).
+        resource: u16,
+        /// The mode written.
+        mode: i64,
+    },
     /// A `coaps://` server: this client has no DTLS transport.
     #[error("/0/{instance}: coaps:// needs DTLS, which this client does not have")]
     SecureUnsupported {
@@ -85,7 +113,7 @@ pub(super) fn instance_ids(obj: &dyn ObjectHandler, oid: ObjectId) -> Vec<Instan
         .collect()
 }
 
-fn mode_number(m: &security::SecurityMode) -> i64 {
+pub(super) fn mode_number(m: &security::SecurityMode) -> i64 {
     match lwm2m_core::object::enum_to_value(m) {
         lwm2m_core::Value::Integer(i) => i,
         _ => -1,
@@ -170,16 +198,7 @@ impl Client {
                 instance: iid,
                 error,
             })?;
-        if uri.secure {
-            return Err(ConsistencyError::SecureUnsupported { instance: iid });
-        }
-        if *sec.security_mode() != security::SecurityMode::NoSecMode {
-            let mode = mode_number(sec.security_mode());
-            return Err(ConsistencyError::SecurityMode {
-                instance: iid,
-                mode,
-            });
-        }
+        self.check_security(iid, sec, uri.secure)?;
         let secs = |v: Option<&i64>| v.and_then(|v| u32::try_from(*v).ok());
         Ok(Account {
             uri: sec.lwm2m_server_uri().clone(),
@@ -189,5 +208,40 @@ impl Client {
             default_pmin: secs(srv.default_minimum_period()),
             default_pmax: secs(srv.default_maximum_period()),
         })
+    }
+
+    /// The Security Mode against the scheme and this client's transport.
+    fn check_security(
+        &self,
+        instance: InstanceId,
+        sec: &security::Instance,
+        secure: bool,
+    ) -> Result<(), ConsistencyError> {
+        let mode = mode_number(sec.security_mode());
+        match (secure, mode) {
+            (false, 3) => Ok(()),
+            (false, mode) => Err(ConsistencyError::SecurityMode { instance, mode }),
+            (true, _) if !self.has_secure_transport() => {
+                Err(ConsistencyError::SecureUnsupported { instance })
+            }
+            (true, 3) => Err(ConsistencyError::NoSecOnCoaps { instance }),
+            (true, mode) if !self.transport_supports(mode) => {
+                Err(ConsistencyError::UnsupportedSecurityMode { instance, mode })
+            }
+            (true, 0) => {
+                let missing = [(3, sec.public_key_or_identity()), (5, sec.secret_key())]
+                    .into_iter()
+                    .find(|(_, v)| v.is_empty());
+                match missing {
+                    Some((resource, _)) => Err(ConsistencyError::MissingCredential {
+                        instance,
+                        resource,
+                        mode,
+                    }),
+                    None => Ok(()),
+                }
+            }
+            (true, _) => Ok(()),
+        }
     }
 }

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod ops;
+mod transport;
 
 use core::net::{Ipv4Addr, SocketAddr};
 use core::time::Duration;
@@ -21,6 +22,7 @@ use lwm2m_core::ContentFormat;
 use super::{Client, ClientError, ClientEvent, Outgoing};
 use crate::bootstrap::{BootstrapRequest, ServerUri};
 use crate::coap::{Code, RequestId, Timestamp};
+use crate::security::Credentials;
 
 pub use accounts::{ConsistencyError, SecurityObject, ServerObject, security, server};
 
@@ -30,8 +32,12 @@ pub use accounts::{ConsistencyError, SecurityObject, ServerObject, security, ser
 pub struct BootstrapAccount {
     /// The Bootstrap-Server's address.
     pub server: SocketAddr,
-    /// Its URI in the Security Object (`coap://{server}` from [`BootstrapAccount::new`]).
+    /// Its URI in the Security Object (`coap://{server}` from [`BootstrapAccount::new`],
+    /// `coaps://{server}` from [`BootstrapAccount::psk`]).
     pub uri: alloc::string::String,
+    /// How the client authenticates to it (NoSec from [`BootstrapAccount::new`]); written to
+    /// the account's Security instance, which a DTLS transport reads.
+    pub credentials: Credentials,
     /// Client Hold Off Time: wait before a client-initiated bootstrap (0 s).
     pub hold_off: Duration,
     /// Bootstrap-Server Account Timeout: purge the account this long after a successful
@@ -52,11 +58,28 @@ impl BootstrapAccount {
         BootstrapAccount {
             server,
             uri: ServerUri::for_addr(server, false),
+            credentials: Credentials::NoSec,
             hold_off: Duration::ZERO,
             account_timeout: None,
             finish_timeout: Duration::from_secs(247),
             preferred_format: None,
             registration_attempts: 5,
+        }
+    }
+
+    /// A PSK Bootstrap-Server at `server` (`coaps://`): the client needs a DTLS transport.
+    pub fn psk(
+        server: SocketAddr,
+        identity: impl Into<alloc::vec::Vec<u8>>,
+        key: impl Into<alloc::vec::Vec<u8>>,
+    ) -> Self {
+        BootstrapAccount {
+            uri: ServerUri::for_addr(server, true),
+            credentials: Credentials::Psk {
+                identity: identity.into(),
+                key: key.into(),
+            },
+            ..BootstrapAccount::new(server)
         }
     }
 }
@@ -100,6 +123,9 @@ pub(super) struct State {
     failures: u32,
     rejected: Option<ConsistencyError>,
     purge_at: Option<Timestamp>,
+    /// The Security Modes of the client's secure transport, bit n for mode n (0: none, plain
+    /// UDP). Set through [`crate::security::SecurityAware::transport_secured`].
+    dtls_modes: u8,
 }
 
 impl State {
@@ -177,7 +203,11 @@ impl Client {
         // kept out of the Security Object but still used.
         let _ = inst.set_lwm2m_server_uri(account.uri.clone());
         inst.set_bootstrap_server(true);
-        inst.set_security_mode(security::SecurityMode::NoSecMode);
+        inst.set_security_mode(transport::security_mode(&account.credentials));
+        let [public, server, secret] = account.credentials.resources();
+        inst.set_public_key_or_identity(public.to_vec());
+        inst.set_server_public_key(server.to_vec());
+        inst.set_secret_key(secret.to_vec());
         inst.set_client_hold_off_time(account.hold_off.as_secs() as i64);
         if let Some(t) = account.account_timeout {
             inst.set_bootstrap_server_account_timeout(t.as_secs() as i64);

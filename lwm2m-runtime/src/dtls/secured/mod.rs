@@ -1,6 +1,7 @@
 //! [`Secured`]: DTLS sessions per peer around a sans-IO machine. See the [module docs](super).
 
 mod outbound;
+mod provision;
 mod timers;
 
 use std::collections::VecDeque;
@@ -14,7 +15,7 @@ use super::record::{self, APPLICATION_DATA};
 use super::store::{PskKey, SecurityStore};
 use super::types::{CloseReason, DtlsStats, SecuredConfig, SecuredEvent};
 use crate::coap::{Machine, Timestamp, Transmit};
-use crate::security::{Authenticated, Identity, SecurityAware};
+use crate::security::{Authenticated, Credentials, Identity, SecurityAware};
 
 pub(super) enum Role {
     Client,
@@ -35,6 +36,10 @@ pub struct Secured<M: Machine> {
     /// Client role: plaintext for peers without a session yet. The session starts at the next
     /// input, which carries the current time (commands to the wrapped machine do not).
     connecting: Vec<(SocketAddr, VecDeque<Vec<u8>>)>,
+    /// Client role: backends built for credentials the wrapped machine provided.
+    provisioned: Vec<(Credentials, Box<dyn DtlsBackend>)>,
+    /// Seed for those backends' non-cryptographic randomness (tests).
+    seed: Option<u64>,
 }
 
 impl<M: Machine> core::fmt::Debug for Secured<M> {
@@ -88,11 +93,14 @@ impl<M: Machine + SecurityAware> Secured<M> {
     }
 
     fn with_role(
-        inner: M,
+        mut inner: M,
         role: Role,
         backend: Box<dyn DtlsBackend>,
         config: SecuredConfig,
     ) -> Self {
+        if matches!(role, Role::Client) {
+            inner.transport_secured(provision::PROVISIONED_MODES);
+        }
         Secured {
             inner,
             role,
@@ -104,6 +112,8 @@ impl<M: Machine + SecurityAware> Secured<M> {
             stats: DtlsStats::default(),
             now: Timestamp::ZERO,
             connecting: Vec::new(),
+            provisioned: Vec::new(),
+            seed: None,
         }
     }
 
@@ -372,6 +382,13 @@ impl<M: Machine + SecurityAware> Machine for Secured<M> {
     fn handle_datagram(&mut self, now: Timestamp, peer: SocketAddr, datagram: &[u8]) {
         self.now = self.now.max(now);
         self.start_connecting(now);
+        if self.table.get((peer, Slot::Current)).is_none()
+            && matches!(self.route(peer), provision::Route::Plain)
+        {
+            // NoSec peer (client role): plaintext both ways.
+            self.inner.handle_datagram(now, peer, datagram);
+            return;
+        }
         self.route_datagram(now, peer, datagram);
     }
 

@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 
+use super::provision::Route;
 use super::{Role, Secured, SecuredEvent};
 use crate::coap::{Machine, Timestamp, Transmit};
 use crate::dtls::conn::{Conn, Key, Slot};
@@ -18,6 +19,11 @@ impl<M: Machine + SecurityAware> Secured<M> {
             if matches!(self.role, Role::Server(_)) {
                 self.stats.unroutable += 1;
                 return;
+            }
+            match self.route(t.destination) {
+                Route::Dtls => {}
+                Route::Plain => return self.out.push_back(t),
+                Route::Refused(error) => return self.refuse(t.destination, error),
             }
             let queue = match self
                 .connecting
@@ -61,7 +67,7 @@ impl<M: Machine + SecurityAware> Secured<M> {
             self.stats.handshakes_refused += 1;
             return;
         }
-        match self.backend.connect(now, key.0) {
+        match self.connect_session(now, key.0) {
             Ok(session) => {
                 self.stats.handshakes_started += 1;
                 let mut conn = Conn::new(session, now);
