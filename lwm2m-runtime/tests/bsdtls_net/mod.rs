@@ -1,0 +1,257 @@
+//! Three machines in virtual time for bootstrap with DTLS: a `Secured<Client>` taking its
+//! credentials from its Security Object, a Bootstrap-Server (plain, or inside `Secured`) and a
+//! PSK `Secured<Server>`. Datagrams are routed by address and logged with sender and receiver;
+//! loss comes from a seeded generator; the clock jumps to the next delivery or deadline.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lwm2m_core::object::Object;
+use lwm2m_objects::device;
+use lwm2m_runtime::bootstrap::{BootstrapServer, Credentials, Provision, ServerAccount};
+use lwm2m_runtime::client::{Client, ClientConfig, ClientEvent};
+use lwm2m_runtime::coap::{Config, Endpoint, Machine, SeededRandom, Timestamp};
+use lwm2m_runtime::dtls::{
+    DimplBackend, InMemorySecurityStore, PskKey, Secured, SecuredConfig, SecuredEvent,
+};
+use lwm2m_runtime::server::{Server, ServerConfig, ServerEvent};
+
+pub(crate) const CLIENT: usize = 0;
+pub(crate) const BS: usize = 1;
+pub(crate) const SERVER: usize = 2;
+
+/// The key the Bootstrap-Server writes for the LwM2M Server account.
+pub(crate) const DM_KEY: [u8; 16] = *b"provisioned-key!";
+/// The key of the Bootstrap-Server Account itself.
+pub(crate) const BS_KEY: [u8; 16] = *b"bootstrap-key-01";
+
+pub(crate) type C = Secured<Client>;
+pub(crate) type S = Secured<Server>;
+
+pub(crate) fn addrs() -> [SocketAddr; 3] {
+    [
+        "10.0.0.1:40000".parse().unwrap(),
+        "10.0.0.3:5784".parse().unwrap(),
+        "10.0.0.2:5684".parse().unwrap(),
+    ]
+}
+
+pub(crate) fn endpoint(seed: u64) -> Endpoint {
+    Endpoint::new(Config::default(), SeededRandom::new(seed))
+}
+
+/// `dev-1` hosting Device, wrapped so that its credentials come from its Security Object.
+pub(crate) fn secured_client(seed: u64, make: impl FnOnce(ClientConfig, Endpoint) -> Client) -> C {
+    let mut config = ClientConfig::new("dev-1");
+    config.retry_initial = Duration::from_secs(5);
+    let mut client = make(config, endpoint(seed ^ 0xc1));
+    let mut dev = Object::<device::Instance>::new();
+    dev.insert(0, device::Instance::default());
+    client.add_object(dev);
+    Secured::provisioned_seeded(client, SecuredConfig::default(), seed ^ 0xdc)
+}
+
+/// The PSK account the Bootstrap-Server writes: the server at `server`, ssid 101, lt 300 s.
+pub(crate) fn psk_account(server: SocketAddr, identity: &str) -> ServerAccount {
+    let mut a = ServerAccount::new(format!("coaps://{server}"), 101);
+    a.lifetime = Duration::from_secs(300);
+    a.credentials = Credentials::Psk {
+        identity: identity.as_bytes().to_vec(),
+        key: DM_KEY.to_vec(),
+    };
+    a
+}
+
+/// A plain Bootstrap-Server provisioning `dev-1` with `account`.
+pub(crate) fn bootstrap_server(seed: u64, account: ServerAccount) -> BootstrapServer {
+    let mut bs = BootstrapServer::new(endpoint(seed ^ 0xb5));
+    bs.provision("dev-1", Provision::new(account)).unwrap();
+    bs
+}
+
+/// A PSK LwM2M Server whose store knows `identity` with [`DM_KEY`], bound to `bound`.
+pub(crate) fn dm_server(seed: u64, identity: &str, bound: &str) -> S {
+    let store =
+        Arc::new(InMemorySecurityStore::new().with_psk(identity, PskKey::new(DM_KEY), bound));
+    let server = Server::new(
+        ServerConfig::default(),
+        endpoint(seed ^ 0x5e),
+        SeededRandom::new(seed ^ 0x77),
+    );
+    let backend = DimplBackend::server_seeded(store.clone(), Some(seed ^ 0xd5)).unwrap();
+    Secured::server(server, backend, store, SecuredConfig::default())
+}
+
+/// `bs` inside a PSK `Secured` whose store binds `identity` ([`BS_KEY`]) to `bound`.
+pub(crate) fn secured_bs(
+    seed: u64,
+    bs: BootstrapServer,
+    identity: &str,
+    bound: &str,
+) -> Secured<BootstrapServer> {
+    let store =
+        Arc::new(InMemorySecurityStore::new().with_psk(identity, PskKey::new(BS_KEY), bound));
+    let backend = DimplBackend::server_seeded(store.clone(), Some(seed ^ 0xb7)).unwrap();
+    Secured::server(bs, backend, store, SecuredConfig::default())
+}
+
+pub(crate) struct Net<B: Machine> {
+    pub(crate) now: Timestamp,
+    pub(crate) client: C,
+    pub(crate) bs: B,
+    pub(crate) server: S,
+    pub(crate) addrs: [SocketAddr; 3],
+    pub(crate) loss: f64,
+    rng: SeededRandom,
+    seq: u64,
+    in_flight: Vec<(Timestamp, u64, usize, usize, Vec<u8>)>,
+    pub(crate) client_events: Vec<SecuredEvent<ClientEvent>>,
+    pub(crate) bs_events: Vec<B::Event>,
+    pub(crate) server_events: Vec<SecuredEvent<ServerEvent>>,
+    /// Every datagram sent: (from, to, bytes), lost or not.
+    pub(crate) wire: Vec<(usize, usize, Vec<u8>)>,
+}
+
+impl<B: Machine> Net<B> {
+    pub(crate) fn new(seed: u64, client: C, bs: B, server: S) -> Self {
+        Net {
+            now: Timestamp::from_millis(1_000),
+            client,
+            bs,
+            server,
+            addrs: addrs(),
+            loss: 0.0,
+            rng: SeededRandom::new(seed),
+            seq: 0,
+            in_flight: Vec::new(),
+            client_events: Vec::new(),
+            bs_events: Vec::new(),
+            server_events: Vec::new(),
+            wire: Vec::new(),
+        }
+    }
+
+    fn transmit(&mut self, i: usize) -> Option<lwm2m_runtime::coap::Transmit> {
+        match i {
+            CLIENT => self.client.poll_transmit(),
+            BS => self.bs.poll_transmit(),
+            _ => self.server.poll_transmit(),
+        }
+    }
+
+    fn deadline(&self, i: usize) -> Option<Timestamp> {
+        match i {
+            CLIENT => self.client.poll_timeout(),
+            BS => self.bs.poll_timeout(),
+            _ => self.server.poll_timeout(),
+        }
+    }
+
+    fn collect(&mut self) {
+        for from in [CLIENT, BS, SERVER] {
+            while let Some(t) = self.transmit(from) {
+                let to = self
+                    .addrs
+                    .iter()
+                    .position(|a| *a == t.destination)
+                    .expect("datagram to a known node");
+                self.wire.push((from, to, t.payload.clone()));
+                if self.loss > 0.0 && (self.rng.next_u64() as f64 / u64::MAX as f64) < self.loss {
+                    continue;
+                }
+                self.seq += 1;
+                let at = self.now + Duration::from_millis(10);
+                self.in_flight.push((at, self.seq, from, to, t.payload));
+            }
+        }
+        self.client_events
+            .extend(std::iter::from_fn(|| self.client.poll_event()));
+        self.bs_events
+            .extend(std::iter::from_fn(|| self.bs.poll_event()));
+        self.server_events
+            .extend(std::iter::from_fn(|| self.server.poll_event()));
+    }
+
+    /// Delivers what is due or jumps to the next deadline; false when nothing happens before
+    /// `limit`.
+    pub(crate) fn step(&mut self, limit: Timestamp) -> bool {
+        self.collect();
+        self.in_flight.sort_by_key(|d| (d.0, d.1));
+        if self.in_flight.first().is_some_and(|d| d.0 <= self.now) {
+            let (_, _, from, to, bytes) = self.in_flight.remove(0);
+            let (now, src) = (self.now, self.addrs[from]);
+            match to {
+                CLIENT => self.client.handle_datagram(now, src, &bytes),
+                BS => self.bs.handle_datagram(now, src, &bytes),
+                _ => self.server.handle_datagram(now, src, &bytes),
+            }
+            self.collect();
+            return true;
+        }
+        let next = [
+            self.in_flight.first().map(|d| d.0),
+            self.deadline(CLIENT),
+            self.deadline(BS),
+            self.deadline(SERVER),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let Some(next) = next.filter(|t| *t <= limit) else {
+            self.now = self.now.max(limit);
+            return false;
+        };
+        self.now = self.now.max(next);
+        let now = self.now;
+        if self.deadline(CLIENT).is_some_and(|t| t <= now) {
+            self.client.handle_timeout(now);
+        }
+        if self.deadline(BS).is_some_and(|t| t <= now) {
+            self.bs.handle_timeout(now);
+        }
+        if self.deadline(SERVER).is_some_and(|t| t <= now) {
+            self.server.handle_timeout(now);
+        }
+        self.collect();
+        true
+    }
+
+    /// Steps until `done` (true) or `limit_ms` of virtual time pass (false).
+    pub(crate) fn drive(&mut self, limit_ms: u64, mut done: impl FnMut(&Self) -> bool) -> bool {
+        let limit = self.now + Duration::from_millis(limit_ms);
+        loop {
+            if done(self) {
+                return true;
+            }
+            if !self.step(limit) {
+                return done(self);
+            }
+        }
+    }
+
+    pub(crate) fn start(&mut self) {
+        let now = self.now;
+        self.client.inner_mut().start(now).unwrap();
+    }
+
+    pub(crate) fn registered(&self) -> bool {
+        self.client_events
+            .iter()
+            .any(|e| matches!(e, SecuredEvent::Inner(ClientEvent::Registered { .. })))
+    }
+
+    /// The datagrams sent from `from` to `to`.
+    pub(crate) fn between(&self, from: usize, to: usize) -> impl Iterator<Item = &[u8]> {
+        self.wire
+            .iter()
+            .filter(move |(f, t, _)| *f == from && *t == to)
+            .map(|(_, _, d)| d.as_slice())
+    }
+}
+
+/// A CoAP message (version 1) rather than a DTLS record (content types 20 to 25).
+pub(crate) fn is_coap(datagram: &[u8]) -> bool {
+    datagram.first().is_some_and(|b| b >> 6 == 1)
+}
