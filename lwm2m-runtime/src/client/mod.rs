@@ -16,7 +16,10 @@
 //!
 //! With a Bootstrap-Server Account ([`Client::bootstrapping`], [`Client::set_bootstrap`]) it
 //! bootstraps before registering when it has no server, and after repeated registration
-//! failures (see the `bootstrap` module's docs).
+//! failures (see the `bootstrap` module's docs). Inside `dtls::Secured` (feature `dtls`) the
+//! transport takes each peer's credentials from the Security Object, so a `coaps://` PSK
+//! account, bootstrapped or factory-written, needs no other configuration; a plain client
+//! refuses `coaps://` accounts at Bootstrap-Finish.
 //!
 //! Not implemented yet: Delete of a Resource Instance, several servers, and taking the defaults
 //! for `pmin`/`pmax` from the Server Object (they come from [`ClientConfig`]; a bootstrapped

@@ -9,7 +9,12 @@
 //!   identity reaches the wrapped machine through [`SecurityAware`](crate::security::SecurityAware)
 //!   before the peer's first datagram.
 //! - **client role**: the first datagram the wrapped machine sends to an address starts a
-//!   handshake; plaintext waits (bounded) until the session is up.
+//!   handshake; plaintext waits (bounded) until the session is up. Credentials come from the
+//!   wrapped machine when it has them ([`SecurityAware::credentials_for`](crate::security::SecurityAware::credentials_for):
+//!   the LwM2M client's Security Object, as bootstrapped or factory-written): a NoSec peer
+//!   gets plaintext both ways, a PSK peer a session with the provisioned identity and key,
+//!   other Security Modes a typed [`SessionError::Credentials`] failure. Otherwise the
+//!   backend given at construction is used ([`Secured::provisioned`] has none).
 //!
 //! Decrypted datagrams go to the wrapped machine; its datagrams leave encrypted. Malformed,
 //! truncated, replayed or undecryptable records are dropped and counted in [`DtlsStats`] and
