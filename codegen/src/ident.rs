@@ -98,7 +98,7 @@ pub fn collision_key(name: &str) -> String {
 /// A hash of [`collision_key`] computed without building it (FNV-1a over its bytes): equal
 /// for any two names whose [`snake`] identifiers are equal.
 pub fn collision_hash(name: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h: u64 = EMPTY_KEY_HASH;
     let mut feed = |piece: &[u8]| {
         for &b in piece.iter().filter(|b| b.is_ascii_alphanumeric()) {
             h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3);
@@ -206,10 +206,69 @@ pub fn unique_snake(items: &[(&str, u16)]) -> (Vec<String>, Vec<Collision>) {
 /// The collisions [`unique_snake`] would report, computing full identifiers only when two
 /// names share a [`collision_hash`]. Use it where only the collisions are wanted.
 pub fn collisions(items: &[(&str, u16)]) -> Vec<Collision> {
-    if !may_collide(items.iter().map(|(n, _)| *n)) {
+    let hashes: Vec<u64> = items
+        .iter()
+        .map(|&(n, id)| identifier_hash(collision_hash(n), id))
+        .collect();
+    collisions_hashed(items, &hashes)
+}
+
+/// The [`collision_hash`] of a name with no letters or digits (its identifier is `_<id>`).
+const EMPTY_KEY_HASH: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// A hash equal for any two `(name, id)` whose [`snake`] identifiers are equal, from the name's
+/// [`collision_hash`]: that hash, except for names without letters or digits, whose
+/// identifier is the fallback `_<id>`.
+pub fn identifier_hash(name_hash: u64, id: u16) -> u64 {
+    if name_hash == EMPTY_KEY_HASH {
+        collision_hash(&id.to_string())
+    } else {
+        name_hash
+    }
+}
+
+/// [`collisions`] with each item's [`identifier_hash`] already computed (`hashes[i]` for
+/// `items[i]`). Only names that share a hash with another can collide, so only those get full
+/// identifiers; the rest are looked at only if one of the changed identifiers could equal one
+/// of their identifiers (then everything goes the full way).
+pub fn collisions_hashed(items: &[(&str, u16)], hashes: &[u64]) -> Vec<Collision> {
+    debug_assert_eq!(items.len(), hashes.len());
+    let mut sorted = hashes.to_vec();
+    sorted.sort_unstable();
+    let shared = |h: u64| {
+        let at = sorted.partition_point(|&x| x < h);
+        sorted.get(at + 1) == Some(&h)
+    };
+    let candidates: Vec<usize> = (0..items.len()).filter(|&i| shared(hashes[i])).collect();
+    if candidates.is_empty() {
         return Vec::new();
     }
-    unique_snake(items).1
+    // `unique_snake` on the candidates alone. Identifiers of the other names cannot equal a
+    // candidate's (equal identifiers have equal hashes), and can equal a changed one only when
+    // their hashes agree (underscores carry nothing in a hash).
+    let mut seen = std::collections::HashSet::new();
+    let mut collisions = Vec::new();
+    for &index in &candidates {
+        let (name, id) = items[index];
+        let base = snake(name, id);
+        if seen.insert(base.clone()) {
+            continue;
+        }
+        let mut resolved = format!("{}_{id}", base.trim_start_matches("r#"));
+        let h = collision_hash(&resolved);
+        if sorted.binary_search(&h).is_ok() && !shared(h) {
+            return unique_snake(items).1;
+        }
+        while !seen.insert(resolved.clone()) {
+            resolved.push('_');
+        }
+        collisions.push(Collision {
+            index,
+            ident: base,
+            resolved,
+        });
+    }
+    collisions
 }
 
 /// False when no two of `names` can map to one identifier (nor be equal): their
@@ -361,6 +420,34 @@ mod tests {
         }
         assert!(may_collide(["Value", "VALUE"].into_iter()));
         assert!(!may_collide(["Value", "Other"].into_iter()));
+    }
+
+    #[test]
+    fn collisions_agree_with_unique_snake() {
+        let cases: &[&[(&str, u16)]] = &[
+            &[("Value", 1), ("value", 2), ("VALUE", 3), ("Other", 4)],
+            // A changed identifier equal to another name's: the full way.
+            &[("Foo", 1), ("foo", 5), ("Foo 5", 9)],
+            &[("Foo 5", 9), ("Foo", 1), ("foo", 5)],
+            &[("Foo", 1), ("foo", 5), ("Foo 5", 9), ("foo_5", 3)],
+            &[("Type", 1), ("type", 2), ("Type 2", 3), ("°", 4), ("%", 5)],
+            &[("A", 1), ("B", 2)],
+            &[],
+        ];
+        for items in cases {
+            assert_eq!(collisions(items), unique_snake(items).1, "{items:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn collisions_agree_with_unique_snake_on_any_names(
+            names in proptest::collection::vec("[aAbB5 _%+-]{0,4}", 0..12)
+        ) {
+            let items: Vec<(&str, u16)> =
+                names.iter().enumerate().map(|(i, n)| (n.as_str(), (i % 7) as u16)).collect();
+            proptest::prop_assert_eq!(collisions(&items), unique_snake(&items).1);
+        }
     }
 
     #[test]

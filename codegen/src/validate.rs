@@ -34,13 +34,20 @@ pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
             );
         }
     }
-    // Equal names, and names that map to one identifier, share a collision hash: when no two
-    // do, there is nothing more to check.
-    if !ident::may_collide(res.iter().map(|r| r.name.as_str())) {
+    // Equal names share a collision hash, and names that map to one identifier an identifier
+    // hash: only names whose hash another name shares need a closer look.
+    let hashes: Vec<u64> = res.iter().map(|r| ident::collision_hash(&r.name)).collect();
+    let idents: Vec<u64> = res
+        .iter()
+        .zip(&hashes)
+        .map(|(r, &h)| ident::identifier_hash(h, r.id))
+        .collect();
+    let (by_name, by_ident) = (shared_hashes(&hashes), shared_hashes(&idents));
+    if by_name.is_empty() && by_ident.is_empty() {
         return;
     }
     order.clear();
-    order.extend(0..res.len());
+    order.extend((0..res.len()).filter(|&i| by_name.binary_search(&hashes[i]).is_ok()));
     order.sort_unstable_by(|&a, &b| res[a].name.cmp(&res[b].name).then(a.cmp(&b)));
     for w in order.windows(2) {
         let (first, r) = (&res[w[0]], &res[w[1]]);
@@ -54,17 +61,17 @@ pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
             );
         }
     }
-    let names: Vec<(&str, u16)> = obj
-        .resources
-        .iter()
-        .map(|r| (r.name.as_str(), r.id))
-        .collect();
-    for c in ident::collisions(&names) {
-        let r = &obj.resources[c.index];
-        let first = obj
-            .resources
-            .iter()
-            .find(|o| ident::snake(&o.name, o.id) == c.ident && o.id != r.id);
+    if by_ident.is_empty() {
+        return;
+    }
+    let names: Vec<(&str, u16)> = res.iter().map(|r| (r.name.as_str(), r.id)).collect();
+    for c in ident::collisions_hashed(&names, &idents) {
+        let r = &res[c.index];
+        // The resource it collided with has the same identifier, hence the same hash.
+        let first = res.iter().zip(&idents).find_map(|(o, &h)| {
+            (h == idents[c.index] && o.id != r.id && ident::snake(&o.name, o.id) == c.ident)
+                .then_some(o)
+        });
         if first.is_some_and(|f| f.name == r.name) {
             continue; // already reported as a duplicate name
         }
@@ -82,6 +89,19 @@ pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
             msg,
         );
     }
+}
+
+/// The hashes that occur more than once, sorted.
+fn shared_hashes(hashes: &[u64]) -> Vec<u64> {
+    let mut sorted = hashes.to_vec();
+    sorted.sort_unstable();
+    let mut shared: Vec<u64> = sorted
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    shared.dedup();
+    shared
 }
 
 fn resource(object: u16, r: &ResourceDef, diags: &mut Diagnostics) {
