@@ -205,13 +205,15 @@ fn parse_enum_lines(text: &str, source: EnumSource) -> Option<Vec<EnumVariant>> 
 /// characters cut at a word boundary.
 fn short_label(s: &str) -> String {
     let s = s.trim().trim_start_matches(['-', ' ']);
-    let end = s
-        .find(". ")
-        .into_iter()
-        .chain(s.find(" ("))
-        .chain(s.find(", "))
-        .chain(s.find(';'))
-        .min()
+    // The first `. `, ` (`, `, ` or `;` (one pass rather than a search per pattern).
+    let b = s.as_bytes();
+    let end = (0..b.len())
+        .find(|&i| match b[i] {
+            b';' => true,
+            b'.' | b',' => b.get(i + 1) == Some(&b' '),
+            b' ' => b.get(i + 1) == Some(&b'('),
+            _ => false,
+        })
         .unwrap_or(s.len());
     let mut out = s[..end].trim().trim_end_matches(['.', ',', ':']).to_owned();
     if out.chars().count() > 48 {
@@ -263,12 +265,12 @@ fn power(s: &str) -> Option<i128> {
 /// `A..B`, `A...B`, `[A:B]`, `A-B` (both non-negative), or a single number.
 fn span(s: &str, notes: &mut Vec<RangeNote>) -> Option<RangeItem> {
     let s = s.trim();
-    if let Some((a, b)) = s.split_once("...") {
+    if let Some(at) = dots(s, 3) {
         notes.push(RangeNote::NonStandardSyntax("A...B"));
-        return Some(RangeItem::Span(number(a)?, number(b)?));
+        return Some(RangeItem::Span(number(&s[..at])?, number(&s[at + 3..])?));
     }
-    if let Some((a, b)) = s.split_once("..") {
-        return Some(RangeItem::Span(number(a)?, number(b)?));
+    if let Some(at) = dots(s, 2) {
+        return Some(RangeItem::Span(number(&s[..at])?, number(&s[at + 2..])?));
     }
     if let Some(inner) = s.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
         let (a, b) = inner.split_once(':')?;
@@ -289,8 +291,26 @@ fn span(s: &str, notes: &mut Vec<RangeNote>) -> Option<RangeItem> {
     None
 }
 
+/// Where the first run of `n` dots starts (`s.find("...")` without a substring searcher).
+fn dots(s: &str, n: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'.', b).find(|&i| {
+        b.get(i..i + n)
+            .is_some_and(|w| w.iter().all(|&c| c == b'.'))
+    })
+}
+
 fn parse_numeric(t: &str, notes: &mut Vec<RangeNote>) -> Option<Range> {
     let mut local = Vec::new();
+    // One part (the usual `A..B`): no lists to build.
+    if !t.contains([',', ';']) && !t.trim().is_empty() {
+        let item = span(t.trim(), &mut local)?;
+        notes.extend(local);
+        return Some(match item {
+            RangeItem::Span(min, max) => Range::Span { min, max },
+            value => Range::Set(vec![value]),
+        });
+    }
     let parts: Vec<&str> = t
         .split([',', ';'])
         .map(str::trim)
@@ -312,6 +332,14 @@ fn parse_numeric(t: &str, notes: &mut Vec<RangeNote>) -> Option<Range> {
 
 /// `N bytes`, `A..B bytes`, `10 or 26 Bytes`, `16-32-48 bytes`.
 fn parse_lengths(t: &str, notes: &mut Vec<RangeNote>) -> Option<Range> {
+    // Most ranges are no lengths: look at the ending before making a lowercase copy.
+    let ends_with = |suffix: &str| {
+        t.len() >= suffix.len()
+            && t.as_bytes()[t.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    if !(ends_with("byte") || ends_with("bytes") || ends_with(" b")) {
+        return None;
+    }
     let lower = t.to_ascii_lowercase();
     let body = lower
         .strip_suffix("bytes")
