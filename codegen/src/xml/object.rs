@@ -140,7 +140,11 @@ impl<'a> RawObject<'a> {
 
 impl<'a> RawResources<'a> {
     fn from_element(el: Element<'a>) -> Self {
-        let mut r = RawResources::default();
+        let mut r = RawResources {
+            // Sized up front: items are large, and regrowing copies them.
+            items: Vec::with_capacity(el.children().count()),
+            unknown: Vec::new(),
+        };
         for child in el.children() {
             if child.name() == "Item" {
                 r.items.push(RawItem::from_element(child));

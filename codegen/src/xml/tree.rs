@@ -147,7 +147,8 @@ pub(crate) fn parse(text: &str) -> Result<Document<'_>, TreeError> {
     let mut doc = Document {
         // The registry averages about one element per 50 bytes.
         nodes: Vec::with_capacity(text.len() / 40 + 4),
-        attrs: Vec::new(),
+        // Object files carry about one attribute (an item ID) per 700 bytes.
+        attrs: Vec::with_capacity(text.len() / 512 + 4),
         has_declaration: false,
         escapes: memchr::memchr(b'&', text.as_bytes()).is_some(),
         bad_escapes: Vec::new(),
