@@ -61,7 +61,7 @@ fn a_clean_object_has_no_diagnostics() {
         (res.operations, res.kind),
         (Operations::RW, ResourceType::Integer)
     );
-    assert_eq!(res.loc.line, 13);
+    assert_eq!(res.loc.line(), 13);
 }
 
 #[test]
@@ -102,7 +102,7 @@ fn mojibake_is_reported_with_its_line() {
         .iter()
         .find(|d| d.kind == DiagnosticKind::Mojibake)
         .unwrap();
-    assert_eq!(m.loc.line, 14);
+    assert_eq!(m.loc.line(), 14);
 }
 
 #[test]
@@ -139,7 +139,10 @@ fn contradictions_are_all_reported_at_once() {
         .iter()
         .find(|d| d.kind == DiagnosticKind::DuplicateResourceId)
         .unwrap();
-    assert_eq!((dup.path.as_deref(), dup.loc.line), (Some("/32770/5"), 18));
+    assert_eq!(
+        (dup.path.as_deref(), dup.loc.line()),
+        (Some("/32770/5"), 18)
+    );
 }
 
 #[test]

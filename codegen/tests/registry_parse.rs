@@ -32,7 +32,7 @@ fn pinned(reg: &Registry, kind: DiagnosticKind, file: &str, line: u32, path: Opt
     assert!(
         found
             .iter()
-            .any(|d| d.loc.line == line && d.path.as_deref() == path),
+            .any(|d| d.loc.line() == line && d.path.as_deref() == path),
         "expected {kind} at {file}:{line} {path:?}, found {:#?}",
         found
     );

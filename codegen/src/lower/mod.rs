@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::diag::{DiagnosticKind, Diagnostics};
 use crate::error::ParseError;
-use crate::model::{CommonResource, IndexEntry, Loc, ObjectDef};
+use crate::model::{CommonResource, IndexEntry, LineMap, Loc, ObjectDef};
 use crate::xml::source::SourceText;
 use crate::xml::tree::{self, Document, Element};
 
@@ -41,13 +41,14 @@ impl std::fmt::Display for Path {
 pub(crate) struct Ctx<'s, 'd> {
     pub(crate) file: Arc<str>,
     pub(crate) src: &'s SourceText<'s>,
+    /// The file's text for positions resolved later (shared by every [`Loc`] of the file).
+    pub(crate) lines: Arc<LineMap>,
     pub(crate) diags: &'d mut Diagnostics,
 }
 
 impl Ctx<'_, '_> {
     pub(crate) fn loc(&self, pos: usize) -> Loc {
-        let (line, col) = self.src.line_col(pos);
-        Loc::new(self.file.clone(), line, col)
+        Loc::offset(self.file.clone(), &self.lines, pos)
     }
 
     pub(crate) fn diag(
@@ -66,6 +67,7 @@ impl Ctx<'_, '_> {
 fn open<'s>(
     file: &Arc<str>,
     src: &'s SourceText<'s>,
+    lines: &Arc<LineMap>,
     diags: &mut Diagnostics,
 ) -> Result<Document<'s>, ParseError> {
     let doc = tree::parse(src.text).map_err(|e| {
@@ -80,6 +82,7 @@ fn open<'s>(
     let mut ctx = Ctx {
         file: file.clone(),
         src,
+        lines: lines.clone(),
         diags,
     };
     if src.bom {
@@ -159,10 +162,12 @@ fn lower_file<T>(
     lower: impl FnOnce(&mut Ctx<'_, '_>, Element<'_>) -> Result<T, ParseError>,
 ) -> Result<T, ParseError> {
     let src = decode(&file, bytes)?;
-    let doc = open(&file, &src, diags)?;
+    let lines = Arc::new(LineMap::new(src.text));
+    let doc = open(&file, &src, &lines, diags)?;
     let mut ctx = Ctx {
         file,
         src: &src,
+        lines,
         diags,
     };
     lower(&mut ctx, doc.root())

@@ -4,44 +4,14 @@
 //! later, the `#[lwm2m_object]` macro. Everything downstream (validation, the emitter, the
 //! registry diff) reads only this module. Every node carries a [`Loc`].
 
+mod loc;
+
 use std::fmt;
-use std::sync::Arc;
+
+pub(crate) use loc::LineMap;
+pub use loc::Loc;
 
 pub use crate::range::{Bound, EnumSource, EnumVariant, Range, RangeItem};
-
-/// A source position: file, 1-based line and column.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Loc {
-    /// Path of the file as it was given to the loader (shared by all nodes of one file).
-    pub file: Arc<str>,
-    pub line: u32,
-    pub col: u32,
-}
-
-impl Loc {
-    pub fn new(file: Arc<str>, line: u32, col: u32) -> Self {
-        Loc { file, line, col }
-    }
-
-    /// A location for items that do not come from a file (macro input, tests).
-    pub fn synthetic(what: &str) -> Self {
-        Loc {
-            file: Arc::from(what),
-            line: 0,
-            col: 0,
-        }
-    }
-}
-
-impl fmt::Display for Loc {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            // Synthetic locations (macro input, tests) have no line.
-            return f.write_str(&self.file);
-        }
-        write!(f, "{}:{}:{}", self.file, self.line, self.col)
-    }
-}
 
 /// A `major.minor` version (object version or LwM2M enabler version).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,0 +1,199 @@
+//! [`Loc`]: where a model node was written. Lowering records byte offsets; line and column
+//! are counted only when something asks (most loads never print a position), from a line
+//! index built once per file on the first question.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock};
+
+/// A source position: file, 1-based line and column (in characters).
+#[derive(Clone)]
+pub struct Loc {
+    /// Path of the file as it was given to the loader (shared by all nodes of one file).
+    pub file: Arc<str>,
+    at: At,
+}
+
+#[derive(Clone)]
+enum At {
+    Known {
+        line: u32,
+        col: u32,
+    },
+    /// A byte offset into a file's text, mapped when first asked.
+    Offset {
+        map: Arc<LineMap>,
+        pos: u32,
+    },
+}
+
+/// One file's text and, once a position is asked for, where its lines start.
+#[derive(Debug)]
+pub(crate) struct LineMap {
+    text: Box<str>,
+    /// Byte offsets just after each `\n`.
+    starts: OnceLock<Vec<usize>>,
+}
+
+impl LineMap {
+    pub(crate) fn new(text: &str) -> Self {
+        LineMap {
+            text: text.into(),
+            starts: OnceLock::new(),
+        }
+    }
+
+    /// 1-based line and column (in characters; in bytes from the line start when `pos` is
+    /// inside a character) of a byte offset.
+    pub(crate) fn line_col(&self, pos: usize) -> (u32, u32) {
+        let pos = pos.min(self.text.len());
+        let starts = self.starts.get_or_init(|| {
+            memchr::memchr_iter(b'\n', self.text.as_bytes())
+                .map(|i| i + 1)
+                .collect()
+        });
+        let newlines = starts.partition_point(|&s| s <= pos);
+        let line_start = newlines.checked_sub(1).map_or(0, |i| starts[i]);
+        let col = match self.text.get(line_start..pos) {
+            Some(s) => s.chars().count(),
+            None => pos - line_start,
+        };
+        (newlines as u32 + 1, col as u32 + 1)
+    }
+}
+
+impl Loc {
+    pub fn new(file: Arc<str>, line: u32, col: u32) -> Self {
+        Loc {
+            file,
+            at: At::Known { line, col },
+        }
+    }
+
+    /// A position given as a byte offset into a file's text (resolved when asked).
+    pub(crate) fn offset(file: Arc<str>, map: &Arc<LineMap>, pos: usize) -> Self {
+        match u32::try_from(pos) {
+            Ok(pos) => Loc {
+                file,
+                at: At::Offset {
+                    map: map.clone(),
+                    pos,
+                },
+            },
+            Err(_) => {
+                let (line, col) = map.line_col(pos);
+                Loc::new(file, line, col)
+            }
+        }
+    }
+
+    /// A location for items that do not come from a file (macro input, tests).
+    pub fn synthetic(what: &str) -> Self {
+        Loc::new(Arc::from(what), 0, 0)
+    }
+
+    /// 1-based line and column; `(0, 0)` for a synthetic location.
+    pub fn line_col(&self) -> (u32, u32) {
+        match &self.at {
+            At::Known { line, col } => (*line, *col),
+            At::Offset { map, pos } => map.line_col(*pos as usize),
+        }
+    }
+
+    /// 1-based line (0 for a synthetic location).
+    pub fn line(&self) -> u32 {
+        self.line_col().0
+    }
+
+    /// 1-based column in characters (0 for a synthetic location).
+    pub fn col(&self) -> u32 {
+        self.line_col().1
+    }
+
+    fn key(&self) -> (&str, u32, u32) {
+        let (line, col) = self.line_col();
+        (&self.file, line, col)
+    }
+}
+
+impl fmt::Debug for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (line, col) = self.line_col();
+        f.debug_struct("Loc")
+            .field("file", &self.file)
+            .field("line", &line)
+            .field("col", &col)
+            .finish()
+    }
+}
+
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (line, col) = self.line_col();
+        if line == 0 {
+            // Synthetic locations (macro input, tests) have no line.
+            return f.write_str(&self.file);
+        }
+        write!(f, "{}:{line}:{col}", self.file)
+    }
+}
+
+impl PartialEq for Loc {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Loc {}
+
+impl Hash for Loc {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+impl PartialOrd for Loc {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Loc {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::source::SourceText;
+
+    #[test]
+    fn offsets_resolve_like_the_source_mapping() {
+        let text = "<a>\n  <b>é</b>\n\n <c>ü</c>\r\n</a>";
+        let map = Arc::new(LineMap::new(text));
+        let src = SourceText::new(text.as_bytes()).unwrap();
+        for pos in 0..=text.len() + 2 {
+            let loc = Loc::offset(Arc::from("f.xml"), &map, pos);
+            assert_eq!(loc.line_col(), src.line_col(pos), "at {pos}");
+        }
+    }
+
+    #[test]
+    fn lazy_and_known_positions_compare_and_print_alike() {
+        let map = Arc::new(LineMap::new("<a>\n <b/>\n</a>"));
+        let lazy = Loc::offset(Arc::from("f.xml"), &map, 5);
+        let known = Loc::new(Arc::from("f.xml"), 2, 2);
+        assert_eq!(lazy, known);
+        assert_eq!(lazy.to_string(), "f.xml:2:2");
+        assert_eq!(format!("{lazy:?}"), format!("{known:?}"));
+        assert_eq!(
+            format!("{known:?}"),
+            "Loc { file: \"f.xml\", line: 2, col: 2 }"
+        );
+        assert_eq!(Loc::synthetic("macro").to_string(), "macro");
+        assert!(Loc::offset(Arc::from("f.xml"), &map, 0) < lazy);
+    }
+}
