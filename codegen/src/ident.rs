@@ -432,6 +432,8 @@ mod tests {
             &[("Foo", 1), ("foo", 5), ("Foo 5", 9), ("foo_5", 3)],
             &[("Type", 1), ("type", 2), ("Type 2", 3), ("°", 4), ("%", 5)],
             &[("A", 1), ("B", 2)],
+            // A name without letters or digits is `_<id>`, like a name of digits.
+            &[("5", 1), ("", 5), ("_", 5)],
             &[],
         ];
         for items in cases {
