@@ -291,10 +291,16 @@ impl<'a> Document<'a> {
 
     /// Expands entity references; one that cannot be expanded leaves the text as written
     /// (reported as a bad escape when `report`).
+    #[inline]
     fn unescape(&mut self, s: Cow<'a, str>, pos: usize, report: bool) -> Cow<'a, str> {
         if !self.escapes || memchr::memchr(b'&', s.as_bytes()).is_none() {
             return s;
         }
+        self.expand(s, pos, report)
+    }
+
+    #[cold]
+    fn expand(&mut self, s: Cow<'a, str>, pos: usize, report: bool) -> Cow<'a, str> {
         let expanded = match quick_xml::escape::unescape(&s) {
             Ok(Cow::Owned(o)) => Some(o),
             Ok(Cow::Borrowed(_)) => None,
@@ -310,6 +316,7 @@ impl<'a> Document<'a> {
 }
 
 /// `part` as a slice of `src` when it is one (quick-xml borrows from its input), else a copy.
+#[inline]
 fn borrow<'a>(src: &'a str, part: &[u8]) -> Cow<'a, str> {
     let start = (part.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
     let slice = start
@@ -322,6 +329,7 @@ fn borrow<'a>(src: &'a str, part: &[u8]) -> Cow<'a, str> {
     }
 }
 
+#[inline]
 fn push_text<'a>(text: &mut Cow<'a, str>, t: Cow<'a, str>) {
     if text.is_empty() {
         *text = t;
