@@ -57,6 +57,7 @@ pub(crate) fn text(f: Option<&Field<'_>>) -> String {
     f.map(|f| f.text.trim().to_owned()).unwrap_or_default()
 }
 
+#[inline]
 pub(crate) fn required<'f, 'a>(
     ctx: &mut Ctx<'_, '_>,
     f: Option<&'f Field<'a>>,
@@ -65,14 +66,19 @@ pub(crate) fn required<'f, 'a>(
     parent_pos: usize,
 ) -> Option<&'f Field<'a>> {
     if f.is_none() {
-        ctx.diag(
-            DiagnosticKind::MissingElement,
-            Some(path.to_string()),
-            parent_pos,
-            format!("<{element}> is missing"),
-        );
+        missing(ctx, element, path, parent_pos);
     }
     f
+}
+
+#[cold]
+fn missing(ctx: &mut Ctx<'_, '_>, element: &str, path: Path, parent_pos: usize) {
+    ctx.diag(
+        DiagnosticKind::MissingElement,
+        Some(path.to_string()),
+        parent_pos,
+        format!("<{element}> is missing"),
+    );
 }
 
 /// `Multiple`/`Single` → true/false; `Mandatory`/`Optional` likewise (`yes`/`no` pairs given).
