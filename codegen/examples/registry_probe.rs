@@ -37,12 +37,7 @@ fn files(dir: &Path) -> Vec<SourceFile> {
                 Some("LWM2M_senml_units.xml") => FileKind::Other,
                 _ => FileKind::Object,
             };
-            let bytes = std::fs::read(&p).unwrap();
-            out.push(SourceFile {
-                label: Arc::from(p.display().to_string()),
-                kind,
-                bytes,
-            });
+            out.push(SourceFile::read(Arc::from(p.display().to_string()), kind, &p).unwrap());
         }
     }
     out

@@ -141,7 +141,19 @@ pub enum FileKind {
 pub struct SourceFile {
     pub label: Arc<str>,
     pub kind: FileKind,
-    pub bytes: Vec<u8>,
+    /// The file's bytes, shared (not copied) with the loaded model's positions.
+    pub bytes: Arc<Vec<u8>>,
+}
+
+impl SourceFile {
+    /// Reads `path` (the buffer read into is the one shared, not a copy).
+    pub fn read(label: Arc<str>, kind: FileKind, path: &Path) -> std::io::Result<SourceFile> {
+        Ok(SourceFile {
+            label,
+            kind,
+            bytes: Arc::new(std::fs::read(path)?),
+        })
+    }
 }
 
 enum Parsed {
@@ -156,11 +168,15 @@ fn parse_one(file: &SourceFile, level: Level) -> (Result<Parsed, ParseError>, Di
     let mut d = Diagnostics::new(level);
     let label = file.label.clone();
     let r = match file.kind {
-        FileKind::Index => lower::index_file(label, &file.bytes, &mut d).map(Parsed::Index),
-        FileKind::Common => lower::common_file(label, &file.bytes, &mut d).map(Parsed::Common),
+        FileKind::Index => {
+            lower::index_file_shared(label, file.bytes.clone(), &mut d).map(Parsed::Index)
+        }
+        FileKind::Common => {
+            lower::common_file_shared(label, file.bytes.clone(), &mut d).map(Parsed::Common)
+        }
         FileKind::Other => Ok(Parsed::Nothing),
         FileKind::Object | FileKind::History => {
-            lower::object_file(label, &file.bytes, &mut d).map(|objs| {
+            lower::object_file_shared(label, file.bytes.clone(), &mut d).map(|objs| {
                 for o in &objs {
                     validate::object(o, &mut d);
                 }
@@ -266,12 +282,7 @@ pub fn load_registry(dir: &Path, opts: &LoadOptions) -> Result<Registry, LoadErr
             b if NON_OBJECT_FILES.contains(&b) => FileKind::Other,
             _ => FileKind::Object,
         };
-        let bytes = std::fs::read(path).map_err(io(path))?;
-        files.push(SourceFile {
-            label: label(dir, path),
-            kind,
-            bytes,
-        });
+        files.push(SourceFile::read(label(dir, path), kind, path).map_err(io(path))?);
     }
     Ok(parse_files(dir, &files, opts))
 }
@@ -284,7 +295,7 @@ pub fn load_file(
     let bytes = std::fs::read(path).map_err(io(path))?;
     let mut diags = Diagnostics::new(opts.level);
     let label: Arc<str> = Arc::from(path.display().to_string());
-    let objs = lower::object_file(label, &bytes, &mut diags)?;
+    let objs = lower::object_file_shared(label, Arc::new(bytes), &mut diags)?;
     duplicates(&objs, &mut diags);
     for o in &objs {
         validate::object(o, &mut diags);

@@ -155,14 +155,16 @@ fn mojibake(text: &str) -> Option<usize> {
 }
 
 /// Decodes, parses and reports byte-level facts, then runs `lower` on the root element.
+/// The positions of the result share `bytes` (no copy of the text).
 fn lower_file<T>(
     file: Arc<str>,
-    bytes: &[u8],
+    bytes: Arc<Vec<u8>>,
     diags: &mut Diagnostics,
     lower: impl FnOnce(&mut Ctx<'_, '_>, Element<'_>) -> Result<T, ParseError>,
 ) -> Result<T, ParseError> {
-    let src = decode(&file, bytes)?;
-    let lines = Arc::new(LineMap::new(src.text));
+    let src = decode(&file, &bytes)?;
+    let skip = bytes.len() - src.text.len();
+    let lines = Arc::new(LineMap::new(bytes.clone(), skip));
     let doc = open(&file, &src, &lines, diags)?;
     let mut ctx = Ctx {
         file,
@@ -179,7 +181,7 @@ pub fn object_file(
     bytes: &[u8],
     diags: &mut Diagnostics,
 ) -> Result<Vec<ObjectDef>, ParseError> {
-    lower_file(file, bytes, diags, object::lower_document)
+    object_file_shared(file, Arc::new(bytes.to_vec()), diags)
 }
 
 /// Parses and lowers `Common.xml`.
@@ -188,13 +190,39 @@ pub fn common_file(
     bytes: &[u8],
     diags: &mut Diagnostics,
 ) -> Result<Vec<CommonResource>, ParseError> {
-    lower_file(file, bytes, diags, |ctx, root| Ok(common::lower(ctx, root)))
+    common_file_shared(file, Arc::new(bytes.to_vec()), diags)
 }
 
 /// Parses and lowers `DDF.xml`.
 pub fn index_file(
     file: Arc<str>,
     bytes: &[u8],
+    diags: &mut Diagnostics,
+) -> Result<Vec<IndexEntry>, ParseError> {
+    index_file_shared(file, Arc::new(bytes.to_vec()), diags)
+}
+
+// The loader's versions: positions keep the loader's buffer for line and column (no copy).
+
+pub(crate) fn object_file_shared(
+    file: Arc<str>,
+    bytes: Arc<Vec<u8>>,
+    diags: &mut Diagnostics,
+) -> Result<Vec<ObjectDef>, ParseError> {
+    lower_file(file, bytes, diags, object::lower_document)
+}
+
+pub(crate) fn common_file_shared(
+    file: Arc<str>,
+    bytes: Arc<Vec<u8>>,
+    diags: &mut Diagnostics,
+) -> Result<Vec<CommonResource>, ParseError> {
+    lower_file(file, bytes, diags, |ctx, root| Ok(common::lower(ctx, root)))
+}
+
+pub(crate) fn index_file_shared(
+    file: Arc<str>,
+    bytes: Arc<Vec<u8>>,
     diags: &mut Diagnostics,
 ) -> Result<Vec<IndexEntry>, ParseError> {
     lower_file(file, bytes, diags, |ctx, root| Ok(ddf::lower(ctx, root)))

@@ -31,33 +31,43 @@ enum At {
 /// One file's text and, once a position is asked for, where its lines start.
 #[derive(Debug)]
 pub(crate) struct LineMap {
-    text: Box<str>,
-    /// Byte offsets just after each `\n`.
+    /// The file's bytes as read (shared with the loader's buffer, not copied).
+    bytes: Arc<Vec<u8>>,
+    /// Where the text starts in `bytes` (after a byte order mark); offsets are into the text.
+    skip: usize,
+    /// Byte offsets (into the text) just after each `\n`.
     starts: OnceLock<Vec<usize>>,
 }
 
 impl LineMap {
-    pub(crate) fn new(text: &str) -> Self {
+    /// The map of `bytes[skip..]`, which must be UTF-8 (lowering has checked it).
+    pub(crate) fn new(bytes: Arc<Vec<u8>>, skip: usize) -> Self {
         LineMap {
-            text: text.into(),
+            bytes,
+            skip,
             starts: OnceLock::new(),
         }
+    }
+
+    fn text(&self) -> &[u8] {
+        self.bytes.get(self.skip..).unwrap_or_default()
     }
 
     /// 1-based line and column (in characters; in bytes from the line start when `pos` is
     /// inside a character) of a byte offset.
     pub(crate) fn line_col(&self, pos: usize) -> (u32, u32) {
-        let pos = pos.min(self.text.len());
-        let starts = self.starts.get_or_init(|| {
-            memchr::memchr_iter(b'\n', self.text.as_bytes())
-                .map(|i| i + 1)
-                .collect()
-        });
+        let text = self.text();
+        let pos = pos.min(text.len());
+        let starts = self
+            .starts
+            .get_or_init(|| memchr::memchr_iter(b'\n', text).map(|i| i + 1).collect());
         let newlines = starts.partition_point(|&s| s <= pos);
         let line_start = newlines.checked_sub(1).map_or(0, |i| starts[i]);
-        let col = match self.text.get(line_start..pos) {
-            Some(s) => s.chars().count(),
-            None => pos - line_start,
+        // The line start follows a `\n`, so the slice is UTF-8 exactly when `pos` is on a
+        // character boundary.
+        let col = match std::str::from_utf8(&text[line_start..pos]) {
+            Ok(s) => s.chars().count(),
+            Err(_) => pos - line_start,
         };
         (newlines as u32 + 1, col as u32 + 1)
     }
@@ -173,7 +183,7 @@ mod tests {
     #[test]
     fn offsets_resolve_like_the_source_mapping() {
         let text = "<a>\n  <b>é</b>\n\n <c>ü</c>\r\n</a>";
-        let map = Arc::new(LineMap::new(text));
+        let map = Arc::new(LineMap::new(Arc::new(text.into()), 0));
         let src = SourceText::new(text.as_bytes()).unwrap();
         for pos in 0..=text.len() + 2 {
             let loc = Loc::offset(Arc::from("f.xml"), &map, pos);
@@ -182,8 +192,19 @@ mod tests {
     }
 
     #[test]
+    fn offsets_after_a_byte_order_mark_count_from_the_text() {
+        let bytes = b"\xEF\xBB\xBF<a>\n  <b>\xC3\xA9</b>\n</a>".to_vec();
+        let src = SourceText::new(&bytes).unwrap();
+        let map = Arc::new(LineMap::new(Arc::new(bytes.clone()), 3));
+        for pos in 0..=src.text.len() + 2 {
+            let loc = Loc::offset(Arc::from("f.xml"), &map, pos);
+            assert_eq!(loc.line_col(), src.line_col(pos), "at {pos}");
+        }
+    }
+
+    #[test]
     fn lazy_and_known_positions_compare_and_print_alike() {
-        let map = Arc::new(LineMap::new("<a>\n <b/>\n</a>"));
+        let map = Arc::new(LineMap::new(Arc::new(b"<a>\n <b/>\n</a>".to_vec()), 0));
         let lazy = Loc::offset(Arc::from("f.xml"), &map, 5);
         let known = Loc::new(Arc::from("f.xml"), 2, 2);
         assert_eq!(lazy, known);
