@@ -180,7 +180,7 @@ pub(crate) fn parse(text: &str) -> Result<Document<'_>, TreeError> {
             }
             Event::Text(t) => {
                 let Some(&top) = stack.last() else {
-                    if !t.iter().all(u8::is_ascii_whitespace) {
+                    if !blank(&t) {
                         return Err(error(pos, "text outside the root element"));
                     }
                     continue;
@@ -188,9 +188,7 @@ pub(crate) fn parse(text: &str) -> Result<Document<'_>, TreeError> {
                 let node = &doc.nodes[top as usize];
                 // Whitespace before the first text or between child elements carries
                 // nothing (every value is trimmed when lowered): skip it.
-                if (node.text.is_empty() || node.first_child != NONE)
-                    && t.iter().all(u8::is_ascii_whitespace)
-                {
+                if (node.text.is_empty() || node.first_child != NONE) && blank(&t) {
                     continue;
                 }
                 let s = doc.unescape(borrow(text, &t), pos, true);
@@ -315,6 +313,39 @@ impl<'a> Document<'a> {
     }
 }
 
+/// Whether `t` is all ASCII whitespace. Indentation (an optional line end, then a run of
+/// one space or tab character) is checked a word at a time; anything else byte by byte.
+#[inline]
+fn blank(t: &[u8]) -> bool {
+    let run = match t {
+        [b'\r', b'\n', rest @ ..] | [b'\n', rest @ ..] => rest,
+        _ => t,
+    };
+    if let [c @ (b' ' | b'\t'), ..] = run
+        && all_same(run, *c)
+    {
+        return true;
+    }
+    t.iter().all(u8::is_ascii_whitespace)
+}
+
+/// Whether every byte of `s` is `c` (in words: the last one overlaps the one before it).
+#[inline]
+fn all_same(s: &[u8], c: u8) -> bool {
+    let n = s.len();
+    if n >= 8 {
+        let w = u64::from_ne_bytes([c; 8]);
+        let word = |i: usize| s[i..i + 8].try_into().ok().map(u64::from_ne_bytes) == Some(w);
+        (0..n / 8).all(|k| word(8 * k)) && word(n - 8)
+    } else if n >= 4 {
+        let w = u32::from_ne_bytes([c; 4]);
+        let word = |i: usize| s[i..i + 4].try_into().ok().map(u32::from_ne_bytes) == Some(w);
+        word(0) && word(n - 4)
+    } else {
+        s.iter().all(|&b| b == c)
+    }
+}
+
 /// `part` as a slice of `src` when it is one (quick-xml borrows from its input), else a copy.
 #[inline]
 fn borrow<'a>(src: &'a str, part: &[u8]) -> Cow<'a, str> {
@@ -341,6 +372,36 @@ fn push_text<'a>(text: &mut Cow<'a, str>, t: Cow<'a, str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blank_agrees_with_a_byte_by_byte_check() {
+        let heads: [&[u8]; 5] = [b"", b"\n", b"\r\n", b"\r", b"x"];
+        let odd = [
+            None,
+            Some(b'\n'),
+            Some(b'x'),
+            Some(b' '),
+            Some(b'\t'),
+            Some(0x0B),
+        ];
+        for head in heads {
+            for c in [b' ', b'\t', 0x0B, 0x0C, b'x'] {
+                for n in 0..20 {
+                    for at in 0..=n {
+                        for o in odd {
+                            let mut t = head.to_vec();
+                            t.extend(std::iter::repeat_n(c, n));
+                            if let Some(o) = o {
+                                t.insert(head.len() + at, o);
+                            }
+                            let want = t.iter().all(u8::is_ascii_whitespace);
+                            assert_eq!(blank(&t), want, "{t:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn nested_elements_with_positions() {
