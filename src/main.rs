@@ -8,6 +8,7 @@ mod bench;
 mod cmd;
 mod demo;
 mod registry_dir;
+mod security;
 
 /// LwM2M toolkit: registry tools, code generation, client and server.
 #[derive(Parser, Debug)]
@@ -24,9 +25,11 @@ enum Command {
     Registry(RegistryCommand),
     /// Generate typed Rust for registry objects (and a Markdown catalog).
     Generate(cmd::generate::Args),
-    /// Run an LwM2M server on UDP that logs registrations and notifications.
+    /// Run an LwM2M server on UDP (coap://) and/or DTLS (coaps://, PSK) that logs registrations
+    /// and notifications.
     Server(cmd::server::Args),
-    /// Run simulated LwM2M devices (Device, drifting Temperature) against a server.
+    /// Run simulated LwM2M devices (Device, drifting Temperature) against a server, over UDP or
+    /// DTLS (PSK).
     Client(cmd::client::Args),
     /// Run a server and simulated devices in one process, offline, and show what happens.
     Demo(cmd::demo::Args),

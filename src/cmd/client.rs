@@ -1,8 +1,8 @@
-//! `lwm2m client`: simulated LwM2M devices on UDP. Each hosts Device (/3/0), Temperature
-//! (/3303/0) whose value drifts (observers are notified as it changes), Light Control (/3311/0),
-//! Power Control (/3312/0), and our two custom objects (Sensor Hub /32769/0 from XML via
-//! build.rs, Valve Controller /32770/0 from `#[lwm2m_object]`). Ctrl-C (or `--duration`)
-//! de-registers them.
+//! `lwm2m client`: simulated LwM2M devices on UDP (`coap://`) or DTLS 1.2 with a pre-shared
+//! key (`coaps://`). Each hosts Device (/3/0), Temperature (/3303/0) whose value drifts
+//! (observers are notified as it changes), Light Control (/3311/0), Power Control (/3312/0),
+//! and our two custom objects (Sensor Hub /32769/0 from XML via build.rs, Valve Controller
+//! /32770/0 from `#[lwm2m_object]`). Ctrl-C (or `--duration`) de-registers them.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -10,14 +10,17 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use lwm2m_runtime::client::{BootstrapAccount, Client, ClientEvent};
+use lwm2m_runtime::dtls::{PskKey, Secured, SecuredEvent};
 use lwm2m_runtime::lwm2m::driver::{Handle, spawn};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::demo::{drift, simulated_device};
+use crate::security::{Layer, Scheme, ServerUri};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
-    /// The server, coap://HOST:PORT (port 5683 if omitted).
+    /// The server: coap://HOST[:PORT] (UDP, port 5683 if omitted) or coaps://HOST[:PORT]
+    /// (DTLS 1.2, port 5684 if omitted; needs --psk-identity and --psk-key).
     #[arg(long, value_name = "URI", required_unless_present = "bootstrap")]
     server: Option<String>,
     /// Bootstrap from this Bootstrap-Server, coap://HOST:PORT, instead of (or, with --server, when
@@ -27,6 +30,12 @@ pub(crate) struct Args {
     /// Endpoint name; with --count N the devices are NAME-1 … NAME-N.
     #[arg(long, value_name = "NAME")]
     endpoint: String,
+    /// PSK identity for a coaps:// server; with --count N the devices present ID-1 … ID-N.
+    #[arg(long, value_name = "ID", requires = "psk_key")]
+    psk_identity: Option<String>,
+    /// Pre-shared key for a coaps:// server, hexadecimal (the same key for every device).
+    #[arg(long, value_name = "HEX", requires = "psk_identity")]
+    psk_key: Option<String>,
     /// Number of simulated devices.
     #[arg(long, default_value_t = 1)]
     count: u32,
@@ -44,51 +53,108 @@ pub(crate) struct Args {
     duration: Option<u64>,
 }
 
+/// Credentials that do not fit the server URI.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub(crate) enum CredentialsError {
+    /// `coaps://` without a key.
+    #[error("{uri} is a DTLS server: give --psk-identity ID and --psk-key HEX")]
+    Missing {
+        /// The server URI.
+        uri: String,
+    },
+    /// A key for a plain `coap://` server, which would never be used.
+    #[error("--psk-identity/--psk-key need a coaps:// server, not {uri}")]
+    Unused {
+        /// The server URI.
+        uri: String,
+    },
+    /// The key is not hexadecimal (the text is never shown).
+    #[error("--psk-key: {0}")]
+    Key(#[from] lwm2m_runtime::dtls::KeyError),
+    /// Bootstrapping over DTLS is not available in the command line yet.
+    #[error("--bootstrap cannot be combined with a coaps:// --server (bootstrap is plain UDP only)")]
+    SecuredBootstrap,
+}
+
+/// The PSK credentials of device 1 … N.
+#[derive(Debug, Clone)]
+struct Psk {
+    identity: String,
+    key: PskKey,
+}
+
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
     if args.count == 0 {
         bail!("--count must be at least 1");
+    }
+    let server = args.server.as_deref().map(ServerUri::parse).transpose()?;
+    let bootstrap = args.bootstrap.as_deref().map(ServerUri::parse).transpose()?;
+    let psk = credentials(&args, server.as_ref())?;
+    if bootstrap.as_ref().is_some_and(|b| b.scheme == Scheme::Coaps) {
+        bail!("{}: bootstrap over DTLS is not supported by the command line yet", args.bootstrap.as_deref().unwrap_or_default());
     }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the tokio runtime")?;
-    rt.block_on(simulate(args))
+    rt.block_on(async {
+        let server_addr = match &server {
+            Some(s) => s.resolve().await?,
+            None => SocketAddr::from(([0, 0, 0, 0], 0)),
+        };
+        let bootstrap = match &bootstrap {
+            Some(b) => Some(b.resolve().await?),
+            None => None,
+        };
+        match psk {
+            None => simulate(&args, server_addr, bootstrap, |c, _| Ok(c)).await,
+            Some(psk) => {
+                simulate(&args, server_addr, bootstrap, |c, i| {
+                    let id = device_name(&psk.identity, i, args.count);
+                    Secured::psk_client(c, id, psk.key.clone()).context("DTLS client")
+                })
+                .await
+            }
+        }
+    })
 }
 
-/// `coap://host:port` → a socket address.
-async fn resolve(uri: &str) -> Result<SocketAddr> {
-    let rest = match uri.split_once("://") {
-        Some(("coap", rest)) => rest,
-        Some((scheme, _)) => bail!("unsupported scheme {scheme:?} (only coap://)"),
-        None => uri,
-    };
-    let authority = rest.split('/').next().unwrap_or(rest);
-    let with_port = if authority
-        .rsplit_once(':')
-        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
-        && !authority.ends_with(']')
-    {
-        authority.to_string()
+/// The credentials `args` give, checked against the server's scheme.
+fn credentials(args: &Args, server: Option<&ServerUri>) -> Result<Option<Psk>, CredentialsError> {
+    let uri = args.server.clone().unwrap_or_default();
+    let secured = server.is_some_and(|s| s.scheme == Scheme::Coaps);
+    match (&args.psk_identity, &args.psk_key) {
+        (Some(identity), Some(hex)) if secured => {
+            if args.bootstrap.is_some() {
+                return Err(CredentialsError::SecuredBootstrap);
+            }
+            Ok(Some(Psk {
+                identity: identity.clone(),
+                key: PskKey::from_hex(hex)?,
+            }))
+        }
+        (Some(_), _) | (_, Some(_)) => Err(CredentialsError::Unused { uri }),
+        (None, None) if secured => Err(CredentialsError::Missing { uri }),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Device `i`'s name (endpoint or identity): `base` alone, or `base-i` among several.
+fn device_name(base: &str, i: u32, count: u32) -> String {
+    if count == 1 {
+        base.to_string()
     } else {
-        format!("{authority}:5683")
-    };
-    tokio::net::lookup_host(&with_port)
-        .await
-        .with_context(|| format!("resolving {with_port}"))?
-        .next()
-        .with_context(|| format!("{with_port} has no address"))
+        format!("{base}-{i}")
+    }
 }
 
-async fn simulate(args: Args) -> Result<ExitCode> {
-    // Without --server the client has no account until the Bootstrap-Server writes one.
-    let server = match &args.server {
-        Some(s) => resolve(s).await?,
-        None => SocketAddr::from(([0, 0, 0, 0], 0)),
-    };
-    let bootstrap = match &args.bootstrap {
-        Some(b) => Some(resolve(b).await?),
-        None => None,
-    };
+async fn simulate<L: Layer<Core = Client>>(
+    args: &Args,
+    server: SocketAddr,
+    bootstrap: Option<SocketAddr>,
+    wrap: impl Fn(Client, u32) -> Result<L>,
+) -> Result<ExitCode> {
     let bind: SocketAddr = if bootstrap.unwrap_or(server).is_ipv4() {
         "0.0.0.0:0".parse()?
     } else {
@@ -97,11 +163,7 @@ async fn simulate(args: Args) -> Result<ExitCode> {
     let lifetime = Duration::from_secs(args.lifetime);
     let mut devices = Vec::new();
     for i in 1..=args.count {
-        let name = if args.count == 1 {
-            args.endpoint.clone()
-        } else {
-            format!("{}-{i}", args.endpoint)
-        };
+        let name = device_name(&args.endpoint, i, args.count);
         let socket = tokio::net::UdpSocket::bind(bind)
             .await
             .with_context(|| format!("binding a UDP socket for {name}"))?;
@@ -111,8 +173,8 @@ async fn simulate(args: Args) -> Result<ExitCode> {
                 .set_bootstrap(BootstrapAccount::new(bs))
                 .with_context(|| format!("{name}: bootstrap account"))?;
         }
-        let (handle, events, _task) = spawn(socket, device);
-        if let Some(Err(e)) = handle.call(|c, now| c.start(now)).await {
+        let (handle, events, _task) = spawn(socket, wrap(device, i)?);
+        if let Some(Err(e)) = handle.call(|c, now| c.core().start(now)).await {
             bail!("{name}: cannot register: {e}");
         }
         tokio::spawn(log_events(
@@ -125,7 +187,7 @@ async fn simulate(args: Args) -> Result<ExitCode> {
         devices.push((name, handle));
     }
     match (&args.server, bootstrap) {
-        (Some(_), _) => println!("{} device(s) registering with {server}", devices.len()),
+        (Some(uri), _) => println!("{} device(s) registering with {uri} ({server})", devices.len()),
         (None, Some(bs)) => println!("{} device(s) bootstrapping from {bs}", devices.len()),
         (None, None) => {}
     }
@@ -136,7 +198,7 @@ async fn simulate(args: Args) -> Result<ExitCode> {
         }
     }
     for (name, handle) in &devices {
-        if let Some(Err(e)) = handle.call(|c, now| c.deregister(now)).await {
+        if let Some(Err(e)) = handle.call(|c, now| c.core().deregister(now)).await {
             println!("{name}: de-register failed: {e}");
         }
     }
@@ -145,21 +207,46 @@ async fn simulate(args: Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn log_events(
+async fn log_events<L: Layer<Core = Client>>(
     name: String,
-    handle: Handle<Client>,
-    mut events: UnboundedReceiver<ClientEvent>,
+    handle: Handle<L>,
+    mut events: UnboundedReceiver<L::Event>,
     verbose: bool,
 ) {
     while let Some(e) = events.recv().await {
+        let e = match L::lift(e) {
+            SecuredEvent::Inner(e) => e,
+            SecuredEvent::Connected { peer, identity } => {
+                println!("{name}: dtls session with {peer} ({identity})");
+                continue;
+            }
+            SecuredEvent::Closed { peer, reason } => {
+                println!("{name}: dtls session with {peer} ended ({reason:?})");
+                continue;
+            }
+            SecuredEvent::Failed { peer, error } => {
+                println!("{name}: dtls handshake with {peer} failed: {error}");
+                continue;
+            }
+            other => {
+                println!("{name}: {other:?}");
+                continue;
+            }
+        };
         match e {
             ClientEvent::Bootstrapped { uri, server } => {
                 println!("{name}: bootstrapped, server {uri}");
                 // A host name in the written URI: resolve it here, the core does not.
                 if server.is_none() {
-                    match resolve(&uri).await {
+                    let resolved = match ServerUri::parse(&uri) {
+                        Ok(u) => u.resolve().await,
+                        Err(e) => Err(e.into()),
+                    };
+                    match resolved {
                         Ok(addr) => {
-                            handle.call(move |c, now| c.set_server(now, addr)).await;
+                            handle
+                                .call(move |c, now| c.core().set_server(now, addr))
+                                .await;
                         }
                         Err(e) => println!("{name}: {e:#}"),
                     }

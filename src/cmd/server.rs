@@ -1,22 +1,42 @@
-//! `lwm2m server`: an LwM2M server on UDP that logs registrations, updates, de-registrations,
-//! expiries, notifications and Send data, one line each on stdout.
+//! `lwm2m server`: an LwM2M server that logs registrations, updates, de-registrations,
+//! expiries, notifications and Send data, one line each on stdout. It listens on plain UDP
+//! (`--listen`, coap://), on DTLS 1.2 (`--dtls-listen`, coaps://, credentials from
+//! `--psk-file`), or both; each listener runs its own server with its own registrations.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use lwm2m_core::Path;
+use lwm2m_runtime::dtls::{Secured, SecuredEvent};
 use lwm2m_runtime::lwm2m::driver::{Handle, spawn};
 use lwm2m_runtime::server::{Reply, Server, ServerEvent};
+use tokio::sync::mpsc::{self, UnboundedReceiver};
+use tokio::task::JoinHandle;
 
 use crate::demo::{lwm2m_server, object_list, show};
+use crate::security::{Layer, load_psk_file, psk_store};
+
+const PSK_FILE_HELP: &str = "Pre-shared keys of the devices that may connect over DTLS, one \
+per line: `endpoint identity hex-key` (spaces or tabs between fields; `#` starts a comment). \
+The identity is what the device presents in the handshake, the key is hexadecimal, and the \
+endpoint is the only endpoint name that identity may register as (others get 4.03 Forbidden).";
 
 #[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("dtls_credentials").args(["psk_file"]).multiple(true)))]
 pub(crate) struct Args {
-    /// UDP address to listen on.
-    #[arg(long, value_name = "ADDR", default_value = "0.0.0.0:5683")]
-    listen: SocketAddr,
+    /// UDP address for plain CoAP (coap://) [default: 0.0.0.0:5683, unless --dtls-listen is
+    /// given without --listen: then the server speaks DTLS only].
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+    /// UDP address for CoAP over DTLS 1.2 (coaps://, e.g. 0.0.0.0:5684), with the credentials
+    /// of --psk-file. Its server keeps its own registrations.
+    #[arg(long, value_name = "ADDR", requires = "dtls_credentials")]
+    dtls_listen: Option<SocketAddr>,
+    #[arg(long, value_name = "FILE", requires = "dtls_listen", help = PSK_FILE_HELP)]
+    psk_file: Option<PathBuf>,
     /// Observe this path on every client that registers (repeatable), e.g. /3303/0/5700.
     #[arg(long, value_name = "PATH")]
     observe: Vec<String>,
@@ -54,18 +74,69 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     rt.block_on(serve(args, observe))
 }
 
+/// What every listener does with a registration.
+#[derive(Debug, Clone)]
+struct Actions {
+    read_device: bool,
+    observe: Vec<Path>,
+}
+
 async fn serve(args: Args, observe: Vec<Path>) -> Result<ExitCode> {
-    let socket = tokio::net::UdpSocket::bind(args.listen)
-        .await
-        .with_context(|| format!("binding {}", args.listen))?;
-    println!("listening on {}", socket.local_addr()?);
-    let local = socket.local_addr()?;
-    let (handle, mut events, task) = spawn(socket, lwm2m_server());
+    let actions = Actions {
+        read_device: args.read_device,
+        observe,
+    };
+    let listen = match (args.listen, args.dtls_listen) {
+        (None, None) => Some(SocketAddr::from(([0, 0, 0, 0], 5683))),
+        (listen, _) => listen,
+    };
+    let mut tasks: Vec<JoinHandle<()>> = Vec::new();
+    // A listener whose socket fails ends the command with that error.
+    let (failed, mut failure) = mpsc::unbounded_channel::<anyhow::Error>();
+    let mut plain = None;
+    if let Some(addr) = listen {
+        let socket = tokio::net::UdpSocket::bind(addr)
+            .await
+            .with_context(|| format!("binding {addr}"))?;
+        let local = socket.local_addr()?;
+        println!("listening on {local}");
+        plain = Some(local);
+        let (handle, events, task) = spawn(socket, lwm2m_server());
+        tasks.push(tokio::spawn(log_events(handle, events, actions.clone())));
+        tasks.push(tokio::spawn(watch("server", task, failed.clone())));
+    }
+    if let (Some(addr), Some(file)) = (args.dtls_listen, &args.psk_file) {
+        let entries = load_psk_file(file)?;
+        let store = psk_store(&entries);
+        let server = Secured::psk_server(lwm2m_server(), store).context("DTLS server")?;
+        let socket = tokio::net::UdpSocket::bind(addr)
+            .await
+            .with_context(|| format!("binding {addr}"))?;
+        println!(
+            "dtls listening on {} (PSK, {} identities from {})",
+            socket.local_addr()?,
+            entries.len(),
+            file.display()
+        );
+        for e in &entries {
+            println!("dtls identity {} -> endpoint {}", e.identity, e.endpoint);
+        }
+        let (handle, events, task) = spawn(socket, server);
+        tasks.push(tokio::spawn(log_events(handle, events, actions.clone())));
+        tasks.push(tokio::spawn(watch("dtls server", task, failed.clone())));
+    }
     let _bootstrap = match args.bootstrap_listen {
-        Some(listen) => {
-            let uri = crate::cmd::bootstrap::server_uri(args.bootstrap_uri.as_deref(), local);
+        Some(bs) => {
+            let uri = match (&args.bootstrap_uri, plain) {
+                (Some(uri), _) => uri.clone(),
+                (None, Some(local)) => crate::cmd::bootstrap::server_uri(None, local),
+                (None, None) => bail!(
+                    "--bootstrap-listen writes a NoSec account for the plain listener: add \
+                     --listen, or give the server URI with --bootstrap-uri"
+                ),
+            };
             let lifetime = Duration::from_secs(args.bootstrap_lifetime);
-            Some(crate::cmd::bootstrap::run(listen, uri, lifetime).await?)
+            Some(crate::cmd::bootstrap::run(bs, uri, lifetime).await?)
         }
         None => None,
     };
@@ -77,49 +148,84 @@ async fn serve(args: Args, observe: Vec<Path>) -> Result<ExitCode> {
             }
         }
     };
-    tokio::pin!(stop);
-    loop {
-        tokio::select! {
-            event = events.recv() => match event {
-                Some(e) => on_event(&handle, e, args.read_device, &observe).await,
-                None => break,
-            },
-            () = &mut stop => break,
-        }
+    let result = tokio::select! {
+        () = stop => Ok(ExitCode::SUCCESS),
+        Some(e) = failure.recv() => Err(e),
+    };
+    for t in tasks {
+        t.abort();
     }
-    drop(handle);
-    drop(events);
-    if task.is_finished() {
-        task.await
-            .context("server task")?
-            .context("server socket")?;
-    }
-    Ok(ExitCode::SUCCESS)
+    result
 }
 
-async fn on_event(handle: &Handle<Server>, event: ServerEvent, read: bool, observe: &[Path]) {
+/// Passes on why a listener's driver stopped, if it did on its own.
+async fn watch(
+    what: &'static str,
+    task: JoinHandle<std::io::Result<()>>,
+    failed: mpsc::UnboundedSender<anyhow::Error>,
+) {
+    let error = match task.await {
+        Ok(Ok(())) => anyhow::anyhow!("{what} stopped"),
+        Ok(Err(e)) => anyhow::Error::new(e).context(format!("{what} socket")),
+        Err(e) => anyhow::Error::new(e).context(format!("{what} task")),
+    };
+    let _ = failed.send(error);
+}
+
+async fn log_events<L: Layer<Core = Server>>(
+    handle: Handle<L>,
+    mut events: UnboundedReceiver<L::Event>,
+    actions: Actions,
+) {
+    while let Some(e) = events.recv().await {
+        match L::lift(e) {
+            SecuredEvent::Inner(e) => on_event(&handle, e, &actions).await,
+            SecuredEvent::Connected { peer, identity } => {
+                println!("dtls session with {peer}: {identity}")
+            }
+            SecuredEvent::Closed { peer, reason } => {
+                println!("dtls session with {peer} ended ({reason:?})")
+            }
+            SecuredEvent::Failed { peer, error } => {
+                println!("dtls handshake with {peer} failed: {error}")
+            }
+            other => println!("{other:?}"),
+        }
+    }
+}
+
+async fn on_event<L: Layer<Core = Server>>(handle: &Handle<L>, event: ServerEvent, a: &Actions) {
     match event {
         ServerEvent::Registered {
             endpoint, location, ..
         } => {
+            let ep = endpoint.clone();
             let reg = handle
-                .call({
-                    let ep = endpoint.clone();
-                    move |s, _| s.registration(&ep)
+                .call(move |s, _| {
+                    let s = s.core_ref();
+                    let r = s.registration(&ep)?;
+                    let who = s.peer_identity(r.peer).map(|a| a.identity.to_string());
+                    Some((r.lifetime, object_list(&r), who))
                 })
                 .await
                 .flatten();
-            let (lifetime, objects) = reg
-                .map(|r| (r.lifetime, object_list(&r)))
-                .unwrap_or_default();
-            println!("registered {endpoint} at {location} lifetime={lifetime}s objects={objects}");
-            if read {
+            let (lifetime, objects, who) = reg.unwrap_or_default();
+            let via = who.map(|w| format!(" via DTLS ({w})")).unwrap_or_default();
+            println!(
+                "registered {endpoint} at {location} lifetime={lifetime}s objects={objects}{via}"
+            );
+            if a.read_device {
                 request(handle, &endpoint, "read", Path::instance(3, 0), false).await;
             }
-            for p in observe {
+            for p in &a.observe {
                 request(handle, &endpoint, "observe", *p, true).await;
             }
         }
+        ServerEvent::Rejected {
+            peer,
+            endpoint,
+            reason,
+        } => println!("rejected {endpoint} from {peer}: {reason}"),
         ServerEvent::Updated { endpoint } => println!("updated {endpoint}"),
         ServerEvent::Deregistered { endpoint } => println!("deregistered {endpoint}"),
         ServerEvent::Expired { endpoint } => println!("expired {endpoint}"),
@@ -138,10 +244,17 @@ async fn on_event(handle: &Handle<Server>, event: ServerEvent, read: bool, obser
     }
 }
 
-async fn request(handle: &Handle<Server>, endpoint: &str, what: &str, path: Path, observe: bool) {
+async fn request<L: Layer<Core = Server>>(
+    handle: &Handle<L>,
+    endpoint: &str,
+    what: &str,
+    path: Path,
+    observe: bool,
+) {
     let ep = endpoint.to_string();
     let result = handle
         .call(move |s, now| {
+            let s = s.core();
             if observe {
                 s.observe(now, &ep, path)
             } else {

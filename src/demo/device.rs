@@ -11,6 +11,8 @@ use lwm2m_runtime::coap::{Config, Endpoint, SeededRandom, tokio::os_seeded};
 use lwm2m_runtime::lwm2m::driver::Handle;
 use lwm2m_runtime::server::{Server, ServerConfig};
 
+use crate::security::Layer;
+
 fn reboot(
     _dev: &mut device::Instance,
     _iid: u16,
@@ -68,7 +70,7 @@ pub(crate) fn simulated_device(
 
 /// Moves device `i`'s temperature by up to ±0.25 every `interval_ms` and tells the client, so
 /// observers are notified. Returns when the driver stops.
-pub(crate) async fn drift(handle: Handle<Client>, i: u32, interval_ms: u64) {
+pub(crate) async fn drift<L: Layer<Core = Client>>(handle: Handle<L>, i: u32, interval_ms: u64) {
     let mut rng = SeededRandom::new(u64::from(i));
     let mut tick = tokio::time::interval(Duration::from_millis(interval_ms.max(10)));
     loop {
@@ -76,6 +78,7 @@ pub(crate) async fn drift(handle: Handle<Client>, i: u32, interval_ms: u64) {
         let delta = (rng.next_u64() % 51) as f64 / 100.0 - 0.25;
         let alive = handle
             .call(move |c, now| {
+                let c = c.core();
                 let Some(temps) = c.object_mut::<Object<temperature::Instance>>(3303) else {
                     return;
                 };
