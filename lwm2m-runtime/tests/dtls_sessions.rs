@@ -139,3 +139,27 @@ fn late_copy_of_the_opening_client_hello_is_ignored() {
     assert_eq!(n.server.sessions(), 1);
     assert!(!closed(&n.server_events, CloseReason::Replaced));
 }
+
+#[test]
+fn client_closes_and_reconnects_at_once() {
+    // The server answers our close_notify with its own, sealed with the old session's keys; it
+    // reaches the new handshake, which must not fail on it.
+    let mut n = net(17, client(17, "dev-1", "dev-1", KEY));
+    start(&mut n, 0);
+    assert_eq!(registered(&mut n, 10_000).as_deref(), Some("dev-1"));
+    n.run_for(1_000);
+    for round in 0..3 {
+        n.client_events[0].clear();
+        let now = n.now;
+        n.clients[0].close(now, server_addr());
+        start(&mut n, 0);
+        let done = n.wait_client(0, 1_000, |e| {
+            matches!(e, Ev::Inner(ClientEvent::Registered { .. })).then_some(())
+        });
+        assert!(done.is_some(), "round {round}: {:?}", n.client_events[0]);
+    }
+    let stats = n.clients[0].stats();
+    assert_eq!(stats.handshakes_failed, 0, "{stats:?} {:?}", n.client_events[0]);
+    assert_eq!(stats.handshakes_completed, 4, "{stats:?}");
+    assert_eq!(n.server.stats().handshakes_completed, 4);
+}

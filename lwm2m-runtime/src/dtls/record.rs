@@ -2,6 +2,8 @@
 //! session sees them: header walking (truncation), ClientHello detection, and an anti-replay
 //! window over authenticated application-data records.
 
+/// Content type of alert records.
+pub(super) const ALERT: u8 = 21;
 /// Content type of application data records.
 pub(super) const APPLICATION_DATA: u8 = 23;
 const HANDSHAKE: u8 = 22;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::backend::{DtlsBackend, SessionError, SessionOutput};
 use super::conn::{Conn, Key, Slot, Table};
 use super::dimpl::DimplBackend;
-use super::record::{self, APPLICATION_DATA};
+use super::record::{self, ALERT, APPLICATION_DATA};
 use super::store::{PskKey, SecurityStore};
 use super::types::{CloseReason, DtlsStats, SecuredConfig, SecuredEvent};
 use crate::coap::{Machine, Timestamp, Transmit};
@@ -192,10 +192,14 @@ impl<M: Machine + SecurityAware> Secured<M> {
             return;
         }
         if !connected {
-            if headers.iter().all(|h| h.content_type == APPLICATION_DATA) {
+            if headers.iter().all(|h| {
+                h.content_type == APPLICATION_DATA || (h.content_type == ALERT && h.epoch > 0)
+            }) {
                 // Application data cannot belong to a handshake in progress: it is from an
-                // earlier session, or ahead of the Finished. dimpl would fail the handshake
-                // on a record it cannot decrypt.
+                // earlier session, or ahead of the Finished. Nor can an encrypted alert: a
+                // peer that fails the handshake alerts before its ChangeCipherSpec (epoch 0),
+                // so this is an earlier session's, typically the close_notify answering ours.
+                // dimpl would fail the handshake on a record it cannot decrypt.
                 self.stats.rejected += 1;
                 return;
             }
