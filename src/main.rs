@@ -33,7 +33,8 @@ enum Command {
     Client(cmd::client::Args),
     /// Run a server and simulated devices in one process, offline, and show what happens.
     Demo(cmd::demo::Args),
-    /// Measure registrations, reads and notifications on loopback against a raw UDP baseline.
+    /// Measure registrations, reads and notifications on loopback (UDP and DTLS) against a raw
+    /// UDP baseline.
     Bench(cmd::bench::Args),
 }
 

@@ -8,31 +8,33 @@ use std::net::SocketAddr;
 use anyhow::{Context, Result};
 use lwm2m_core::object::Object;
 use lwm2m_objects::{device, temperature};
-use lwm2m_runtime::client::{Client, ClientConfig, ClientEvent};
+use lwm2m_runtime::client::{Client, ClientConfig};
 use lwm2m_runtime::coap::{Config, Endpoint, SeededRandom};
 use lwm2m_runtime::lwm2m::driver::{Handle, spawn};
-use lwm2m_runtime::server::{Server, ServerConfig, ServerEvent};
+use lwm2m_runtime::server::{Server, ServerConfig};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::task::JoinHandle;
 
 use super::report::ServerStats;
+use crate::security::Layer;
 
-/// One simulated device.
-#[derive(Debug)]
-pub(super) struct Device {
+/// One simulated device: a [`Client`] on plain UDP, or inside DTLS.
+pub(super) struct Device<C: Layer<Core = Client> = Client> {
     pub(super) name: String,
-    pub(super) handle: Handle<Client>,
-    pub(super) events: UnboundedReceiver<ClientEvent>,
+    pub(super) handle: Handle<C>,
+    pub(super) events: UnboundedReceiver<C::Event>,
     task: JoinHandle<io::Result<()>>,
 }
 
-/// The server and the devices.
-#[derive(Debug)]
-pub(super) struct Fleet {
-    pub(super) server: Handle<Server>,
-    pub(super) events: UnboundedReceiver<ServerEvent>,
-    pub(super) devices: Vec<Device>,
+/// The server and the devices, on plain UDP or (with [`Secured`](lwm2m_runtime::dtls::Secured)
+/// layers) DTLS.
+pub(super) struct Fleet<S: Layer<Core = Server> = Server, C: Layer<Core = Client> = Client> {
+    pub(super) server: Handle<S>,
+    pub(super) events: UnboundedReceiver<S::Event>,
+    pub(super) devices: Vec<Device<C>>,
+    /// The server's address.
+    pub(super) addr: SocketAddr,
     /// The device-side runtime.
     pub(super) clients: tokio::runtime::Handle,
     server_task: JoinHandle<io::Result<()>>,
@@ -70,9 +72,39 @@ pub(super) fn device_client(i: usize, server: SocketAddr) -> Client {
     client
 }
 
+impl<C: Layer<Core = Client>> std::fmt::Debug for Device<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Device")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: Layer<Core = Server>, C: Layer<Core = Client>> std::fmt::Debug for Fleet<S, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fleet")
+            .field("addr", &self.addr)
+            .field("devices", &self.devices)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Fleet {
-    /// Binds the server on 127.0.0.1 and `n` devices on the `clients` runtime.
+    /// Binds the server on 127.0.0.1 and `n` devices on the `clients` runtime, on plain UDP.
     pub(super) async fn start(n: usize, clients: tokio::runtime::Handle) -> Result<Fleet> {
+        Fleet::start_with(n, clients, Ok, |c, _| Ok(c)).await
+    }
+}
+
+impl<S: Layer<Core = Server>, C: Layer<Core = Client>> Fleet<S, C> {
+    /// [`Fleet::start`] with the server wrapped by `server_layer` and device `i` by
+    /// `device_layer`.
+    pub(super) async fn start_with(
+        n: usize,
+        clients: tokio::runtime::Handle,
+        server_layer: impl FnOnce(Server) -> Result<S>,
+        device_layer: impl Fn(Client, usize) -> Result<C> + Send + 'static,
+    ) -> Result<Self> {
         let socket = UdpSocket::bind("127.0.0.1:0")
             .await
             .context("binding the server socket")?;
@@ -83,7 +115,7 @@ impl Fleet {
             SeededRandom::new(0x77),
         );
         server.add_objects(&[&device::META, &temperature::META]);
-        let (server, events, server_task) = spawn(socket, server);
+        let (server, events, server_task) = spawn(socket, server_layer(server)?);
         let devices = clients
             .spawn(async move {
                 let mut devices = Vec::with_capacity(n);
@@ -91,7 +123,8 @@ impl Fleet {
                     let socket = UdpSocket::bind("127.0.0.1:0")
                         .await
                         .with_context(|| format!("binding the socket of device {i}"))?;
-                    let (handle, events, task) = spawn(socket, device_client(i, addr));
+                    let device = device_layer(device_client(i, addr), i)?;
+                    let (handle, events, task) = spawn(socket, device);
                     devices.push(Device {
                         name: name(i),
                         handle,
@@ -107,6 +140,7 @@ impl Fleet {
             server,
             events,
             devices,
+            addr,
             clients,
             server_task,
         })
@@ -116,6 +150,7 @@ impl Fleet {
     pub(super) async fn server_stats(&self) -> ServerStats {
         self.server
             .call(|s, _| {
+                let s = s.core_ref();
                 let st = s.endpoint().stats();
                 ServerStats {
                     datagrams_received: st.datagrams_received,

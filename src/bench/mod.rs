@@ -2,6 +2,9 @@
 //! to a raw tokio UDP request/response baseline with the same topology, and the memory one
 //! registration costs in the server's store.
 //!
+//! The DTLS figures ([`dtls`]) run the same server and devices inside PSK sessions, between
+//! the plain phases and the baseline.
+//!
 //! Two single-threaded tokio runtimes, one per core: the server side (our [`Server`] driver, the
 //! bench controller, the baseline's requester) runs on the caller's, the device side (N
 //! [`Client`] drivers, the baseline's N echo responders) on `clients`. Every phase is bounded by
@@ -11,6 +14,7 @@
 //! [`Client`]: lwm2m_runtime::client::Client
 
 mod baseline;
+mod dtls;
 mod fleet;
 mod memory;
 mod phases;
@@ -22,7 +26,9 @@ use anyhow::Result;
 use serde::Serialize;
 
 pub(crate) use memory::measure as measure_memory;
-pub(crate) use report::{BYTES_PER_REGISTRATION_TARGET, READ_RATIO_TARGET, Report};
+pub(crate) use report::{
+    BYTES_PER_REGISTRATION_TARGET, DTLS_READ_RATIO_TARGET, READ_RATIO_TARGET, Report, load_average,
+};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -99,11 +105,12 @@ pub(crate) async fn run_network(
     clients: tokio::runtime::Handle,
 ) -> Result<report::Network> {
     let mut fleet = fleet::Fleet::start(settings.clients, clients.clone()).await?;
-    let registrations = phases::registrations(&mut fleet, settings.duration).await?;
+    let registrations = phases::registrations(&mut fleet, settings.duration, false).await?;
     let reads = phases::reads(&mut fleet, settings.duration).await?;
     let notifications = phases::notifications(&mut fleet, settings.duration).await?;
     let server_stats = fleet.server_stats().await;
     fleet.shutdown();
+    let dtls = dtls::run(settings, clients.clone(), &reads).await?;
     let baseline = baseline::echo(settings.clients, settings.duration, clients).await?;
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
     let read_ratio = ratio(reads.per_second, baseline.per_second);
@@ -116,5 +123,6 @@ pub(crate) async fn run_network(
         read_ratio,
         read_ratio_cpu,
         server_stats,
+        dtls,
     })
 }

@@ -1,6 +1,7 @@
 //! The three LwM2M phases. Each runs for `duration`, counts what completed inside it, and leaves
 //! the fleet ready for the next.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -9,13 +10,15 @@ use anyhow::{Context, Result, bail};
 use lwm2m_core::Path;
 use lwm2m_core::object::Object;
 use lwm2m_objects::temperature;
-use lwm2m_runtime::client::ClientEvent;
-use lwm2m_runtime::server::{Reply, ServerEvent};
+use lwm2m_runtime::client::{Client, ClientEvent};
+use lwm2m_runtime::dtls::SecuredEvent;
+use lwm2m_runtime::server::{Reply, Server, ServerEvent};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, timeout_at};
 
 use super::fleet::{Device, Fleet, index};
 use super::{CpuClock, Rate};
+use crate::security::Layer;
 
 /// The Resource read and observed: Temperature Sensor Value, a Float (text on the wire).
 const SENSOR: Path = Path::resource(3303, 0, 5700);
@@ -28,13 +31,20 @@ const SWEEP: Duration = Duration::from_millis(250);
 
 /// Every device registers, and registers again (replacing its registration) as soon as the
 /// server answered, until the phase ends. Counted on the device side: a complete round trip.
-pub(super) async fn registrations(fleet: &mut Fleet, duration: Duration) -> Result<Rate> {
+/// With `fresh_sessions`, each device closes its DTLS session before every Register, so that
+/// each one handshakes afresh.
+pub(super) async fn registrations<S: Layer<Core = Server>, C: Layer<Core = Client>>(
+    fleet: &mut Fleet<S, C>,
+    duration: Duration,
+    fresh_sessions: bool,
+) -> Result<Rate> {
+    let server = fresh_sessions.then_some(fleet.addr);
     let start = Instant::now();
     let cpu = CpuClock::start();
     let deadline = start + duration;
     let tasks: Vec<_> = std::mem::take(&mut fleet.devices)
         .into_iter()
-        .map(|d| fleet.clients.spawn(reregister(d, deadline)))
+        .map(|d| fleet.clients.spawn(reregister(d, deadline, server)))
         .collect();
     let (mut ok, mut failed) = (0, 0);
     for t in tasks {
@@ -48,11 +58,25 @@ pub(super) async fn registrations(fleet: &mut Fleet, duration: Duration) -> Resu
     Ok(Rate::new(ok, failed, elapsed, cpu))
 }
 
-/// Register, wait for the outcome, repeat; stops at `deadline`.
-async fn reregister(mut d: Device, deadline: Instant) -> (Device, u64, u64) {
+/// Register, wait for the outcome, repeat; stops at `deadline`. With `fresh`, the DTLS session
+/// with that server is closed before each Register.
+async fn reregister<C: Layer<Core = Client>>(
+    mut d: Device<C>,
+    deadline: Instant,
+    fresh: Option<SocketAddr>,
+) -> (Device<C>, u64, u64) {
     let (mut ok, mut failed) = (0, 0);
     while Instant::now() < deadline {
-        match d.handle.call(|c, now| c.start(now)).await {
+        let started = d
+            .handle
+            .call(move |c, now| {
+                if let Some(server) = fresh {
+                    c.close_session(now, server);
+                }
+                c.core().start(now)
+            })
+            .await;
+        match started {
             Some(Ok(())) => {}
             _ => break,
         }
@@ -71,12 +95,15 @@ async fn reregister(mut d: Device, deadline: Instant) -> (Device, u64, u64) {
 }
 
 /// True when the device registered, false when it failed or its driver stopped.
-async fn registration_outcome(d: &mut Device) -> bool {
+async fn registration_outcome<C: Layer<Core = Client>>(d: &mut Device<C>) -> bool {
     loop {
-        match d.events.recv().await {
-            Some(ClientEvent::Registered { .. }) => return true,
-            Some(ClientEvent::RegistrationFailed { .. }) | None => return false,
-            Some(_) => {}
+        let Some(event) = d.events.recv().await else {
+            return false;
+        };
+        match C::lift(event) {
+            SecuredEvent::Inner(ClientEvent::Registered { .. }) => return true,
+            SecuredEvent::Inner(ClientEvent::RegistrationFailed { .. }) => return false,
+            _ => {}
         }
     }
 }
@@ -84,7 +111,10 @@ async fn registration_outcome(d: &mut Device) -> bool {
 /// The server reads [`SENSOR`] from every device, one read in flight per device (the CoAP NSTART
 /// of 1 per peer); each answer triggers the next read of that device. New reads are handed to
 /// the driver in batches (one command for all answers that arrived together).
-pub(super) async fn reads(fleet: &mut Fleet, duration: Duration) -> Result<Rate> {
+pub(super) async fn reads<S: Layer<Core = Server>, C: Layer<Core = Client>>(
+    fleet: &mut Fleet<S, C>,
+    duration: Duration,
+) -> Result<Rate> {
     let names: Vec<String> = fleet.devices.iter().map(|d| d.name.clone()).collect();
     let start = Instant::now();
     let cpu = CpuClock::start();
@@ -103,9 +133,9 @@ pub(super) async fn reads(fleet: &mut Fleet, duration: Duration) -> Result<Rate>
         };
         let mut next = Some(first);
         while let Some(ev) = next {
-            if let ServerEvent::Response {
+            if let SecuredEvent::Inner(ServerEvent::Response {
                 endpoint, result, ..
-            } = ev
+            }) = S::lift(ev)
             {
                 answered += 1;
                 match result {
@@ -125,8 +155,11 @@ pub(super) async fn reads(fleet: &mut Fleet, duration: Duration) -> Result<Rate>
     let end = Instant::now() + GRACE;
     while answered + refused.load(Ordering::Relaxed) < issued {
         match timeout_at(end, fleet.events.recv()).await {
-            Ok(Some(ServerEvent::Response { .. })) => answered += 1,
-            Ok(Some(_)) => {}
+            Ok(Some(ev)) => {
+                if let SecuredEvent::Inner(ServerEvent::Response { .. }) = S::lift(ev) {
+                    answered += 1;
+                }
+            }
             _ => break,
         }
     }
@@ -136,13 +169,18 @@ pub(super) async fn reads(fleet: &mut Fleet, duration: Duration) -> Result<Rate>
 /// Hands the driver one command that starts a read of [`SENSOR`] on each endpoint, without
 /// waiting for it to run (the controller goes on collecting answers); returns how many were
 /// handed over. Reads the server refuses are added to `refused`.
-fn issue_reads(fleet: &Fleet, endpoints: Vec<String>, refused: &Arc<AtomicUsize>) -> usize {
+fn issue_reads<S: Layer<Core = Server>, C: Layer<Core = Client>>(
+    fleet: &Fleet<S, C>,
+    endpoints: Vec<String>,
+    refused: &Arc<AtomicUsize>,
+) -> usize {
     let n = endpoints.len();
     let server = fleet.server.clone();
     let refused = Arc::clone(refused);
     tokio::spawn(async move {
         let not_started = server
             .call(move |s, now| {
+                let s = s.core();
                 endpoints
                     .iter()
                     .filter(|ep| s.read(now, ep, SENSOR).is_err())

@@ -5,10 +5,13 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::Rate;
+use super::dtls::Dtls;
 use super::memory::Memory;
 
 /// Target for reads per second relative to the UDP baseline.
 pub(crate) const READ_RATIO_TARGET: f64 = 0.5;
+/// Target for DTLS reads per second relative to plain reads in the same run.
+pub(crate) const DTLS_READ_RATIO_TARGET: f64 = 0.7;
 /// Target for bytes per registration.
 pub(crate) const BYTES_PER_REGISTRATION_TARGET: f64 = 1024.0;
 
@@ -43,6 +46,8 @@ pub(crate) struct Network {
     /// `reads.per_cpu_second / baseline.per_cpu_second`.
     pub(crate) read_ratio_cpu: f64,
     pub(crate) server_stats: ServerStats,
+    /// The same server and devices over DTLS (PSK).
+    pub(crate) dtls: Dtls,
 }
 
 /// Everything one run measured.
@@ -55,7 +60,19 @@ pub(crate) struct Report {
     pub(crate) network: Network,
     pub(crate) memory: Memory,
     pub(crate) read_ratio_target: f64,
+    pub(crate) dtls_read_ratio_target: f64,
     pub(crate) bytes_per_registration_target: f64,
+    /// `/proc/loadavg`'s three averages when the run started and ended (the machine is shared).
+    pub(crate) load_start: String,
+    pub(crate) load_end: String,
+}
+
+/// The 1, 5 and 15 minute load averages, or "unknown".
+pub(crate) fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn verdict(ok: bool) -> &'static str {
@@ -130,6 +147,34 @@ impl Report {
             READ_RATIO_TARGET * 100.0,
             verdict(n.read_ratio >= READ_RATIO_TARGET)
         );
+        let d = &n.dtls;
+        rate(
+            &mut out,
+            "dtls handshakes",
+            &d.handshakes,
+            format!(
+                "{} in {:.2} s, {} failed, fresh PSK session + Register each",
+                d.handshakes.completed, d.handshakes.seconds, d.handshakes.failed
+            ),
+        );
+        rate(
+            &mut out,
+            "dtls reads",
+            &d.reads,
+            format!(
+                "{} in {:.2} s, {} failed, 1 in flight per client",
+                d.reads.completed, d.reads.seconds, d.reads.failed
+            ),
+        );
+        let _ = writeln!(
+            out,
+            "{:<26} {:>9.1}% {:>9.1}%  target >= {:.0} % (per s): {}",
+            "dtls reads / reads",
+            d.read_ratio * 100.0,
+            d.read_ratio_cpu * 100.0,
+            DTLS_READ_RATIO_TARGET * 100.0,
+            verdict(d.read_ratio >= DTLS_READ_RATIO_TARGET)
+        );
         let _ = writeln!(
             out,
             "{:<26} {:>9.0}B {:>10}  peak RSS delta / {} registrations (sans-IO), target <= {:.0} B: {}",
@@ -161,6 +206,17 @@ impl Report {
             s.transmit_timeouts,
             s.duplicates,
             s.unmatched
+        );
+        let ds = &d.server_stats;
+        let _ = writeln!(
+            out,
+            "server dtls: {} handshakes completed, {} failed, {} sessions ended, {} datagrams dropped",
+            ds.handshakes_completed, ds.handshakes_failed, ds.sessions_ended, ds.dropped
+        );
+        let _ = writeln!(
+            out,
+            "load average (1/5/15 min): {} at start, {} at end",
+            self.load_start, self.load_end
         );
         out
     }

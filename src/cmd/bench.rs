@@ -1,6 +1,6 @@
 //! `lwm2m bench`: registrations, reads and notifications per second between our server and N
-//! simulated clients over loopback UDP, a raw UDP request/response baseline in the same run, and
-//! the memory one registration costs. See [`crate::bench`] for how each figure is taken.
+//! simulated clients over loopback UDP, PSK handshakes and reads per second over DTLS, a raw UDP
+//! request/response baseline in the same run, and the memory one registration costs. See [`crate::bench`] for how each figure is taken.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -14,7 +14,8 @@ pub(crate) struct Args {
     /// Simulated clients (each with its own UDP socket), and baseline responders.
     #[arg(long, value_name = "N", default_value_t = 200)]
     clients: usize,
-    /// Seconds each throughput phase runs (registrations, reads, notifications, baseline).
+    /// Seconds each throughput phase runs (registrations, reads, notifications, DTLS handshakes,
+    /// DTLS reads, baseline).
     #[arg(long, value_name = "S", default_value_t = 5.0)]
     duration: f64,
     /// Registrations held in the server's store for the memory figure (inserted sans-IO).
@@ -36,6 +37,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         clients: args.clients,
         duration: Duration::from_secs_f64(args.duration),
     };
+    let load_start = crate::bench::load_average();
     // First, while the process is small: the high-water mark before is the resident size.
     let memory = measure_memory(args.registrations)?;
 
@@ -69,7 +71,10 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         network: network?,
         memory,
         read_ratio_target: crate::bench::READ_RATIO_TARGET,
+        dtls_read_ratio_target: crate::bench::DTLS_READ_RATIO_TARGET,
         bytes_per_registration_target: crate::bench::BYTES_PER_REGISTRATION_TARGET,
+        load_start,
+        load_end: crate::bench::load_average(),
     };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
