@@ -1,5 +1,5 @@
-//! `lwm2m bench` with tiny numbers: the run finishes by itself and prints every figure, in JSON
-//! and as a table. No timing assertions: only that each phase measured something.
+//! `lwm2m bench` with tiny numbers: the run finishes by itself and prints every figure (the DTLS
+//! ones too), in JSON and as a table. No timing assertions: only that each phase measured something.
 
 use std::process::Command;
 
@@ -40,6 +40,20 @@ fn json_has_every_figure() {
         );
     }
     assert!(v["read_ratio"].as_f64().unwrap() > 0.0, "{out}");
+    for phase in ["handshakes", "reads"] {
+        let r = &v["dtls"][phase];
+        assert!(r["completed"].as_u64().unwrap() > 0, "dtls.{phase}: {out}");
+        assert_eq!(r["failed"], 0, "dtls.{phase}: {out}");
+    }
+    assert!(v["dtls"]["read_ratio"].as_f64().unwrap() > 0.0, "{out}");
+    assert!(
+        v["dtls"]["server_stats"]["handshakes_completed"]
+            .as_u64()
+            .unwrap()
+            >= v["dtls"]["handshakes"]["completed"].as_u64().unwrap(),
+        "{out}"
+    );
+    assert_eq!(v["dtls_read_ratio_target"], 0.7);
     assert_eq!(v["clients"], 3);
     let m = &v["memory"];
     assert_eq!(m["registrations"], 500);
@@ -65,6 +79,11 @@ fn table_has_every_figure() {
         "notifications",
         "udp echo baseline",
         "reads / baseline",
+        "dtls handshakes",
+        "dtls reads",
+        "dtls reads / reads",
+        "server dtls:",
+        "load average",
         "memory per registration",
         "retained per registration",
         "sans-IO registrations",

@@ -159,7 +159,11 @@ fn client_closes_and_reconnects_at_once() {
         assert!(done.is_some(), "round {round}: {:?}", n.client_events[0]);
     }
     let stats = n.clients[0].stats();
-    assert_eq!(stats.handshakes_failed, 0, "{stats:?} {:?}", n.client_events[0]);
+    assert_eq!(
+        stats.handshakes_failed, 0,
+        "{stats:?} {:?}",
+        n.client_events[0]
+    );
     assert_eq!(stats.handshakes_completed, 4, "{stats:?}");
     assert_eq!(n.server.stats().handshakes_completed, 4);
 }

@@ -73,7 +73,9 @@ pub(crate) enum CredentialsError {
     #[error("--psk-key: {0}")]
     Key(#[from] lwm2m_runtime::dtls::KeyError),
     /// Bootstrapping over DTLS is not available in the command line yet.
-    #[error("--bootstrap cannot be combined with a coaps:// --server (bootstrap is plain UDP only)")]
+    #[error(
+        "--bootstrap cannot be combined with a coaps:// --server (bootstrap is plain UDP only)"
+    )]
     SecuredBootstrap,
 }
 
@@ -89,10 +91,20 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         bail!("--count must be at least 1");
     }
     let server = args.server.as_deref().map(ServerUri::parse).transpose()?;
-    let bootstrap = args.bootstrap.as_deref().map(ServerUri::parse).transpose()?;
+    let bootstrap = args
+        .bootstrap
+        .as_deref()
+        .map(ServerUri::parse)
+        .transpose()?;
     let psk = credentials(&args, server.as_ref())?;
-    if bootstrap.as_ref().is_some_and(|b| b.scheme == Scheme::Coaps) {
-        bail!("{}: bootstrap over DTLS is not supported by the command line yet", args.bootstrap.as_deref().unwrap_or_default());
+    if bootstrap
+        .as_ref()
+        .is_some_and(|b| b.scheme == Scheme::Coaps)
+    {
+        bail!(
+            "{}: bootstrap over DTLS is not supported by the command line yet",
+            args.bootstrap.as_deref().unwrap_or_default()
+        );
     }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -187,7 +199,10 @@ async fn simulate<L: Layer<Core = Client>>(
         devices.push((name, handle));
     }
     match (&args.server, bootstrap) {
-        (Some(uri), _) => println!("{} device(s) registering with {uri} ({server})", devices.len()),
+        (Some(uri), _) => println!(
+            "{} device(s) registering with {uri} ({server})",
+            devices.len()
+        ),
         (None, Some(bs)) => println!("{} device(s) bootstrapping from {bs}", devices.len()),
         (None, None) => {}
     }

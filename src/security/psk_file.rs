@@ -215,7 +215,10 @@ mod tests {
             ]
         );
         let shown = PskFileError::Lines(errors).to_string();
-        assert!(shown.starts_with("keys.psk:2: expected `endpoint identity hex-key`"), "{shown}");
+        assert!(
+            shown.starts_with("keys.psk:2: expected `endpoint identity hex-key`"),
+            "{shown}"
+        );
         assert!(shown.contains("keys.psk:3: key: hex key has a non-hex character at offset 4"));
         for key in ["0011zz", "7365637265", "44556677", "00112233"] {
             assert!(!shown.contains(key), "a key leaked: {shown}");
@@ -229,6 +232,9 @@ mod tests {
             Err(PskFileError::Empty { .. })
         ));
         let err = load_psk_file(Path::new("/nonexistent/keys.psk")).unwrap_err();
-        assert!(err.to_string().starts_with("reading the PSK file /nonexistent/keys.psk"));
+        assert!(
+            err.to_string()
+                .starts_with("reading the PSK file /nonexistent/keys.psk")
+        );
     }
 }

@@ -1,0 +1,202 @@
+//! `lwm2m server --dtls-listen --psk-file` and `lwm2m client --server coaps://…` against each
+//! other over loopback: a device with the right key registers (the server logs its identity),
+//! a wrong key is refused while the server keeps serving, an identity bound to another endpoint
+//! is refused with 4.03, and bad PSK files and missing credentials are typed errors.
+
+mod support;
+
+use std::time::Duration;
+
+use support::{LWM2M, lwm2m};
+
+const WAIT: Duration = Duration::from_secs(15);
+const KEY: &str = "000102030405060708090a0b0c0d0e0f";
+
+fn psk_file(dir: &tempfile::TempDir, text: &str) -> String {
+    let path = dir.path().join("devices.psk");
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn psk_registration_wrong_key_and_endpoint_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = psk_file(
+        &dir,
+        &format!(
+            "# endpoint identity key\n\
+             dtls-dev dev-id {KEY}\n\
+             other-dev other-id 00112233445566778899aabbccddeeff  # bound elsewhere\n"
+        ),
+    );
+    let mut server = lwm2m(
+        "lwm2m server",
+        &[
+            "server",
+            "--dtls-listen",
+            "127.0.0.1:0",
+            "--psk-file",
+            &file,
+            "--read-device",
+            "--duration",
+            "60",
+        ],
+    );
+    let listening = server.expect_line("dtls listening on ", WAIT).await;
+    let addr = listening.split_whitespace().next().unwrap().to_string();
+    assert!(listening.contains("2 identities"), "{listening}");
+    let coaps = format!("coaps://{addr}");
+
+    // The right key: registers, and the server says which identity it used.
+    let mut good = lwm2m(
+        "good client",
+        &[
+            "client",
+            "--server",
+            &coaps,
+            "--psk-identity",
+            "dev-id",
+            "--psk-key",
+            KEY,
+            "--endpoint",
+            "dtls-dev",
+        ],
+    );
+    let reg = server
+        .expect_line("registered dtls-dev at /rd/", WAIT)
+        .await;
+    assert!(reg.ends_with("via DTLS (PSK identity dev-id)"), "{reg}");
+    let device = server.expect_line("response dtls-dev ", WAIT).await;
+    assert!(
+        device.contains("/3/0/2=\"dtls-dev\""),
+        "read over DTLS: {device}"
+    );
+    good.expect_line("dtls-dev: registered at /rd/", WAIT).await;
+
+    // A wrong key: the handshake fails, nothing registers.
+    let wrong = lwm2m(
+        "wrong-key client",
+        &[
+            "client",
+            "--server",
+            &coaps,
+            "--psk-identity",
+            "dev-id",
+            "--psk-key",
+            "ffffffffffffffffffffffffffffffff",
+            "--endpoint",
+            "dtls-dev",
+        ],
+    );
+    let failed = server.expect_line("dtls handshake with ", WAIT).await;
+    assert!(
+        failed.ends_with("failed: peer failed authentication (wrong key)"),
+        "{failed}"
+    );
+    drop(wrong);
+
+    // An identity bound to another endpoint: the session opens, the registration is refused.
+    let mut mismatch = lwm2m(
+        "mismatched client",
+        &[
+            "client",
+            "--server",
+            &coaps,
+            "--psk-identity",
+            "other-id",
+            "--psk-key",
+            "00112233445566778899aabbccddeeff",
+            "--endpoint",
+            "dtls-dev",
+        ],
+    );
+    let rejected = server.expect_line("rejected dtls-dev from ", WAIT).await;
+    assert!(
+        rejected.ends_with("PSK identity other-id is bound to endpoint \"other-dev\""),
+        "{rejected}"
+    );
+    mismatch
+        .expect_line("dtls-dev: registration failed (Some(Code(4.03)))", WAIT)
+        .await;
+    drop(mismatch);
+
+    // The server kept serving the good device all along: it de-registers cleanly.
+    good.interrupt();
+    server.expect_line("deregistered dtls-dev", WAIT).await;
+    assert!(good.wait_exit(WAIT).await, "{}", good.transcript());
+    let log = server.transcript();
+    for secret in [KEY, "00112233445566778899aabbccddeeff", "ffffffff"] {
+        assert!(!log.contains(secret), "a key in the server log:\n{log}");
+    }
+}
+
+fn run(args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(LWM2M)
+        .args(args)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    (out.status.success(), text)
+}
+
+#[test]
+fn bad_psk_file_lines_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = psk_file(&dir, "ok id-1 0011\nshort id-2\nbad id-3 00zz11\n");
+    let (ok, text) = run(&[
+        "server",
+        "--dtls-listen",
+        "127.0.0.1:0",
+        "--psk-file",
+        &file,
+        "--duration",
+        "1",
+    ]);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains(&format!("{file}:2: expected `endpoint identity hex-key`")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{file}:3: key: hex key has a non-hex character")),
+        "{text}"
+    );
+    assert!(
+        !text.contains("00zz11") && !text.contains("0011\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn coaps_without_credentials_is_refused() {
+    let (ok, text) = run(&[
+        "client",
+        "--server",
+        "coaps://127.0.0.1:1",
+        "--endpoint",
+        "x",
+    ]);
+    assert!(!ok);
+    assert!(
+        text.contains(
+            "coaps://127.0.0.1:1 is a DTLS server: give --psk-identity ID and --psk-key HEX"
+        ),
+        "{text}"
+    );
+    let (ok, text) = run(&[
+        "client",
+        "--server",
+        "coap://127.0.0.1:1",
+        "--endpoint",
+        "x",
+        "--psk-identity",
+        "i",
+        "--psk-key",
+        "00",
+    ]);
+    assert!(!ok);
+    assert!(text.contains("need a coaps:// server"), "{text}");
+    let (ok, text) = run(&["server", "--dtls-listen", "127.0.0.1:0"]);
+    assert!(!ok && text.contains("--psk-file"), "{text}");
+}
