@@ -62,6 +62,11 @@ impl Conn {
     pub(super) fn is_connected(&self) -> bool {
         self.identity.is_some()
     }
+
+    /// When the timer index next wakes this connection.
+    pub(super) fn deadline(&self) -> Option<Timestamp> {
+        self.deadline
+    }
 }
 
 #[derive(Default)]

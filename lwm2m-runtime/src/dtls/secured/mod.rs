@@ -174,6 +174,7 @@ impl<M: Machine + SecurityAware> Secured<M> {
         };
         let app_data = headers[0].content_type == APPLICATION_DATA;
         let connected = conn.is_connected();
+        let window = conn.window;
         if connected && hello && conn.hello_random == record::client_random(datagram) {
             // The ClientHello of this very session, late or duplicated.
             self.stats.replayed += 1;
@@ -211,11 +212,6 @@ impl<M: Machine + SecurityAware> Secured<M> {
             .filter(|h| h.content_type == APPLICATION_DATA)
             .map(|h| (h.epoch, h.seq))
             .collect();
-        let window = self
-            .table
-            .get(current)
-            .map(|c| c.window)
-            .unwrap_or_default();
         if !records.is_empty() && records.iter().all(|&(e, s)| window.seen(e, s)) {
             self.stats.replayed += 1;
             return;
@@ -290,26 +286,32 @@ impl<M: Machine + SecurityAware> Secured<M> {
             let Some(conn) = self.table.get_mut(key) else {
                 return delivered;
             };
-            let Some(output) = conn.session.poll_output() else {
-                return delivered;
+            // Transmits and data touch only this session, the queue and the wrapped machine:
+            // they are drained under one table lookup.
+            let output = loop {
+                match conn.session.poll_output() {
+                    None => return delivered,
+                    Some(SessionOutput::Transmit(payload)) => self.out.push_back(Transmit {
+                        destination: key.0,
+                        payload,
+                    }),
+                    Some(SessionOutput::Data(data)) if conn.is_connected() => {
+                        conn.last_activity = now;
+                        conn.unanswered_since = None;
+                        delivered += 1;
+                        self.inner.handle_datagram(now, key.0, &data);
+                    }
+                    Some(SessionOutput::Data(_)) => self.stats.rejected += 1,
+                    Some(other) => break other,
+                }
             };
             match output {
-                SessionOutput::Transmit(payload) => self.out.push_back(Transmit {
-                    destination: key.0,
-                    payload,
-                }),
-                SessionOutput::Data(data) if conn.is_connected() => {
-                    conn.last_activity = now;
-                    conn.unanswered_since = None;
-                    delivered += 1;
-                    self.inner.handle_datagram(now, key.0, &data);
-                }
-                SessionOutput::Data(_) => self.stats.rejected += 1,
                 SessionOutput::Connected(identity) => key = self.connected(now, key, identity),
                 SessionOutput::Closed => {
                     self.end(key, Ended::Closed(CloseReason::PeerClosed));
                     return delivered;
                 }
+                SessionOutput::Transmit(_) | SessionOutput::Data(_) => {}
             }
         }
     }

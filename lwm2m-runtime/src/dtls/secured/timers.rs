@@ -40,6 +40,14 @@ impl<M: Machine + SecurityAware> Secured<M> {
         .into_iter()
         .flatten()
         .min();
+        // A deadline that moved later (the idle timer, on every datagram) keeps the earlier
+        // timer: `on_timer` re-evaluates when it fires. The timer index is not touched on the
+        // busy path.
+        if let (Some(old), Some(new)) = (conn.deadline(), deadline) {
+            if old <= new {
+                return;
+            }
+        }
         self.table.schedule(key, deadline);
     }
 
