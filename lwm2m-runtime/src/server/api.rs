@@ -13,7 +13,7 @@ use lwm2m_core::{
 };
 
 use super::ops::Kind;
-use super::{OpId, Server, ServerError};
+use super::{OpId, Route, Server, ServerError};
 use crate::coap::option::number;
 use crate::coap::{Code, Message, Timestamp};
 use crate::lwm2m::AttributeChange;
@@ -21,7 +21,18 @@ use crate::lwm2m::AttributeChange;
 fn with_path(code: Code, path: Path) -> Message {
     let mut m = Message::request(code);
     for id in path.ids() {
-        m.add_option(number::URI_PATH, alloc::format!("{id}").into_bytes());
+        let mut digits = [0u8; 5];
+        let mut at = digits.len();
+        let mut n = *id;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        m.add_option(number::URI_PATH, digits[at..].to_vec());
     }
     m
 }
@@ -47,18 +58,11 @@ impl Server {
         }
     }
 
-    /// The format to ask for or send, from what `endpoint` registered.
-    fn format_for(
-        &self,
-        endpoint: &str,
-        path: Path,
-        target: Target,
-    ) -> Result<ContentFormat, ServerError> {
-        let reg = self
-            .store
-            .by_endpoint(endpoint)
-            .ok_or_else(|| ServerError::UnknownEndpoint(endpoint.into()))?;
-        reg.capabilities()
+    /// The format to ask for or send, from what the client registered (see
+    /// [`ServerConfig::unannounced_formats`](super::ServerConfig::unannounced_formats)).
+    fn format_for(route: &Route, path: Path, target: Target) -> Result<ContentFormat, ServerError> {
+        route
+            .capabilities
             .negotiate(path, target, None)
             .map_err(ServerError::Encode)
     }
@@ -71,8 +75,11 @@ impl Server {
         endpoint: &str,
         path: Path,
     ) -> Result<OpId, ServerError> {
-        let format = self.format_for(endpoint, path, self.target(path))?;
-        self.read_as(now, endpoint, path, format)
+        let route = self.route(endpoint)?;
+        let format = Self::format_for(&route, path, self.target(path))?;
+        let mut msg = with_path(Code::GET, path);
+        msg.set_uint_option(number::ACCEPT, u32::from(format.number()));
+        self.submit_to(now, endpoint, route, Kind::Read, path, msg)
     }
 
     /// Read `path` asking for `format` (Accept).
@@ -96,10 +103,11 @@ impl Server {
         endpoint: &str,
         path: Path,
     ) -> Result<OpId, ServerError> {
-        let format = self.format_for(endpoint, path, self.target(path))?;
+        let route = self.route(endpoint)?;
+        let format = Self::format_for(&route, path, self.target(path))?;
         let mut msg = with_path(Code::GET, path).with_observe(0);
         msg.set_uint_option(number::ACCEPT, u32::from(format.number()));
-        self.submit(now, endpoint, Kind::Observe, path, msg)
+        self.submit_to(now, endpoint, route, Kind::Observe, path, msg)
     }
 
     /// Discover `path` (GET, Accept link format); the result is `Reply::Links`.
@@ -133,7 +141,8 @@ impl Server {
             Node::Object(_) => Target::Object,
             _ => Target::Composite,
         };
-        let format = self.format_for(endpoint, path, target)?;
+        let route = self.route(endpoint)?;
+        let format = Self::format_for(&route, path, target)?;
         let payload =
             codec::encode(format, &Content { path, node }).map_err(ServerError::Encode)?;
         let code = if mode == WriteMode::Update {
@@ -144,7 +153,7 @@ impl Server {
         let msg = with_path(code, path)
             .with_content_format(format.number())
             .with_payload(payload);
-        self.submit(now, endpoint, Kind::Change, path, msg)
+        self.submit_to(now, endpoint, route, Kind::Change, path, msg)
     }
 
     /// Execute the Resource at `path` with `args` (`0='x',1`, may be empty).
@@ -173,7 +182,7 @@ impl Server {
         let path = Path::object(object);
         let (format, content) = match instance {
             Some(id) => {
-                let format = self.format_for(endpoint, path, Target::Object)?;
+                let format = Self::format_for(&self.route(endpoint)?, path, Target::Object)?;
                 let node = Node::Object(alloc::vec![Instance { id, resources }]);
                 (format, Content { path, node })
             }

@@ -74,11 +74,7 @@ impl Server {
     /// The SenML format for composite requests to `endpoint`: CBOR if it registered it, else
     /// JSON.
     fn composite_format(&self, endpoint: &str) -> Result<ContentFormat, ServerError> {
-        let reg = self
-            .store
-            .by_endpoint(endpoint)
-            .ok_or_else(|| ServerError::UnknownEndpoint(endpoint.into()))?;
-        let caps = reg.capabilities();
+        let caps = self.route(endpoint)?.capabilities;
         [ContentFormat::SenmlCbor, ContentFormat::SenmlJson]
             .into_iter()
             .find_map(|f| caps.negotiate(Path::ROOT, Target::Composite, Some(f)).ok())

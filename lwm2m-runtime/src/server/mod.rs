@@ -22,6 +22,7 @@
 
 mod api;
 mod composite;
+mod memstore;
 mod ops;
 mod registration;
 mod security;
@@ -34,16 +35,17 @@ use core::net::SocketAddr;
 use core::time::Duration;
 
 use lwm2m_core::codec::link::Link;
-use lwm2m_core::{Content, ObjectId, ObjectMeta, Path};
+use lwm2m_core::{Content, FormatSet, ObjectId, ObjectMeta, Path};
 
 use crate::coap::{
     Code, Endpoint, EndpointError, Event, FailReason, RandomSource, Timestamp, Transmit,
 };
 
 pub use composite::{CompositeWrite, composite_node};
+pub use memstore::InMemoryStore;
 pub use ops::OpId;
 pub use security::RejectReason;
-pub use store::{InMemoryStore, Registration, RegistrationStore};
+pub use store::{Registration, RegistrationStore, Route};
 
 /// Server settings.
 #[derive(Debug, Clone)]
@@ -54,6 +56,14 @@ pub struct ServerConfig {
     pub awake_time: Duration,
     /// Extra time after a registration's lifetime before it expires (0 s).
     pub expiry_grace: Duration,
+    /// The formats to use with a client that registers without `ct=`. `None` (the default)
+    /// follows the spec: the formats its version makes mandatory (1.0 and 1.1: text, opaque,
+    /// TLV; 1.2: SenML CBOR instead of TLV). `Some(set)` uses exactly `set`, e.g. text and
+    /// opaque only for 1.0 clients that do not implement TLV (lwm2m-node-lib answers no read
+    /// that asks for TLV): reads of single Resources then go as text/plain, and reads of
+    /// instances or Objects fail at once with [`ServerError::Encode`] instead of waiting for an
+    /// answer that never comes. Per client: [`Server::set_formats`].
+    pub unannounced_formats: Option<FormatSet>,
 }
 
 impl Default for ServerConfig {
@@ -61,6 +71,7 @@ impl Default for ServerConfig {
         ServerConfig {
             awake_time: Duration::from_secs(93),
             expiry_grace: Duration::ZERO,
+            unannounced_formats: None,
         }
     }
 }
@@ -246,6 +257,23 @@ impl Server {
     /// The registration of `endpoint`.
     pub fn registration(&self, endpoint: &str) -> Option<Registration> {
         self.store.by_endpoint(endpoint)
+    }
+
+    /// Pins the formats the server uses with `endpoint` until it registers again (`None`: back
+    /// to what it announced plus its version's mandatory formats). See
+    /// [`ServerConfig::unannounced_formats`].
+    pub fn set_formats(
+        &mut self,
+        endpoint: &str,
+        formats: Option<FormatSet>,
+    ) -> Result<(), ServerError> {
+        let mut reg = self
+            .store
+            .by_endpoint(endpoint)
+            .ok_or_else(|| ServerError::UnknownEndpoint(endpoint.into()))?;
+        reg.use_formats = formats;
+        self.store.update(reg);
+        Ok(())
     }
 
     /// The registration store.

@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 use lwm2m_core::codec::{self, link};
 use lwm2m_core::{ContentFormat, ObjectId, ObjectMeta, Path, TypeResolver};
 
-use super::{OpError, Registration, Reply, Server, ServerError, ServerEvent};
+use super::{OpError, Registration, Reply, Route, Server, ServerError, ServerEvent};
 use crate::coap::{Message, ReadOptions, RequestId, Timestamp};
 
 /// Identifies an operation started on the [`Server`].
@@ -47,7 +47,10 @@ pub(super) struct Ops {
     next: u64,
     ops: BTreeMap<OpId, Op>,
     by_request: BTreeMap<RequestId, OpId>,
+    /// Queue-mode clients known to be awake, until when.
     awake_until: BTreeMap<String, Timestamp>,
+    /// Operations holding a request for a sleeping client.
+    holding: usize,
 }
 
 impl Ops {
@@ -55,6 +58,9 @@ impl Ops {
         let o = self.ops.remove(&op)?;
         if let Some(r) = o.request {
             self.by_request.remove(&r);
+        }
+        if o.held.is_some() {
+            self.holding -= 1;
         }
         Some(o)
     }
@@ -141,14 +147,33 @@ impl Server {
         path: Path,
         msg: Message,
     ) -> Result<OpId, ServerError> {
-        let reg = self
-            .store
-            .by_endpoint(endpoint)
-            .ok_or_else(|| ServerError::UnknownEndpoint(endpoint.into()))?;
-        let awake = !reg.queue_mode || self.ops.awake_until.get(endpoint).is_some_and(|t| now < *t);
+        let route = self.route(endpoint)?;
+        self.submit_to(now, endpoint, route, kind, path, msg)
+    }
+
+    /// The route to `endpoint`.
+    pub(super) fn route(&self, endpoint: &str) -> Result<Route, ServerError> {
+        self.store
+            .route(endpoint)
+            .ok_or_else(|| ServerError::UnknownEndpoint(endpoint.into()))
+    }
+
+    /// [`submit`](Self::submit) with the route already looked up.
+    pub(super) fn submit_to(
+        &mut self,
+        now: Timestamp,
+        endpoint: &str,
+        route: Route,
+        kind: Kind,
+        path: Path,
+        msg: Message,
+    ) -> Result<OpId, ServerError> {
+        let awake =
+            !route.queue_mode || self.ops.awake_until.get(endpoint).is_some_and(|t| now < *t);
         let (request, held) = if awake {
-            (Some(self.endpoint.request(now, reg.peer, msg)?), None)
+            (Some(self.endpoint.request(now, route.peer, msg)?), None)
         } else {
+            self.ops.holding += 1;
             (None, Some(msg))
         };
         self.ops.next += 1;
@@ -159,12 +184,12 @@ impl Server {
         self.ops.ops.insert(
             id,
             Op {
-                endpoint: reg.endpoint,
+                endpoint: endpoint.into(),
                 kind,
                 path,
                 request,
                 held,
-                queue: reg.queue_mode,
+                queue: route.queue_mode,
                 answered: false,
                 cancelled: false,
             },
@@ -205,9 +230,14 @@ impl Server {
 
     /// A client showed it is awake: send what was held for it.
     pub(super) fn client_awake(&mut self, now: Timestamp, reg: &Registration) {
-        self.ops
-            .awake_until
-            .insert(reg.endpoint.clone(), now + self.config.awake_time);
+        if reg.queue_mode {
+            self.ops
+                .awake_until
+                .insert(reg.endpoint.clone(), now + self.config.awake_time);
+        }
+        if self.ops.holding == 0 {
+            return;
+        }
         let held: Vec<OpId> = self
             .ops
             .ops
@@ -219,6 +249,7 @@ impl Server {
             let Some(msg) = self.ops.ops.get_mut(&id).and_then(|o| o.held.take()) else {
                 continue;
             };
+            self.ops.holding -= 1;
             match self.endpoint.request(now, reg.peer, msg) {
                 Ok(r) => {
                     self.ops.by_request.insert(r, id);

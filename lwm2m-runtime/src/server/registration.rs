@@ -72,6 +72,7 @@ impl Server {
             sms: params.sms,
             objects,
             formats,
+            use_formats: formats.is_none().then_some(self.config.unannounced_formats).flatten(),
             registered_at: now,
             last_update: now,
         };

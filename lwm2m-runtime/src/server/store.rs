@@ -2,9 +2,10 @@
 //!
 //! [`RegistrationStore`] takes and returns owned records so that a store outside the process
 //! (Redis: a hash per registration, a sorted set on expiry, indexes by endpoint name and peer)
-//! can implement it; [`InMemoryStore`] is the default.
+//! can implement it; the hot path (every request the server sends) asks only for a [`Route`], a
+//! small `Copy` value a store can answer without building a whole [`Registration`].
+//! [`InMemoryStore`](super::InMemoryStore) is the default.
 
-use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::net::SocketAddr;
@@ -39,6 +40,10 @@ pub struct Registration {
     pub objects: Vec<ObjectLink>,
     /// Formats the client announced with `ct=`, if it did.
     pub formats: Option<FormatSet>,
+    /// The formats the server uses with this client, whatever it announced: set from
+    /// [`ServerConfig::unannounced_formats`](super::ServerConfig::unannounced_formats) at
+    /// registration, or by [`Server::set_formats`](super::Server::set_formats).
+    pub use_formats: Option<FormatSet>,
     /// When it registered.
     pub registered_at: Timestamp,
     /// When it last registered or updated.
@@ -56,18 +61,69 @@ impl Registration {
         alloc::format!("/{RD_PATH}/{}", self.id)
     }
 
-    /// What the client supports: its version's mandatory formats plus those it announced.
+    /// What the server assumes the client supports: [`use_formats`](Self::use_formats) if set,
+    /// else its version's mandatory formats plus those it announced.
     pub fn capabilities(&self) -> Capabilities {
-        let mut caps = Capabilities::assumed(self.version);
-        if let Some(f) = self.formats {
-            caps.formats = f.iter().fold(caps.formats, FormatSet::with);
-        }
-        caps
+        capabilities(self.version, self.formats, self.use_formats)
+    }
+
+    /// What the server needs to send this client a request.
+    pub fn route(&self) -> Route {
+        Route::new(
+            self.peer,
+            self.queue_mode,
+            self.version,
+            self.formats,
+            self.use_formats,
+        )
     }
 
     /// True if the client registered Object `oid`.
     pub fn has_object(&self, oid: ObjectId) -> bool {
         self.objects.iter().any(|o| o.object == oid)
+    }
+}
+
+fn capabilities(
+    version: LwM2mVersion,
+    announced: Option<FormatSet>,
+    pinned: Option<FormatSet>,
+) -> Capabilities {
+    let mut caps = Capabilities::assumed(version);
+    match (pinned, announced) {
+        (Some(f), _) => caps.formats = f,
+        (None, Some(f)) => caps.formats = f.iter().fold(caps.formats, FormatSet::with),
+        (None, None) => {}
+    }
+    caps
+}
+
+/// Where and how to send a registered client a request: what the hot path needs from a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Route {
+    /// The client's address.
+    pub peer: SocketAddr,
+    /// Queue mode: requests wait until the client is awake.
+    pub queue_mode: bool,
+    /// The formats to use with it.
+    pub capabilities: Capabilities,
+}
+
+impl Route {
+    /// A route from a registration's fields (see [`Registration::capabilities`]).
+    pub fn new(
+        peer: SocketAddr,
+        queue_mode: bool,
+        version: LwM2mVersion,
+        formats: Option<FormatSet>,
+        use_formats: Option<FormatSet>,
+    ) -> Self {
+        Route {
+            peer,
+            queue_mode,
+            capabilities: capabilities(version, formats, use_formats),
+        }
     }
 }
 
@@ -82,7 +138,12 @@ pub trait RegistrationStore: Send {
     fn get(&self, id: &str) -> Option<Registration>;
     /// The registration of endpoint `endpoint`.
     fn by_endpoint(&self, endpoint: &str) -> Option<Registration>;
-    /// The registration whose client talks from `peer`.
+    /// The route to endpoint `endpoint`; override to answer without building a [`Registration`].
+    fn route(&self, endpoint: &str) -> Option<Route> {
+        self.by_endpoint(endpoint).map(|r| r.route())
+    }
+    /// The registration whose client talks from `peer` (the most recently updated one if
+    /// several do).
     fn by_peer(&self, peer: SocketAddr) -> Option<Registration>;
     /// Removes and returns the registration with location id `id`.
     fn remove(&mut self, id: &str) -> Option<Registration>;
@@ -98,107 +159,11 @@ pub trait RegistrationStore: Send {
     }
 }
 
-/// The default store: maps in memory, with an expiry index.
-#[derive(Debug, Default)]
-pub struct InMemoryStore {
-    regs: BTreeMap<String, Registration>,
-    by_endpoint: BTreeMap<String, String>,
-    by_peer: BTreeMap<SocketAddr, String>,
-    expiry: BTreeSet<(Timestamp, String)>,
-}
-
-impl InMemoryStore {
-    /// An empty store.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    fn index(&mut self, reg: &Registration) {
-        self.by_endpoint
-            .insert(reg.endpoint.clone(), reg.id.clone());
-        self.by_peer.insert(reg.peer, reg.id.clone());
-        self.expiry.insert((reg.expires_at(), reg.id.clone()));
-    }
-
-    fn unindex(&mut self, reg: &Registration) {
-        if self.by_endpoint.get(&reg.endpoint) == Some(&reg.id) {
-            self.by_endpoint.remove(&reg.endpoint);
-        }
-        if self.by_peer.get(&reg.peer) == Some(&reg.id) {
-            self.by_peer.remove(&reg.peer);
-        }
-        self.expiry.remove(&(reg.expires_at(), reg.id.clone()));
-    }
-}
-
-impl RegistrationStore for InMemoryStore {
-    fn insert(&mut self, reg: Registration) -> Option<Registration> {
-        let old = self
-            .by_endpoint
-            .get(&reg.endpoint)
-            .cloned()
-            .and_then(|id| self.remove(&id));
-        self.index(&reg);
-        self.regs.insert(reg.id.clone(), reg);
-        old
-    }
-
-    fn update(&mut self, reg: Registration) -> bool {
-        let Some(old) = self.regs.remove(&reg.id) else {
-            return false;
-        };
-        self.unindex(&old);
-        self.index(&reg);
-        self.regs.insert(reg.id.clone(), reg);
-        true
-    }
-
-    fn get(&self, id: &str) -> Option<Registration> {
-        self.regs.get(id).cloned()
-    }
-
-    fn by_endpoint(&self, endpoint: &str) -> Option<Registration> {
-        self.by_endpoint
-            .get(endpoint)
-            .and_then(|id| self.regs.get(id))
-            .cloned()
-    }
-
-    fn by_peer(&self, peer: SocketAddr) -> Option<Registration> {
-        self.by_peer
-            .get(&peer)
-            .and_then(|id| self.regs.get(id))
-            .cloned()
-    }
-
-    fn remove(&mut self, id: &str) -> Option<Registration> {
-        let reg = self.regs.remove(id)?;
-        self.unindex(&reg);
-        Some(reg)
-    }
-
-    fn take_expired(&mut self, now: Timestamp) -> Vec<Registration> {
-        let due: Vec<String> = self
-            .expiry
-            .iter()
-            .take_while(|(t, _)| *t <= now)
-            .map(|(_, id)| id.clone())
-            .collect();
-        due.iter().filter_map(|id| self.remove(id)).collect()
-    }
-
-    fn next_expiry(&self) -> Option<Timestamp> {
-        self.expiry.first().map(|(t, _)| *t)
-    }
-
-    fn len(&self) -> usize {
-        self.regs.len()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::InMemoryStore;
+    use crate::lwm2m::ObjectLink;
 
     fn reg(id: &str, ep: &str, at: u64) -> Registration {
         Registration {
@@ -212,6 +177,7 @@ mod tests {
             sms: None,
             objects: Vec::new(),
             formats: None,
+            use_formats: None,
             registered_at: Timestamp::from_millis(at),
             last_update: Timestamp::from_millis(at),
         }
@@ -233,5 +199,46 @@ mod tests {
         let gone = s.take_expired(Timestamp::from_millis(90_000));
         assert_eq!(gone.len(), 1);
         assert!(s.is_empty() && s.next_expiry().is_none());
+    }
+
+    #[test]
+    fn compact_records_give_back_what_was_stored() {
+        let mut s = InMemoryStore::new();
+        let mut full = reg("7f00aa", "urn:imei:490154203237518", 5);
+        full.sms = Some("+33612345678".into());
+        full.binding = "UQ".into();
+        full.queue_mode = true;
+        full.version = LwM2mVersion::V1_0;
+        full.formats = Some(FormatSet::EMPTY.with(lwm2m_core::ContentFormat::SenmlJson));
+        full.objects = alloc::vec![
+            ObjectLink { object: 1, instance: Some(0), version: None },
+            ObjectLink { object: 3303, instance: None, version: Some((1, 1)) },
+            ObjectLink { object: 3303, instance: Some(65_534), version: None },
+        ];
+        s.insert(full.clone());
+        s.insert(reg("other", "dev-2", 6));
+        assert_eq!(s.get("7f00aa").as_ref(), Some(&full));
+        assert_eq!(s.by_endpoint("urn:imei:490154203237518").as_ref(), Some(&full));
+        assert_eq!(s.route("urn:imei:490154203237518"), Some(full.route()));
+        assert!(s.route("urn:imei:490154203237519").is_none());
+        // Both registrations share a peer: the most recently updated one answers.
+        assert_eq!(s.by_peer(full.peer).unwrap().id, "other");
+        // Slots are reused after removal.
+        assert_eq!(s.remove("7f00aa").as_ref(), Some(&full));
+        assert!(s.get("7f00aa").is_none() && s.len() == 1);
+        s.insert(reg("again", "dev-3", 7));
+        assert_eq!(s.by_peer(full.peer).unwrap().id, "again");
+        assert_eq!(s.len(), 2);
+    }
+
+    #[test]
+    fn pinned_formats_replace_the_assumed_ones() {
+        let mut r = reg("a", "node", 0);
+        r.version = LwM2mVersion::V1_0;
+        assert!(r.capabilities().formats.contains(lwm2m_core::ContentFormat::Tlv));
+        r.use_formats = Some(FormatSet::EMPTY.with(lwm2m_core::ContentFormat::Text));
+        let caps = r.capabilities();
+        assert!(!caps.formats.contains(lwm2m_core::ContentFormat::Tlv));
+        assert!(caps.formats.contains(lwm2m_core::ContentFormat::Text));
     }
 }

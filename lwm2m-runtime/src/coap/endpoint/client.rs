@@ -1,10 +1,10 @@
 //! Client role: requests, response matching by token, Block1 sending, Block2 reassembly and
 //! observe registrations with the freshness check.
 
-use alloc::vec::Vec;
 use core::net::SocketAddr;
 
 use super::blockwise;
+use super::timers::Timer;
 use super::transmit::Purpose;
 use super::{
     Endpoint, EndpointError, Event, FailReason, MessageType, RequestId, Timestamp, empty, is_fresh,
@@ -94,13 +94,15 @@ impl Endpoint {
             }
             None => self.send_in_exchange(now, id, message, None),
         };
-        match result {
+        let result = match result {
             Ok(()) => Ok(id),
             Err(e) => {
                 self.drop_exchange(id);
                 Err(e)
             }
-        }
+        };
+        self.prune_timers();
+        result
     }
 
     /// Deregisters an observation with a GET carrying Observe=1 and the registration's token
@@ -119,7 +121,9 @@ impl Endpoint {
         let token = e.obs_token.unwrap_or(e.token);
         let mut msg = e.template.clone();
         msg.set_uint_option(number::OBSERVE, 1);
-        self.send_in_exchange(now, id, msg, Some(token))
+        let result = self.send_in_exchange(now, id, msg, Some(token));
+        self.prune_timers();
+        result
     }
 
     /// Forgets request `id` without telling the peer; later notifications are answered with a
@@ -134,7 +138,11 @@ impl Endpoint {
         let Some(e) = self.exchanges.remove(&id) else {
             return false;
         };
-        self.tokens.retain(|_, r| *r != id);
+        for t in [Some(e.token), e.obs_token].into_iter().flatten() {
+            if self.tokens.get(&t) == Some(&id) {
+                self.tokens.remove(&t);
+            }
+        }
         if let Some(mid) = e.mid {
             self.sent.remove(&(e.peer, mid));
         }
@@ -210,7 +218,9 @@ impl Endpoint {
             e.deadline = None;
             self.send_con(now, peer, mid, bytes, Purpose::Request(id), None);
         } else {
-            e.deadline = Some(now + self.config.exchange_lifetime);
+            let deadline = now + self.config.exchange_lifetime;
+            e.deadline = Some(deadline);
+            self.push_timer(deadline, Timer::Exchange(id));
             self.send_non(now, peer, mid, bytes, Purpose::Request(id));
         }
         Ok(())
@@ -221,6 +231,7 @@ impl Endpoint {
         if let Some(e) = self.exchanges.get_mut(&id) {
             e.mid = None;
             e.deadline = Some(now + lifetime);
+            self.push_timer(now + lifetime, Timer::Exchange(id));
         }
     }
 
@@ -314,18 +325,6 @@ impl Endpoint {
             }
         } else {
             self.drop_exchange(id);
-        }
-    }
-
-    pub(super) fn client_timeouts(&mut self, now: Timestamp) {
-        let due: Vec<RequestId> = self
-            .exchanges
-            .iter()
-            .filter(|(_, e)| e.deadline.is_some_and(|d| d <= now))
-            .map(|(id, _)| *id)
-            .collect();
-        for id in due {
-            self.fail(id, FailReason::Timeout);
         }
     }
 }

@@ -32,6 +32,10 @@ pub struct Config {
     pub con_notify_every: u32,
     /// A notification is confirmable if none was for this long (24 h, RFC 7641 §4.5).
     pub con_notify_interval: Duration,
+    /// Most received message IDs remembered for duplicate detection (65,536). When full, the
+    /// oldest is forgotten before its lifetime is over and counted in
+    /// [`Stats::dedup_evictions`](super::Stats::dedup_evictions).
+    pub max_dedup_entries: usize,
 }
 
 impl Default for Config {
@@ -49,6 +53,7 @@ impl Default for Config {
             max_body_size: 1 << 20,
             con_notify_every: 10,
             con_notify_interval: Duration::from_secs(24 * 3600),
+            max_dedup_entries: 65_536,
         }
     }
 }

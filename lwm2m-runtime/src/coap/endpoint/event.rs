@@ -115,6 +115,9 @@ pub struct Stats {
     pub stale_notifications: u64,
     /// Well-formed messages ignored (reserved codes, requests in ACKs, non-confirmable pings).
     pub ignored: u64,
+    /// Received message IDs forgotten early because the duplicate cache was full
+    /// ([`Config::max_dedup_entries`](super::Config::max_dedup_entries)).
+    pub dedup_evictions: u64,
 }
 
 /// A command the endpoint could not carry out.

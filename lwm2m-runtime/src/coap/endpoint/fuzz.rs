@@ -18,6 +18,7 @@ pub fn fuzz_endpoint(data: &[u8]) {
     let config = Config {
         block_szx: 0,
         con_notify_every: 2,
+        max_dedup_entries: 8,
         ..Config::default()
     };
     let mut ep = Endpoint::new(config, SeededRandom::new(0));

@@ -10,6 +10,7 @@ mod queue;
 mod random;
 mod server;
 mod time;
+mod timers;
 mod transmit;
 
 use alloc::boxed::Box;
@@ -93,6 +94,8 @@ pub struct Endpoint {
     block2_out: BTreeMap<(SocketAddr, Vec<u8>), blockwise::Cached>,
     observations: BTreeMap<ObservationId, observe::Observation>,
     observation_keys: BTreeMap<(SocketAddr, Token), ObservationId>,
+    /// Retransmission, exchange and incoming-request deadlines.
+    timers: timers::Timers,
 }
 
 impl fmt::Debug for Endpoint {
@@ -135,6 +138,7 @@ impl Endpoint {
             block2_out: BTreeMap::new(),
             observations: BTreeMap::new(),
             observation_keys: BTreeMap::new(),
+            timers: timers::Timers::default(),
         }
     }
 
@@ -217,19 +221,18 @@ impl Endpoint {
     /// Handles timer expiry: retransmissions, separate ACKs, exchange timeouts and cache expiry.
     pub fn handle_timeout(&mut self, now: Timestamp) {
         self.last_now = self.last_now.max(now);
-        self.retransmit_due(now);
-        self.server_timeouts(now);
-        self.client_timeouts(now);
+        self.run_timers(now);
+        self.block_timeouts(now);
         self.expire(now);
         self.send_queued(now);
     }
 
     /// The earliest time [`handle_timeout`](Self::handle_timeout) has work to do.
     pub fn poll_timeout(&self) -> Option<Timestamp> {
-        let sent = self.sent.values().map(|s| s.retransmit.deadline);
-        sent.chain(self.expiry.earliest())
+        self.next_timer()
+            .into_iter()
+            .chain(self.expiry.earliest())
             .chain(self.server_deadlines())
-            .chain(self.exchanges.values().filter_map(|e| e.deadline))
             .min()
     }
 

@@ -128,6 +128,7 @@ impl Endpoint {
         if !success {
             self.remove_observation(id);
         }
+        self.prune_timers();
         Ok(())
     }
 
@@ -140,6 +141,7 @@ impl Endpoint {
         self.observation_keys.remove(&(o.peer, o.token));
         if let Some(mid) = o.in_flight {
             self.sent.remove(&(o.peer, mid));
+            self.prune_timers();
         }
         true
     }

@@ -21,8 +21,9 @@ impl Endpoint {
             .count()
     }
 
-    /// Sends queued requests as NSTART allows.
+    /// Sends queued requests as NSTART allows (and drops stale timers: this ends every input).
     pub(super) fn send_queued(&mut self, now: Timestamp) {
+        self.prune_timers();
         if self.queued.is_empty() {
             return;
         }

@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use core::net::SocketAddr;
 
 use super::blockwise::{Block1Step, slice};
+use super::timers::Timer;
 use super::transmit::Purpose;
 use super::{Endpoint, EndpointError, Event, IncomingId, ObservationId, Timestamp, empty};
 use crate::coap::option::number;
@@ -129,6 +130,10 @@ impl Endpoint {
             block2,
             key,
         };
+        if let Some(at) = pending.ack_deadline {
+            self.push_timer(at, Timer::Incoming(id));
+        }
+        self.push_timer(pending.expires, Timer::Incoming(id));
         self.incoming.insert(id, pending);
         self.events.push_back(Event::Request { id, peer, message });
     }
@@ -171,6 +176,7 @@ impl Endpoint {
             .incoming
             .remove(&id)
             .ok_or(EndpointError::UnknownRequest)?;
+        self.prune_timers();
         response.token = p.token;
         if let Some(b1) = p.block1 {
             if !response.has_option(number::BLOCK1) {
@@ -225,35 +231,15 @@ impl Endpoint {
         Ok(observation)
     }
 
-    pub(super) fn server_timeouts(&mut self, now: Timestamp) {
-        let due: Vec<IncomingId> = self
-            .incoming
-            .iter()
-            .filter(|(_, p)| p.ack_deadline.is_some_and(|d| d <= now))
-            .map(|(id, _)| *id)
-            .collect();
-        for id in due {
-            let Some(p) = self.incoming.get_mut(&id) else {
-                continue;
-            };
-            p.ack_deadline = None;
-            p.acked = true;
-            let (peer, mid) = (p.peer, p.mid);
-            self.transmit(peer, empty(MessageType::Acknowledgement, mid));
-            self.dedup_acked(peer, mid);
-        }
-        self.incoming.retain(|_, p| p.expires > now);
+    /// Forgets block-wise state whose lifetime is over.
+    pub(super) fn block_timeouts(&mut self, now: Timestamp) {
         self.block1_in.retain(|_, a| a.expires > now);
         self.block2_out.retain(|_, c| c.expires > now);
     }
 
     pub(super) fn server_deadlines(&self) -> impl Iterator<Item = Timestamp> + '_ {
-        let incoming = self
-            .incoming
-            .values()
-            .map(|p| p.ack_deadline.unwrap_or(p.expires));
         let b1 = self.block1_in.values().map(|a| a.expires);
         let b2 = self.block2_out.values().map(|c| c.expires);
-        incoming.chain(b1).chain(b2)
+        b1.chain(b2)
     }
 }

@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 use core::net::SocketAddr;
 use core::time::Duration;
 
+use super::timers::Timer;
 use super::{Endpoint, Key, MessageType, ObservationId, RequestId, Timestamp, empty};
 use crate::coap::MessageRef;
 
@@ -107,6 +108,7 @@ impl Endpoint {
             retransmit,
         };
         self.sent.insert((peer, mid), sent);
+        self.push_timer(retransmit.deadline, Timer::Retransmit((peer, mid)));
         self.transmit(peer, bytes);
     }
 
@@ -125,32 +127,27 @@ impl Endpoint {
         self.transmit(peer, bytes);
     }
 
-    pub(super) fn retransmit_due(&mut self, now: Timestamp) {
-        let due: Vec<Key> = self
-            .sent
-            .iter()
-            .filter(|(_, s)| s.retransmit.deadline <= now)
-            .map(|(k, _)| *k)
-            .collect();
+    /// The retransmission timer of the message sent as `key` fired: send it again with a doubled
+    /// timeout, or give up after MAX_RETRANSMIT.
+    pub(super) fn retransmit(&mut self, now: Timestamp, key: Key) {
         let max = self.config.max_retransmit;
-        for key in due {
-            let Some(sent) = self.sent.get_mut(&key) else {
-                continue;
-            };
-            let r = &mut sent.retransmit;
-            if r.attempts < max {
-                r.attempts += 1;
-                r.timeout = r.timeout.saturating_mul(2);
-                r.deadline = now + r.timeout;
-                let bytes = sent.bytes.clone();
-                self.stats.retransmissions += 1;
-                self.transmit(key.0, bytes);
-            } else {
-                let purpose = sent.purpose;
-                self.sent.remove(&key);
-                self.stats.transmit_timeouts += 1;
-                self.transmit_failed(purpose);
-            }
+        let Some(sent) = self.sent.get_mut(&key) else {
+            return;
+        };
+        let r = &mut sent.retransmit;
+        if r.attempts < max {
+            r.attempts += 1;
+            r.timeout = r.timeout.saturating_mul(2);
+            r.deadline = now + r.timeout;
+            let (bytes, deadline) = (sent.bytes.clone(), r.deadline);
+            self.stats.retransmissions += 1;
+            self.transmit(key.0, bytes);
+            self.push_timer(deadline, Timer::Retransmit(key));
+        } else {
+            let purpose = sent.purpose;
+            self.sent.remove(&key);
+            self.stats.transmit_timeouts += 1;
+            self.transmit_failed(purpose);
         }
     }
 
@@ -243,6 +240,7 @@ impl Endpoint {
             }
             return true;
         }
+        while self.dedup.len() >= self.config.max_dedup_entries.max(1) && self.evict_dedup() {}
         let (lifetime, queue) = if con {
             (self.config.exchange_lifetime, &mut self.expiry.dedup_con)
         } else {
@@ -253,6 +251,28 @@ impl Endpoint {
         let state = DedupState::Pending { acked: false };
         self.dedup.insert(key, Dedup { expires, state });
         false
+    }
+
+    /// Forgets the oldest remembered message ID; false when there is none.
+    fn evict_dedup(&mut self) -> bool {
+        let q = &mut self.expiry;
+        let con_first = match (q.dedup_con.front(), q.dedup_non.front()) {
+            (Some(c), Some(n)) => c.0 <= n.0,
+            (c, _) => c.is_some(),
+        };
+        let queue = if con_first {
+            &mut q.dedup_con
+        } else {
+            &mut q.dedup_non
+        };
+        let Some((at, key)) = queue.pop_front() else {
+            return false;
+        };
+        if self.dedup.get(&key).is_some_and(|d| d.expires == at) {
+            self.dedup.remove(&key);
+            self.stats.dedup_evictions += 1;
+        }
+        true
     }
 
     /// Records the answer to a received message for replay on duplicates.
