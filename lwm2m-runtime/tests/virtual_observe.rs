@@ -177,3 +177,43 @@ fn small_notification_overtaking_a_block_transfer_wins() {
         "the older large body is abandoned"
     );
 }
+
+#[test]
+fn client_re_registers_when_max_age_passes_without_a_notification() {
+    let mut client = Config::default();
+    client.observe_refresh = true;
+    let mut p = Pair::with_configs(21, client, Config::default());
+    let (id, obs) = observe_setup(&mut p);
+    // A notification valid for 5 s, then silence.
+    let mut fresh = content(b"21.0");
+    fresh.set_uint_option(lwm2m_runtime::coap::option::number::MAX_AGE, 5);
+    p.server.notify(p.now, obs, fresh).unwrap();
+    p.drive(1_000, |_| false);
+    assert_eq!(responses(&p, id).len(), 2);
+    // After Max-Age the client sends GET Observe=0 with the registration's token; the server
+    // answers it as a refresh of the same observation, and the answer reaches the request.
+    let mut refreshed = Vec::new();
+    assert!(p.drive(10_000, |p| {
+        refreshed.extend(serve(p, |_| content(b"22.0")));
+        responses(p, id).len() == 3
+    }));
+    assert_eq!(refreshed, [obs], "the same observation, refreshed");
+    let last = responses(&p, id)[2];
+    assert_eq!(last.payload, b"22.0");
+    assert!(last.observe().is_some(), "still observing");
+    let regs: Vec<_> = p
+        .decoded_log()
+        .filter(|(s, m)| *s == Side::Client && m.observe() == Some(0))
+        .map(|(_, m)| m.token())
+        .collect();
+    assert_eq!(regs.len(), 2, "registration and one re-registration");
+    assert_eq!(regs[0], regs[1], "same token");
+    // Without the option nothing is re-sent.
+    let mut p = Pair::new(21);
+    let (id, _) = observe_setup(&mut p);
+    p.drive(200_000, |p| {
+        serve(p, |_| content(b"x"));
+        false
+    });
+    assert_eq!(responses(&p, id).len(), 1);
+}

@@ -2,6 +2,7 @@
 //! observe registrations with the freshness check.
 
 use core::net::SocketAddr;
+use core::time::Duration;
 
 use super::blockwise;
 use super::timers::Timer;
@@ -33,6 +34,8 @@ pub(super) struct Exchange {
     pub(super) block1: Option<blockwise::Block1Out>,
     pub(super) block2: Option<blockwise::Block2In>,
     pub(super) last_seen: Option<(u32, Timestamp)>,
+    /// When to re-register the observation (Max-Age of the latest notification passed).
+    pub(super) refresh_at: Option<Timestamp>,
 }
 
 impl Endpoint {
@@ -83,6 +86,7 @@ impl Endpoint {
             block1: None,
             block2: None,
             last_seen: None,
+            refresh_at: None,
         };
         self.exchanges.insert(id, exchange);
         let result = match block1 {
@@ -275,6 +279,7 @@ impl Endpoint {
             }
             e.deadline = None;
         }
+        let mut refresh = None;
         if e.obs_token == Some(token) {
             if let Some(v) = observe {
                 if e.last_seen
@@ -284,8 +289,19 @@ impl Endpoint {
                     return;
                 }
                 e.last_seen = Some((v, now));
+                if self.config.observe_refresh && e.observe && !e.cancelling {
+                    let at = now + Duration::from_secs(u64::from(msg.max_age()));
+                    e.refresh_at = Some(at);
+                    refresh = Some(at);
+                }
             }
         }
+        if let Some(at) = refresh {
+            self.push_timer(at, Timer::Refresh(id));
+        }
+        let Some(e) = self.exchanges.get_mut(&id) else {
+            return;
+        };
         if msg.code() == Code::CONTINUE && e.block1.is_some() {
             if let (Some(b1), Some(echo)) = (e.block1.as_mut(), msg.block1()) {
                 b1.szx = b1.szx.min(echo.szx());
@@ -304,6 +320,24 @@ impl Endpoint {
             None => Message::from_ref(msg),
         };
         self.deliver(id, message);
+    }
+
+    /// Re-registers observation `id` with its token, unless a message of it is in flight.
+    pub(super) fn refresh_observation(&mut self, now: Timestamp, id: RequestId) {
+        let Some(e) = self.exchanges.get_mut(&id) else {
+            return;
+        };
+        e.refresh_at = None;
+        if !e.observe || e.cancelling || e.mid.is_some() {
+            return;
+        }
+        let Some(token) = e.obs_token else {
+            return;
+        };
+        let msg = e.template.clone();
+        if self.send_in_exchange(now, id, msg, Some(token)).is_err() {
+            self.fail(id, FailReason::Timeout);
+        }
     }
 
     fn deliver(&mut self, id: RequestId, message: Message) {

@@ -36,6 +36,10 @@ pub struct Config {
     /// oldest is forgotten before its lifetime is over and counted in
     /// [`Stats::dedup_evictions`](super::Stats::dedup_evictions).
     pub max_dedup_entries: usize,
+    /// Client side of observe: re-register an observation (GET with Observe=0 and the same
+    /// token) when the Max-Age of its latest notification passed without a newer one (RFC 7641
+    /// §3.3.1). Off by default: LwM2M servers keep observations alive themselves.
+    pub observe_refresh: bool,
 }
 
 impl Default for Config {
@@ -54,6 +58,7 @@ impl Default for Config {
             con_notify_every: 10,
             con_notify_interval: Duration::from_secs(24 * 3600),
             max_dedup_entries: 65_536,
+            observe_refresh: false,
         }
     }
 }

@@ -21,6 +21,8 @@ pub(super) enum Timer {
     Exchange(RequestId),
     /// The separate-ACK delay or the expiry of a request handed to the application.
     Incoming(IncomingId),
+    /// Max-Age of an observation's latest notification (client side, RFC 7641 §3.3.1).
+    Refresh(RequestId),
 }
 
 /// The heap.
@@ -61,6 +63,10 @@ impl Endpoint {
                 .incoming
                 .get(&id)
                 .is_some_and(|p| p.ack_deadline == Some(at) || p.expires == at),
+            Timer::Refresh(id) => self
+                .exchanges
+                .get(&id)
+                .is_some_and(|e| e.refresh_at == Some(at)),
         }
     }
 
@@ -104,6 +110,7 @@ impl Endpoint {
                     }
                 }
                 Timer::Incoming(id) => self.incoming_due(now, id),
+                Timer::Refresh(id) => self.refresh_observation(now, id),
             }
         }
     }
