@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use lwm2m_core::object::WriteMode;
-use lwm2m_core::{Node, Path, Value};
+use lwm2m_core::{ContentFormat, FormatSet, Node, Path, Value};
 use lwm2m_objects::{device, temperature};
 use lwm2m_runtime::coap::{Config, Endpoint, SeededRandom, Timestamp};
 use lwm2m_runtime::lwm2m::driver::{Handle, spawn};
@@ -104,8 +104,16 @@ impl OurServer {
     async fn start() -> OurServer {
         let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let addr = socket.local_addr().unwrap();
+        // lwm2m-node-lib registers as LwM2M 1.0 without ct= and implements text only, although
+        // 1.0 makes TLV mandatory: use text and opaque with clients that announce nothing.
+        let mut config = ServerConfig::default();
+        config.unannounced_formats = Some(
+            FormatSet::EMPTY
+                .with(ContentFormat::Text)
+                .with(ContentFormat::Opaque),
+        );
         let mut server = Server::new(
-            ServerConfig::default(),
+            config,
             Endpoint::new(Config::default(), SeededRandom::new(21)),
             SeededRandom::new(22),
         );
@@ -181,6 +189,18 @@ async fn our_server_manages_node_client() {
         .op(|s, now| s.read(now, "node-dev", Path::resource(3303, 0, 5700)))
         .await;
     assert_eq!(single(temp), Value::Float(21.5));
+
+    // An instance has no text representation: refused at once rather than sent with a TLV
+    // Accept the client would never answer.
+    let refused = server
+        .handle
+        .call(|s, now| s.read(now, "node-dev", Path::instance(3303, 0)))
+        .await
+        .unwrap();
+    assert!(
+        matches!(refused, Err(ServerError::Encode(_))),
+        "{refused:?}"
+    );
 
     // Write (text/plain), then read back.
     let written = server

@@ -109,7 +109,10 @@ impl Fleet {
             self.wire.push_back((Some(i), self.server_addr, t.payload));
         }
         while let Some(e) = self.server.poll_event() {
-            if let ServerEvent::Response { endpoint, result, .. } = e {
+            if let ServerEvent::Response {
+                endpoint, result, ..
+            } = e
+            {
                 assert!(result.is_ok(), "read failed: {result:?}");
                 answered += 1;
                 self.server.read(self.now, &endpoint, SENSOR).unwrap();

@@ -52,7 +52,10 @@ fn by_default_a_1_0_client_is_read_with_text_and_tlv() {
     let mut s = server_with_node(ServerConfig::default());
     let text = ContentFormat::Text.number();
     let tlv = ContentFormat::Tlv.number();
-    assert_eq!(accept_of_read(&mut s, Path::resource(3303, 0, 5700)), Ok(Some(text)));
+    assert_eq!(
+        accept_of_read(&mut s, Path::resource(3303, 0, 5700)),
+        Ok(Some(text))
+    );
     // TLV is mandatory for 1.0 clients (Core TS 1.0 §6.4): the spec's default for instances.
     assert_eq!(accept_of_read(&mut s, Path::instance(3, 0)), Ok(Some(tlv)));
 }
@@ -66,7 +69,10 @@ fn pinned_text_only_reads_single_values_as_text_and_refuses_instances_at_once() 
     config.unannounced_formats = Some(text_only);
     let mut s = server_with_node(config);
     let text = ContentFormat::Text.number();
-    assert_eq!(accept_of_read(&mut s, Path::resource(3, 0, 0)), Ok(Some(text)));
+    assert_eq!(
+        accept_of_read(&mut s, Path::resource(3, 0, 0)),
+        Ok(Some(text))
+    );
     assert!(matches!(
         accept_of_read(&mut s, Path::instance(3303, 0)),
         Err(ServerError::Encode(_))
@@ -75,7 +81,10 @@ fn pinned_text_only_reads_single_values_as_text_and_refuses_instances_at_once() 
     s.set_formats("node", Some(text_only.with(ContentFormat::Tlv)))
         .unwrap();
     let tlv = ContentFormat::Tlv.number();
-    assert_eq!(accept_of_read(&mut s, Path::instance(3303, 0)), Ok(Some(tlv)));
+    assert_eq!(
+        accept_of_read(&mut s, Path::instance(3303, 0)),
+        Ok(Some(tlv))
+    );
     s.set_formats("node", None).unwrap();
     assert_eq!(accept_of_read(&mut s, Path::instance(3, 0)), Ok(Some(tlv)));
     assert!(matches!(

@@ -119,7 +119,13 @@ impl Record {
     }
 
     fn route(&self) -> Route {
-        Route::new(self.peer, self.queue_mode, self.version, self.formats, self.use_formats)
+        Route::new(
+            self.peer,
+            self.queue_mode,
+            self.version,
+            self.formats,
+            self.use_formats,
+        )
     }
 
     fn to_registration(&self) -> Registration {

@@ -11,6 +11,12 @@
 //! then sent; it counts as awake for [`ServerConfig::awake_time`] after that, restarted by every
 //! response or notification it sends. A request it leaves unanswered means it sleeps.
 //!
+//! Requests ask for (Accept) or carry a format chosen from what the client registered: text for
+//! single values, else the most compact structured format it supports. A client that announced
+//! no `ct=` is assumed to support its version's mandatory formats (TLV for 1.0), unless
+//! [`ServerConfig::unannounced_formats`] or [`Server::set_formats`] says otherwise (e.g. text only
+//! for lwm2m-node-lib, which answers no TLV read).
+//!
 //! Responses are typed with the Object metadata the server knows, whatever version the client
 //! registered. The composite operations (Read-, Write- and Observe-Composite) are
 //! [`Server::read_composite`], [`Server::write_composite`] and [`Server::observe_composite`].

@@ -72,7 +72,10 @@ impl Server {
             sms: params.sms,
             objects,
             formats,
-            use_formats: formats.is_none().then_some(self.config.unannounced_formats).flatten(),
+            use_formats: formats
+                .is_none()
+                .then_some(self.config.unannounced_formats)
+                .flatten(),
             registered_at: now,
             last_update: now,
         };

@@ -162,8 +162,8 @@ pub trait RegistrationStore: Send {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::InMemoryStore;
     use crate::lwm2m::ObjectLink;
+    use crate::server::InMemoryStore;
 
     fn reg(id: &str, ep: &str, at: u64) -> Registration {
         Registration {
@@ -211,14 +211,29 @@ mod tests {
         full.version = LwM2mVersion::V1_0;
         full.formats = Some(FormatSet::EMPTY.with(lwm2m_core::ContentFormat::SenmlJson));
         full.objects = alloc::vec![
-            ObjectLink { object: 1, instance: Some(0), version: None },
-            ObjectLink { object: 3303, instance: None, version: Some((1, 1)) },
-            ObjectLink { object: 3303, instance: Some(65_534), version: None },
+            ObjectLink {
+                object: 1,
+                instance: Some(0),
+                version: None
+            },
+            ObjectLink {
+                object: 3303,
+                instance: None,
+                version: Some((1, 1))
+            },
+            ObjectLink {
+                object: 3303,
+                instance: Some(65_534),
+                version: None
+            },
         ];
         s.insert(full.clone());
         s.insert(reg("other", "dev-2", 6));
         assert_eq!(s.get("7f00aa").as_ref(), Some(&full));
-        assert_eq!(s.by_endpoint("urn:imei:490154203237518").as_ref(), Some(&full));
+        assert_eq!(
+            s.by_endpoint("urn:imei:490154203237518").as_ref(),
+            Some(&full)
+        );
         assert_eq!(s.route("urn:imei:490154203237518"), Some(full.route()));
         assert!(s.route("urn:imei:490154203237519").is_none());
         // Both registrations share a peer: the most recently updated one answers.
@@ -235,7 +250,11 @@ mod tests {
     fn pinned_formats_replace_the_assumed_ones() {
         let mut r = reg("a", "node", 0);
         r.version = LwM2mVersion::V1_0;
-        assert!(r.capabilities().formats.contains(lwm2m_core::ContentFormat::Tlv));
+        assert!(
+            r.capabilities()
+                .formats
+                .contains(lwm2m_core::ContentFormat::Tlv)
+        );
         r.use_formats = Some(FormatSet::EMPTY.with(lwm2m_core::ContentFormat::Text));
         let caps = r.capabilities();
         assert!(!caps.formats.contains(lwm2m_core::ContentFormat::Tlv));

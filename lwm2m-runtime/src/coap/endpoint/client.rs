@@ -189,7 +189,7 @@ impl Endpoint {
             Some(t) => t,
             None => self.new_token(),
         };
-        let mid = self.new_mid(peer);
+        let mid = self.new_mid(now, peer);
         let Some(e) = self.exchanges.get_mut(&id) else {
             return Ok(());
         };

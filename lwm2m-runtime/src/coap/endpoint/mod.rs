@@ -42,9 +42,13 @@ type Key = (SocketAddr, u16);
 /// [`Endpoint::poll_transmit`] and [`Endpoint::poll_event`], then arm a timer for
 /// [`Endpoint::poll_timeout`].
 ///
-/// Not implemented yet: client re-registration of observations on Max-Age expiry, PROBING_RATE
-/// for non-confirmable traffic, Echo/Request-Tag (RFC 9175), No-Response (RFC 7967), multicast
-/// and proxying.
+/// Deadlines live in one heap (lazy deletion), so [`Endpoint::poll_timeout`] costs O(1) and
+/// [`Endpoint::handle_timeout`] touches only what is due; the duplicate cache is capped
+/// ([`Config::max_dedup_entries`]). Observations a client made are re-registered when Max-Age
+/// passes if [`Config::observe_refresh`] is on.
+///
+/// Not implemented yet: PROBING_RATE for non-confirmable traffic, Echo/Request-Tag (RFC 9175),
+/// No-Response (RFC 7967), multicast and proxying.
 ///
 /// ```
 /// use lwm2m_runtime::coap::{Code, Config, Endpoint, Event, Message, SeededRandom, Timestamp};
@@ -69,8 +73,12 @@ pub struct Endpoint {
     random: Box<dyn RandomSource + Send>,
     /// Message IDs are per peer (RFC 7252 §4.4: unique per endpoint pair within
     /// EXCHANGE_LIFETIME); one shared counter wrapped after 65,536 messages to all peers and
-    /// collided with IDs the peers still remembered as duplicates.
-    next_mid: BTreeMap<SocketAddr, u16>,
+    /// collided with IDs the peers still remembered as duplicates. With each counter, when it
+    /// was last used: a peer not sent to for EXCHANGE_LIFETIME has forgotten our IDs, and its
+    /// counter is dropped ([`Endpoint::sweep_mids`]).
+    next_mid: BTreeMap<SocketAddr, (u16, Timestamp)>,
+    /// When [`Endpoint::sweep_mids`] runs next.
+    next_mid_sweep: Timestamp,
     next_id: u64,
     next_etag: u32,
     transmits: VecDeque<Transmit>,
@@ -120,6 +128,7 @@ impl Endpoint {
             config,
             random,
             next_mid: BTreeMap::new(),
+            next_mid_sweep: Timestamp::ZERO,
             next_id: 1,
             next_etag: 0,
             transmits: VecDeque::new(),
@@ -224,6 +233,7 @@ impl Endpoint {
         self.run_timers(now);
         self.block_timeouts(now);
         self.expire(now);
+        self.sweep_mids(now);
         self.send_queued(now);
     }
 
@@ -242,14 +252,26 @@ impl Endpoint {
     }
 
     /// The next message ID for `peer`, starting from a random one.
-    fn new_mid(&mut self, peer: SocketAddr) -> u16 {
+    fn new_mid(&mut self, now: Timestamp, peer: SocketAddr) -> u16 {
         let random = &mut self.random;
-        let mid = self
+        let (mid, used) = self
             .next_mid
             .entry(peer)
-            .or_insert_with(|| random.next_u32() as u16);
+            .or_insert_with(|| (random.next_u32() as u16, now));
         *mid = mid.wrapping_add(1);
+        *used = (*used).max(now);
         *mid
+    }
+
+    /// Drops the message-ID counters of peers not sent to for EXCHANGE_LIFETIME, at most once
+    /// per EXCHANGE_LIFETIME (so the sweep costs O(1) per message, amortized).
+    fn sweep_mids(&mut self, now: Timestamp) {
+        if now < self.next_mid_sweep {
+            return;
+        }
+        let lifetime = self.config.exchange_lifetime;
+        self.next_mid.retain(|_, (_, used)| *used + lifetime > now);
+        self.next_mid_sweep = now + lifetime;
     }
 
     fn new_token(&mut self) -> Token {

@@ -106,7 +106,7 @@ impl Endpoint {
         if response.payload.len() > szx_to_size(szx) {
             response = self.slice_and_cache(now, peer, key, response, 0, szx);
         }
-        let mid = self.new_mid(peer);
+        let mid = self.new_mid(now, peer);
         response.message_id = mid;
         response.ty = if con {
             MessageType::Confirmable

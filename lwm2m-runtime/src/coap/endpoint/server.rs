@@ -156,7 +156,7 @@ impl Endpoint {
             }
         } else {
             resp.ty = MessageType::NonConfirmable;
-            resp.message_id = self.new_mid(peer);
+            resp.message_id = self.new_mid(now, peer);
             if let Ok(bytes) = resp.encode() {
                 self.send_non(now, peer, resp.message_id, bytes, Purpose::Response);
             }
@@ -206,7 +206,7 @@ impl Endpoint {
             self.dedup_done(p.peer, p.mid, Some(bytes));
         } else if p.con {
             response.ty = MessageType::Confirmable;
-            response.message_id = self.new_mid(p.peer);
+            response.message_id = self.new_mid(now, p.peer);
             let bytes = response.encode()?;
             self.send_con(
                 now,
@@ -223,7 +223,7 @@ impl Endpoint {
             );
         } else {
             response.ty = MessageType::NonConfirmable;
-            response.message_id = self.new_mid(p.peer);
+            response.message_id = self.new_mid(now, p.peer);
             let bytes = response.encode()?;
             self.send_non(now, p.peer, response.message_id, bytes, Purpose::Response);
             self.dedup_done(p.peer, p.mid, None);

@@ -58,7 +58,10 @@ impl Endpoint {
                 .sent
                 .get(&key)
                 .is_some_and(|s| s.retransmit.deadline == at),
-            Timer::Exchange(id) => self.exchanges.get(&id).is_some_and(|e| e.deadline == Some(at)),
+            Timer::Exchange(id) => self
+                .exchanges
+                .get(&id)
+                .is_some_and(|e| e.deadline == Some(at)),
             Timer::Incoming(id) => self
                 .incoming
                 .get(&id)
@@ -131,5 +134,68 @@ impl Endpoint {
         if self.incoming.get(&id).is_some_and(|p| p.expires <= now) {
             self.incoming.remove(&id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use core::net::SocketAddr;
+    use core::time::Duration;
+
+    use crate::coap::{Code, Config, Endpoint, Message, MessageType, SeededRandom, Timestamp};
+
+    fn peer() -> SocketAddr {
+        SocketAddr::from(([192, 0, 2, 9], 5683))
+    }
+
+    #[test]
+    fn an_acknowledged_request_leaves_no_stale_deadline_on_top() {
+        let mut ep = Endpoint::new(Config::default(), SeededRandom::new(5));
+        let t0 = Timestamp::from_millis(1_000);
+        ep.request(
+            t0,
+            peer(),
+            Message::request(Code::GET).with_uri_path("/3/0"),
+        )
+        .unwrap();
+        let sent = Message::decode(&ep.poll_transmit().unwrap().payload).unwrap();
+        let first = ep.poll_timeout().unwrap();
+        assert!(first >= t0 + Duration::from_secs(2) && first <= t0 + Duration::from_secs(3));
+        // An empty ACK: no retransmission any more, the separate response may take
+        // EXCHANGE_LIFETIME.
+        let mut ack = Message::response(Code::EMPTY);
+        ack.ty = MessageType::Acknowledgement;
+        ack.message_id = sent.message_id;
+        ep.handle_datagram(t0, peer(), &ack.encode().unwrap());
+        assert_eq!(ep.poll_timeout(), Some(t0 + Duration::from_secs(247)));
+        // Message-ID counters of silent peers are dropped after EXCHANGE_LIFETIME.
+        assert_eq!(ep.next_mid.len(), 1);
+        ep.handle_timeout(t0 + Duration::from_secs(248));
+        assert!(ep.next_mid.is_empty());
+        assert!(ep.poll_timeout().is_none());
+    }
+
+    #[test]
+    fn the_duplicate_cache_is_capped_oldest_first() {
+        let mut config = Config::default();
+        config.max_dedup_entries = 2;
+        let mut ep = Endpoint::new(config, SeededRandom::new(6));
+        let send = |ep: &mut Endpoint, mid: u16, at: u64| {
+            let mut m = Message::request(Code::GET).with_uri_path("/1");
+            m.ty = MessageType::NonConfirmable;
+            m.message_id = mid;
+            ep.handle_datagram(Timestamp::from_millis(at), peer(), &m.encode().unwrap());
+        };
+        for (mid, at) in [(1, 0), (2, 1), (3, 2)] {
+            send(&mut ep, mid, at);
+        }
+        assert_eq!(ep.stats().dedup_evictions, 1);
+        assert_eq!(ep.stats().duplicates, 0);
+        // 3 is remembered, 1 was forgotten: a repeat of 1 is taken as new.
+        send(&mut ep, 3, 3);
+        assert_eq!(ep.stats().duplicates, 1);
+        send(&mut ep, 1, 4);
+        assert_eq!(ep.stats().duplicates, 1);
+        assert_eq!(ep.dedup.len(), 2);
     }
 }
