@@ -177,8 +177,10 @@ mod tests {
 
     #[test]
     fn the_duplicate_cache_is_capped_oldest_first() {
-        let mut config = Config::default();
-        config.max_dedup_entries = 2;
+        let config = Config {
+            max_dedup_entries: 2,
+            ..Config::default()
+        };
         let mut ep = Endpoint::new(config, SeededRandom::new(6));
         let send = |ep: &mut Endpoint, mid: u16, at: u64| {
             let mut m = Message::request(Code::GET).with_uri_path("/1");
