@@ -32,7 +32,7 @@ pub struct Message {
     pub message_id: u16,
     /// The token (assigned by the endpoint when sending).
     pub token: Token,
-    options: Vec<(u16, Vec<u8>)>,
+    options: Vec<(u16, OptionValue)>,
     /// The payload.
     pub payload: Vec<u8>,
 }
@@ -72,20 +72,24 @@ impl Message {
             code: m.code(),
             message_id: m.message_id(),
             token: m.token(),
-            options: m.options().map(|o| (o.number, o.value.to_vec())).collect(),
+            options: m
+                .options()
+                .map(|o| (o.number, OptionValue::new(o.value)))
+                .collect(),
             payload: m.payload().to_vec(),
         }
     }
 
     /// Adds an option after any existing options with the same or a lower number.
-    pub fn add_option(&mut self, number: u16, value: impl Into<Vec<u8>>) -> &mut Self {
+    pub fn add_option(&mut self, number: u16, value: impl AsRef<[u8]>) -> &mut Self {
         let at = self.options.partition_point(|(n, _)| *n <= number);
-        self.options.insert(at, (number, value.into()));
+        self.options
+            .insert(at, (number, OptionValue::new(value.as_ref())));
         self
     }
 
     /// Replaces every occurrence of option `number` with one value.
-    pub fn set_option(&mut self, number: u16, value: impl Into<Vec<u8>>) -> &mut Self {
+    pub fn set_option(&mut self, number: u16, value: impl AsRef<[u8]>) -> &mut Self {
         self.remove_option(number);
         self.add_option(number, value)
     }
@@ -93,8 +97,11 @@ impl Message {
     /// Replaces option `number` with a minimal unsigned-integer value.
     pub fn set_uint_option(&mut self, number: u16, value: u32) -> &mut Self {
         let mut b = [0; 4];
-        let v = encode_uint(value, &mut b).to_vec();
-        self.set_option(number, v)
+        let v = encode_uint(value, &mut b);
+        self.remove_option(number);
+        let at = self.options.partition_point(|(n, _)| *n <= number);
+        self.options.insert(at, (number, OptionValue::new(v)));
+        self
     }
 
     /// Removes every occurrence of option `number`.
@@ -115,8 +122,11 @@ impl Message {
     /// Sets or replaces a Block1/Block2 option.
     pub fn set_block(&mut self, number: u16, value: BlockValue) -> &mut Self {
         let mut b = [0; 3];
-        let v = value.encode(&mut b).to_vec();
-        self.set_option(number, v)
+        let v = value.encode(&mut b);
+        self.remove_option(number);
+        let at = self.options.partition_point(|(n, _)| *n <= number);
+        self.options.insert(at, (number, OptionValue::new(v)));
+        self
     }
 
     /// Builder form of [`set_uri_path`](Self::set_uri_path).
@@ -144,7 +154,7 @@ impl Message {
     }
 
     /// Builder form of adding an option.
-    pub fn with_option(mut self, number: u16, value: impl Into<Vec<u8>>) -> Self {
+    pub fn with_option(mut self, number: u16, value: impl AsRef<[u8]>) -> Self {
         self.add_option(number, value);
         self
     }
@@ -179,7 +189,7 @@ impl Message {
         let mut len = 4 + self.token.len();
         let mut last = 0;
         for (n, v) in &self.options {
-            len += option_len(last, *n, v.len());
+            len += option_len(last, *n, v.as_slice().len());
             last = *n;
         }
         if !self.payload.is_empty() {
@@ -192,7 +202,7 @@ impl Message {
     pub fn encode_into(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
         let mut enc = Encoder::new(buf, self.ty, self.code, self.message_id, &self.token)?;
         for (n, v) in &self.options {
-            enc.option(*n, v)?;
+            enc.option(*n, v.as_slice())?;
         }
         enc.payload(&self.payload)?;
         Ok(enc.finish())
@@ -200,7 +210,10 @@ impl Message {
 
     /// Encodes into a new vector of exactly the right size.
     pub fn encode(&self) -> Result<Vec<u8>, EncodeError> {
-        let mut buf = alloc::vec![0; self.encoded_len()];
+        // Not `vec![0; n]`: that is a calloc, which skips the allocator's per-thread cache.
+        let len = self.encoded_len();
+        let mut buf = Vec::with_capacity(len);
+        buf.resize(len, 0);
         let n = self.encode_into(&mut buf)?;
         buf.truncate(n);
         Ok(buf)
@@ -211,7 +224,43 @@ impl ReadOptions for Message {
     fn raw_options(&self) -> impl Iterator<Item = RawOption<'_>> {
         self.options.iter().map(|(number, value)| RawOption {
             number: *number,
-            value,
+            value: value.as_slice(),
         })
+    }
+}
+
+/// Bytes an option value keeps inline: Uri-Path segments, numbers, ETags and tokens fit, so
+/// building, cloning and decoding a typical message allocates only for the options vector.
+const INLINE: usize = 14;
+
+/// One option value, inline when short.
+#[derive(Clone, PartialEq, Eq)]
+enum OptionValue {
+    Inline(u8, [u8; INLINE]),
+    Heap(Vec<u8>),
+}
+
+impl OptionValue {
+    fn new(v: &[u8]) -> Self {
+        if v.len() <= INLINE {
+            let mut b = [0; INLINE];
+            b[..v.len()].copy_from_slice(v);
+            OptionValue::Inline(v.len() as u8, b)
+        } else {
+            OptionValue::Heap(v.to_vec())
+        }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            OptionValue::Inline(len, b) => &b[..usize::from(*len)],
+            OptionValue::Heap(v) => v,
+        }
+    }
+}
+
+impl core::fmt::Debug for OptionValue {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.as_slice().fmt(f)
     }
 }

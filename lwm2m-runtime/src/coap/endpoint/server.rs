@@ -32,16 +32,25 @@ pub(super) struct Pending {
 /// What identifies a resource representation across block requests: method, Uri-Host/Port/Path/
 /// Query and Accept.
 pub(super) fn resource_key(msg: &impl ReadOptions, code: Code) -> Vec<u8> {
-    let mut key = alloc::vec![code.raw()];
-    for o in msg.raw_options() {
-        if matches!(
-            o.number,
+    let keyed = |n: u16| {
+        matches!(
+            n,
             number::URI_HOST
                 | number::URI_PORT
                 | number::URI_PATH
                 | number::URI_QUERY
                 | number::ACCEPT
-        ) {
+        )
+    };
+    let len: usize = msg
+        .raw_options()
+        .filter(|o| keyed(o.number))
+        .map(|o| 4 + o.value.len())
+        .sum();
+    let mut key = Vec::with_capacity(1 + len);
+    key.push(code.raw());
+    for o in msg.raw_options() {
+        if keyed(o.number) {
             key.extend_from_slice(&o.number.to_be_bytes());
             key.extend_from_slice(&(o.value.len() as u16).to_be_bytes());
             key.extend_from_slice(o.value);
