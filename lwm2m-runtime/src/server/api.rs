@@ -32,7 +32,7 @@ fn with_path(code: Code, path: Path) -> Message {
                 break;
             }
         }
-        m.add_option(number::URI_PATH, digits[at..].to_vec());
+        m.add_option(number::URI_PATH, &digits[at..]);
     }
     m
 }

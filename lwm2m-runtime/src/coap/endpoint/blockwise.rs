@@ -219,7 +219,7 @@ impl Endpoint {
         if full.payload.len() > szx_to_size(szx) && !full.has_option(number::ETAG) {
             // Lets the client detect a representation that changed between blocks (RFC 7959 §2.4).
             self.next_etag = self.next_etag.wrapping_add(1);
-            full.set_option(number::ETAG, self.next_etag.to_be_bytes().to_vec());
+            full.set_option(number::ETAG, self.next_etag.to_be_bytes());
         }
         let part = slice(&full, num, szx);
         if part.block2().is_some_and(|b| b.more() || b.num() > 0) {
