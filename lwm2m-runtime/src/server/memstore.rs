@@ -169,8 +169,8 @@ impl Record {
     }
 }
 
-/// The default store: compact records in memory, with an expiry index (about 300 bytes per
-/// registration with two object links).
+/// The default store: compact records in memory, with an expiry index (`lwm2m bench` measures
+/// the whole server at about 460 bytes per registration, duplicate-detection state included).
 #[derive(Debug, Default)]
 pub struct InMemoryStore {
     slots: Vec<Option<Record>>,
