@@ -30,8 +30,14 @@ use crate::coap::Timestamp;
 pub enum Identity {
     /// A pre-shared key's identity (sent in clear in the handshake).
     Psk(Vec<u8>),
-    /// An X.509 leaf certificate (DER) the handshake verified.
-    Certificate(Vec<u8>),
+    /// An X.509 leaf certificate the handshake verified against a trust anchor.
+    Certificate {
+        /// The subject's common name (CN); in LwM2M a client certificate's CN is its endpoint
+        /// name. `None` when the subject has no CN.
+        common_name: Option<String>,
+        /// The certificate (DER).
+        der: Vec<u8>,
+    },
 }
 
 impl fmt::Debug for Identity {
@@ -41,7 +47,9 @@ impl fmt::Debug for Identity {
                 Ok(s) => write!(f, "Psk({s:?})"),
                 Err(_) => write!(f, "Psk({id:02x?})"),
             },
-            Identity::Certificate(der) => write!(f, "Certificate({} bytes)", der.len()),
+            Identity::Certificate { common_name, der } => {
+                write!(f, "Certificate(CN={common_name:?}, {} bytes)", der.len())
+            }
         }
     }
 }
@@ -50,7 +58,13 @@ impl fmt::Display for Identity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Identity::Psk(id) => write!(f, "PSK identity {}", String::from_utf8_lossy(id)),
-            Identity::Certificate(der) => write!(f, "certificate ({} bytes)", der.len()),
+            Identity::Certificate {
+                common_name: Some(cn),
+                ..
+            } => write!(f, "certificate CN={cn}"),
+            Identity::Certificate { der, .. } => {
+                write!(f, "certificate without CN ({} bytes)", der.len())
+            }
         }
     }
 }

@@ -70,6 +70,9 @@ pub enum SessionError {
     /// Client role: the credentials for the peer cannot be used.
     #[error(transparent)]
     Credentials(#[from] crate::security::CredentialsError),
+    /// The peer's certificate did not verify (unknown issuer, expired, wrong name, missing).
+    #[error("peer certificate rejected: {0}")]
+    CertificateRejected(String),
     /// The peer sent a fatal alert.
     #[error("peer sent a fatal alert")]
     Alert,

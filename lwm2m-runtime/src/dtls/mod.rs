@@ -22,7 +22,9 @@
 //! or (client role) when the peer stopped answering, so the next datagram re-handshakes.
 //!
 //! The DTLS implementation sits behind [`DtlsBackend`] / [`DtlsSession`]; [`DimplBackend`]
-//! provides DTLS 1.2 PSK (TLS_PSK_WITH_AES_128_CCM_8) with the `dimpl` crate.
+//! provides DTLS 1.2 PSK (TLS_PSK_WITH_AES_128_CCM_8) with the `dimpl` crate; with the
+//! feature `dtls-cert`, `CertBackend` provides certificates (TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8)
+//! with `rtc-dtls`.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -43,6 +45,8 @@
 //! ```
 
 mod backend;
+#[cfg(feature = "dtls-cert")]
+mod cert;
 mod conn;
 mod dimpl;
 mod record;
@@ -51,6 +55,8 @@ mod store;
 mod types;
 
 pub use backend::{DtlsBackend, DtlsSession, SessionError, SessionOutput};
+#[cfg(feature = "dtls-cert")]
+pub use cert::{CertBackend, CertCredentials, CredentialError};
 pub use dimpl::DimplBackend;
 pub use secured::Secured;
 pub use store::{InMemorySecurityStore, KeyError, PskKey, SecurityStore};

@@ -66,7 +66,8 @@ pub enum KeyError {
 pub trait SecurityStore: Send + Sync + 'static {
     /// The pre-shared key for a PSK identity; `None` fails the handshake.
     fn psk(&self, identity: &[u8]) -> Option<PskKey>;
-    /// The LwM2M endpoint name an authenticated credential may register as.
+    /// The LwM2M endpoint name an authenticated credential may register as. The in-memory store
+    /// binds a certificate to its subject CN.
     fn endpoint(&self, identity: &Identity) -> Option<String>;
 }
 
@@ -150,7 +151,8 @@ impl SecurityStore for InMemorySecurityStore {
     fn endpoint(&self, identity: &Identity) -> Option<String> {
         match identity {
             Identity::Psk(id) => self.read().get(id.as_slice()).map(|e| e.endpoint.clone()),
-            _ => None,
+            // LwM2M: a client certificate's subject CN is the endpoint client name.
+            Identity::Certificate { common_name, .. } => common_name.clone(),
         }
     }
 }

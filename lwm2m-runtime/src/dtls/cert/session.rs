@@ -1,0 +1,332 @@
+//! One certificate-mode association over an rtc-dtls [`Endpoint`] holding exactly one peer,
+//! plus the handshake watchdog (see the [backend docs](super::CertBackend) for why).
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::BytesMut;
+use rtc_dtls::config::HandshakeConfig;
+use rtc_dtls::endpoint::{Endpoint, EndpointEvent};
+use rtc_shared::error::Error;
+
+use super::credentials::common_name;
+use crate::coap::Timestamp;
+use crate::dtls::backend::{DtlsSession, SessionError, SessionOutput};
+use crate::dtls::record;
+use crate::security::Identity;
+
+const HANDSHAKE: u8 = 22;
+
+/// Builds the rtc-dtls configuration of a client handshake attempt (0, 1, ...).
+pub(super) type MakeConfig =
+    Arc<dyn Fn(u32, SocketAddr) -> Result<Arc<HandshakeConfig>, SessionError> + Send + Sync>;
+
+/// Client handshake restarts: attempt `k` may go `first_stall · 2^k` without progress.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Watchdog {
+    pub(super) first_stall: Duration,
+    pub(super) attempts: u32,
+}
+
+pub(super) enum Role {
+    Client { make: MakeConfig, watchdog: Watchdog },
+    Server(Arc<HandshakeConfig>),
+}
+
+pub(super) struct CertSession {
+    role: Role,
+    peer: SocketAddr,
+    origin: Instant,
+    endpoint: Endpoint,
+    now: Timestamp,
+    attempt: u32,
+    /// The furthest handshake message seen from the peer (epoch, message_seq), and when.
+    progress: Option<(u16, u16)>,
+    progress_at: Timestamp,
+    /// Server role: the client random of the handshake in progress.
+    hello_random: Option<[u8; 32]>,
+    connected: bool,
+    closed: bool,
+    out: VecDeque<SessionOutput>,
+}
+
+fn placeholder_local() -> SocketAddr {
+    SocketAddr::from(([0, 0, 0, 0], 0))
+}
+
+impl CertSession {
+    pub(super) fn new(
+        role: Role,
+        now: Timestamp,
+        peer: SocketAddr,
+        origin: Instant,
+    ) -> Result<Self, SessionError> {
+        let endpoint = match &role {
+            Role::Server(config) => Endpoint::new(
+                placeholder_local(),
+                Default::default(),
+                Some(config.clone()),
+            ),
+            Role::Client { .. } => Endpoint::new(placeholder_local(), Default::default(), None),
+        };
+        let mut s = CertSession {
+            role,
+            peer,
+            origin,
+            endpoint,
+            now,
+            attempt: 0,
+            progress: None,
+            progress_at: now,
+            hello_random: None,
+            connected: false,
+            closed: false,
+            out: VecDeque::new(),
+        };
+        if matches!(s.role, Role::Client { .. }) {
+            s.start_client(now)?;
+        }
+        Ok(s)
+    }
+
+    fn instant(&self, now: Timestamp) -> Instant {
+        self.origin + Duration::from_millis(now.as_millis())
+    }
+
+    fn timestamp(&self, at: Instant) -> Timestamp {
+        let d = at.saturating_duration_since(self.origin);
+        let ms = d.as_millis() + u128::from(d.subsec_nanos() % 1_000_000 != 0);
+        Timestamp::from_millis(u64::try_from(ms).unwrap_or(u64::MAX))
+    }
+
+    /// A fresh client handshake (a new ClientHello with a new random) for `self.attempt`.
+    fn start_client(&mut self, now: Timestamp) -> Result<(), SessionError> {
+        let Role::Client { make, .. } = &self.role else {
+            return Ok(());
+        };
+        let config = make(self.attempt, self.peer)?;
+        self.endpoint = Endpoint::new(placeholder_local(), Default::default(), None);
+        self.progress = None;
+        self.progress_at = now;
+        self.endpoint
+            .connect(self.instant(now), self.peer, config, None)
+            .map_err(|e| map_error(&e))?;
+        self.flush();
+        Ok(())
+    }
+
+    /// Server role: forget a handshake whose client started over.
+    fn restart_server(&mut self) {
+        if let Role::Server(config) = &self.role {
+            self.endpoint =
+                Endpoint::new(placeholder_local(), Default::default(), Some(config.clone()));
+            self.progress = None;
+        }
+    }
+
+    fn stall_deadline(&self) -> Option<Timestamp> {
+        match &self.role {
+            Role::Client { watchdog, .. } if !self.connected && !self.closed => {
+                let stall = watchdog.first_stall.saturating_mul(1 << self.attempt.min(16));
+                Some(self.progress_at + stall)
+            }
+            _ => None,
+        }
+    }
+
+    fn flush(&mut self) {
+        while let Some(t) = self.endpoint.poll_transmit() {
+            self.out.push_back(SessionOutput::Transmit(t.message.to_vec()));
+        }
+    }
+
+    fn note_progress(&mut self, now: Timestamp, datagram: &[u8]) {
+        let mark = handshake_mark(datagram);
+        if mark.is_some() && mark > self.progress {
+            self.progress = mark;
+            self.progress_at = now;
+        }
+    }
+
+    fn identity(&self) -> Identity {
+        let der = self
+            .endpoint
+            .get_connection_state(self.peer)
+            .and_then(|s| s.peer_certificates.first().cloned())
+            .unwrap_or_default();
+        Identity::Certificate {
+            common_name: common_name(&der),
+            der,
+        }
+    }
+}
+
+/// The furthest handshake position in a datagram: (0, message_seq) for plaintext handshake
+/// records, (epoch, 0) for encrypted ones (the peer's Finished).
+fn handshake_mark(datagram: &[u8]) -> Option<(u16, u16)> {
+    let mut rest = datagram;
+    let mut best = None;
+    while rest.len() >= 13 {
+        let epoch = u16::from_be_bytes([rest[3], rest[4]]);
+        let len = usize::from(u16::from_be_bytes([rest[11], rest[12]]));
+        let body = rest.get(13..13 + len)?;
+        if rest[0] == HANDSHAKE {
+            let mark = match epoch {
+                0 => (0, u16::from_be_bytes([*body.get(4)?, *body.get(5)?])),
+                e => (e, 0),
+            };
+            best = best.max(Some(mark));
+        }
+        rest = &rest[13 + len..];
+    }
+    best
+}
+
+/// rtc-dtls's error, typed.
+fn map_error(e: &Error) -> SessionError {
+    match e {
+        Error::ErrAlertFatalOrClose => SessionError::Alert,
+        Error::ErrClientCertificateRequired
+        | Error::ErrInvalidCertificate
+        | Error::ErrNoCertificates
+        | Error::ErrServerMustHaveCertificate
+        | Error::ErrKeySignatureMismatch => SessionError::CertificateRejected(e.to_string()),
+        Error::Other(s) if s.to_ascii_lowercase().contains("certificate") => {
+            SessionError::CertificateRejected(s.clone())
+        }
+        Error::ErrConnClosed => SessionError::Closed,
+        other => SessionError::Protocol(other.to_string()),
+    }
+}
+
+impl DtlsSession for CertSession {
+    fn handle_datagram(&mut self, now: Timestamp, datagram: &[u8]) -> Result<(), SessionError> {
+        if self.closed {
+            return Err(SessionError::Closed);
+        }
+        self.now = self.now.max(now);
+        if matches!(self.role, Role::Server(_)) && !self.connected {
+            if let Some(random) = record::client_random(datagram) {
+                if self.hello_random.is_some_and(|r| r != random) {
+                    self.restart_server();
+                }
+                self.hello_random = Some(random);
+            }
+        }
+        self.note_progress(now, datagram);
+        let at = self.instant(now);
+        let r = self
+            .endpoint
+            .read(at, self.peer, None, BytesMut::from(datagram));
+        self.flush();
+        let events = match r {
+            Ok(events) => events,
+            Err(Error::ErrAlertFatalOrClose) => return Err(SessionError::Alert),
+            // Once established, a record that does not decrypt is dropped (and counted by
+            // `Secured`); the association stays.
+            Err(_) if self.connected => return Ok(()),
+            Err(e) => return Err(map_error(&e)),
+        };
+        for event in events {
+            match event {
+                EndpointEvent::HandshakeComplete => {
+                    self.connected = true;
+                    let identity = self.identity();
+                    self.out.push_back(SessionOutput::Connected(identity));
+                }
+                EndpointEvent::ApplicationData(d) => {
+                    self.out.push_back(SessionOutput::Data(d.to_vec()))
+                }
+                EndpointEvent::PeerClosed => {
+                    self.closed = true;
+                    self.out.push_back(SessionOutput::Closed);
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn handle_timeout(&mut self, now: Timestamp) -> Result<(), SessionError> {
+        if self.closed {
+            return Ok(());
+        }
+        self.now = self.now.max(now);
+        if self.stall_deadline().is_some_and(|t| now >= t) {
+            let Role::Client { watchdog, .. } = &self.role else {
+                return Ok(());
+            };
+            if self.attempt + 1 >= watchdog.attempts {
+                return Err(SessionError::HandshakeTimeout);
+            }
+            self.attempt += 1;
+            return self.start_client(now);
+        }
+        let at = self.instant(now);
+        match self.endpoint.handle_timeout(self.peer, at) {
+            // A server session before the first datagram has no association yet.
+            Ok(()) | Err(Error::InvalidRemoteAddress(_)) => {}
+            // The retransmission budget is spent: the watchdog starts over (client) or
+            // `Secured`'s handshake lifetime ends the session (server).
+            Err(_) if !self.connected => {}
+            Err(e) => return Err(map_error(&e)),
+        }
+        self.flush();
+        Ok(())
+    }
+
+    fn send(&mut self, plaintext: &[u8]) -> Result<(), SessionError> {
+        if self.closed {
+            return Err(SessionError::Closed);
+        }
+        let at = self.instant(self.now);
+        self.endpoint
+            .write(at, self.peer, plaintext)
+            .map_err(|e| map_error(&e))?;
+        self.flush();
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        if !self.closed {
+            self.closed = true;
+            let at = self.instant(self.now);
+            self.endpoint.stop(at, self.peer);
+            self.flush();
+        }
+    }
+
+    fn poll_output(&mut self) -> Option<SessionOutput> {
+        self.out.pop_front()
+    }
+
+    fn poll_timeout(&self) -> Option<Timestamp> {
+        if self.closed {
+            return None;
+        }
+        let retransmit = self
+            .endpoint
+            .poll_timeout(&self.peer)
+            .map(|at| self.timestamp(at));
+        [retransmit, self.stall_deadline()].into_iter().flatten().min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_follow_the_handshake() {
+        // ServerHello (message_seq 1) then a record of epoch 1 (the encrypted Finished).
+        let mut d = vec![22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 1, 0, 12];
+        d.extend([2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(handshake_mark(&d), Some((0, 1)));
+        d.extend([22, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 9, 9]);
+        assert_eq!(handshake_mark(&d), Some((1, 0)));
+        assert_eq!(handshake_mark(&d[..20]), None, "truncated");
+        assert_eq!(handshake_mark(&[23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]), None);
+    }
+}
