@@ -1,0 +1,241 @@
+//! DTLS 1.2 certificate interop (TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8) over real loopback sockets
+//! with libcoap 4.3.1 (Debian `libcoap3-bin`), OpenSSL and GnuTLS builds: `coap-client-*`
+//! against a `Secured` CoAP endpoint with `CertBackend` (plus a client from another CA, which
+//! must be refused), and a `Secured` certificate client against `coap-server-*` (DTLS on the
+//! port after the plain one). The PKI is made with rcgen and written to a temp dir.
+//!
+//! `coap-client` exits 0 even when the handshake fails, so the tests assert on its output.
+//! Without the binaries these tests skip loudly on a developer machine and fail in CI
+//! (`CI=true`), where `.ci/install-peers` installs them.
+#![cfg(all(feature = "tokio", feature = "dtls-cert"))]
+
+mod cert_pki;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use cert_pki::Ca;
+use lwm2m_runtime::coap::tokio::{os_seeded, spawn};
+use lwm2m_runtime::coap::{Code, Config, Endpoint, Event, Message};
+use lwm2m_runtime::dtls::{CertCredentials, Secured, SecuredEvent, SessionError};
+use lwm2m_runtime::security::Identity;
+use tokio::net::UdpSocket;
+use tokio::process::Command;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+type Ev = SecuredEvent<Event>;
+
+const ENDPOINT: &str = "urn:dev:test-ep-1";
+
+/// Whether `program` can run here; panics in CI when it cannot.
+fn available(program: &str) -> bool {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&path).any(|dir| dir.join(program).is_file());
+    if !found {
+        let msg = format!(
+            "`{program}` not found: this test needs libcoap (Debian: apt-get install -y libcoap3-bin, or .ci/install-peers)"
+        );
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg}");
+        }
+        eprintln!("\n!!!!! SKIPPED: {msg} !!!!!\n");
+    }
+    found
+}
+
+/// ca.pem, server.pem/.key, client.pem/.key (CN `ENDPOINT`) and rogue.pem/.key (another CA).
+fn pki(dir: &Path) {
+    let (ca, rogue) = (Ca::new("test CA"), Ca::new("rogue CA"));
+    let (server, client) = (ca.server(), ca.client(ENDPOINT));
+    let bad = rogue.client(ENDPOINT);
+    cert_pki::write(
+        dir,
+        &ca,
+        &[("server", &server), ("client", &client), ("rogue", &bad)],
+    );
+}
+
+fn creds(dir: &Path, name: &str) -> CertCredentials {
+    let f = |ext: &str| dir.join(format!("{name}.{ext}"));
+    CertCredentials::load(f("pem"), f("key"), dir.join("ca.pem")).unwrap()
+}
+
+/// A `Secured` certificate server at a loopback port answering GET /3/0/0 with "ACME".
+async fn start_server(dir: &Path) -> (SocketAddr, UnboundedReceiver<Ev>) {
+    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let addr = socket.local_addr().unwrap();
+    let endpoint = Endpoint::new(Config::default(), os_seeded());
+    let secured = Secured::cert_server(endpoint, creds(dir, "server")).unwrap();
+    let (handle, mut events, _task) = spawn(socket, secured);
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            let SecuredEvent::Inner(Event::Request { id, message, .. }) = event else {
+                let _ = tx.send(event);
+                continue;
+            };
+            let response = match message.uri_path_string().as_str() {
+                "/3/0/0" => Message::response(Code::CONTENT)
+                    .with_content_format(0)
+                    .with_payload("ACME"),
+                _ => Message::response(Code::NOT_FOUND),
+            };
+            handle
+                .call(move |s, now| s.inner_mut().respond(now, id, response))
+                .await
+                .unwrap()
+                .unwrap();
+        }
+    });
+    (addr, rx)
+}
+
+async fn coap_client(program: &str, args: &[&str]) -> (String, String) {
+    let run = Command::new(program).args(args).kill_on_drop(true).output();
+    let out = tokio::time::timeout(Duration::from_secs(30), run)
+        .await
+        .unwrap_or_else(|_| panic!("{program} {args:?} did not finish in 30 s"))
+        .unwrap_or_else(|e| panic!("running {program}: {e}"));
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+async fn next_security_event(events: &mut UnboundedReceiver<Ev>) -> Ev {
+    tokio::time::timeout(Duration::from_secs(10), events.recv())
+        .await
+        .expect("a security event within 10 s")
+        .expect("server running")
+}
+
+async fn libcoap_client_reads_over_certificates(program: &str) {
+    if !available(program) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pki(dir.path());
+    let (addr, mut events) = start_server(dir.path()).await;
+    let url = format!("coaps://{addr}/3/0/0");
+    let file = |n: &str| dir.path().join(n).display().to_string();
+    let (ca, cert, key) = (file("ca.pem"), file("client.pem"), file("client.key"));
+    let args = ["-m", "get", "-c", &cert, "-j", &key, "-C", &ca, &url];
+    let (stdout, stderr) = coap_client(program, &args).await;
+    assert_eq!(stdout.trim(), "ACME", "stderr: {stderr}");
+    match next_security_event(&mut events).await {
+        SecuredEvent::Connected {
+            identity: Identity::Certificate { common_name, .. },
+            ..
+        } => assert_eq!(common_name.as_deref(), Some(ENDPOINT)),
+        other => panic!("{other:?}"),
+    }
+
+    // A client certificate from another CA: no answer, and the server says why.
+    let (cert, key) = (file("rogue.pem"), file("rogue.key"));
+    let args = ["-m", "get", "-B", "3", "-c", &cert, "-j", &key, "-C", &ca, &url];
+    let (stdout, _) = coap_client(program, &args).await;
+    assert!(!stdout.contains("ACME"), "{stdout}");
+    loop {
+        match next_security_event(&mut events).await {
+            SecuredEvent::Failed { error, .. } => {
+                assert!(matches!(error, SessionError::CertificateRejected(_)), "{error:?}");
+                break;
+            }
+            SecuredEvent::Connected { identity, .. } => panic!("rogue accepted: {identity:?}"),
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openssl_client_reads_from_cert_endpoint() {
+    libcoap_client_reads_over_certificates("coap-client-openssl").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gnutls_client_reads_from_cert_endpoint() {
+    libcoap_client_reads_over_certificates("coap-client-gnutls").await;
+}
+
+/// A port `p` with `p` and `p + 1` free (libcoap's DTLS port is the plain one plus one).
+fn port_pair() -> u16 {
+    loop {
+        let a = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let p = a.local_addr().unwrap().port();
+        if p < u16::MAX && std::net::UdpSocket::bind(("127.0.0.1", p + 1)).is_ok() {
+            return p;
+        }
+    }
+}
+
+async fn cert_client_against_libcoap_server(program: &str) {
+    if !available(program) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    pki(dir.path());
+    let port = port_pair();
+    let file = |n: &str| dir.path().join(n).display().to_string();
+    let (ca, cert, key) = (file("ca.pem"), file("server.pem"), file("server.key"));
+    let port_arg = port.to_string();
+    let args = ["-A", "127.0.0.1", "-p", &port_arg, "-c", &cert, "-j", &key, "-C", &ca];
+    let _server = Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {program}: {e}"));
+    let peer: SocketAddr = format!("127.0.0.1:{}", port + 1).parse().unwrap();
+    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = Endpoint::new(Config::default(), os_seeded());
+    // The server certificate's IP SAN (127.0.0.1) is what the client checks by default.
+    let secured = Secured::cert_client(endpoint, creds(dir.path(), "client"), None).unwrap();
+    let (handle, mut events, _task) = spawn(socket, secured);
+    // The server may still be starting: the handshake retransmits.
+    let get = Message::request(Code::GET).with_uri_path("/.well-known/core");
+    let want = handle
+        .call(move |s, now| s.inner_mut().request(now, peer, get))
+        .await
+        .unwrap()
+        .unwrap();
+    let wait = async {
+        loop {
+            match events.recv().await.expect("driver stopped") {
+                SecuredEvent::Inner(Event::Response { id, message }) if id == want => {
+                    return message;
+                }
+                SecuredEvent::Inner(Event::RequestFailed { id, reason }) if id == want => {
+                    panic!("request failed: {reason:?}")
+                }
+                SecuredEvent::Failed { error, .. } => panic!("DTLS failed: {error}"),
+                _ => {}
+            }
+        }
+    };
+    let core = tokio::time::timeout(Duration::from_secs(20), wait)
+        .await
+        .expect("no response within 20 s");
+    assert_eq!(core.code, Code::CONTENT);
+    assert!(
+        String::from_utf8_lossy(&core.payload).contains("</example_data>"),
+        "{core:?}"
+    );
+    let identity = handle.call(move |s, _| s.peer_identity(peer).cloned()).await.unwrap();
+    assert!(
+        matches!(&identity, Some(Identity::Certificate { common_name: Some(cn), .. }) if cn == "lwm2m-server"),
+        "{identity:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cert_client_against_openssl_server() {
+    cert_client_against_libcoap_server("coap-server-openssl").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cert_client_against_gnutls_server() {
+    cert_client_against_libcoap_server("coap-server-gnutls").await;
+}
