@@ -15,6 +15,8 @@ use rcgen::{
 pub(crate) struct Leaf {
     pub(crate) cert: String,
     pub(crate) key: String,
+    pub(crate) cert_der: Vec<u8>,
+    pub(crate) key_der: Vec<u8>,
 }
 
 /// A certificate authority that signs leaves.
@@ -54,9 +56,12 @@ impl Ca {
             p.not_before = rcgen::date_time_ymd(2000, 1, 1);
             p.not_after = rcgen::date_time_ymd(2001, 1, 1);
         }
+        let cert = p.signed_by(&key, &self.issuer).unwrap();
         Leaf {
-            cert: p.signed_by(&key, &self.issuer).unwrap().pem(),
+            cert: cert.pem(),
             key: key.serialize_pem(),
+            cert_der: cert.der().to_vec(),
+            key_der: key.serialize_der(),
         }
     }
 
