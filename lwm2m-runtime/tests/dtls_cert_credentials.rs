@@ -22,7 +22,11 @@ fn file(path: &Path) -> String {
 /// The SEC1 `ECPrivateKey` inside rcgen's P-256 PKCS#8 (what `openssl ecparam -genkey` writes).
 fn sec1_of(pkcs8: &[u8]) -> Vec<u8> {
     // SEQUENCE header (2 or 3 bytes), version (3), AlgorithmIdentifier (21), OCTET STRING.
-    let header = if pkcs8[1] & 0x80 != 0 { 2 + usize::from(pkcs8[1] & 0x7f) } else { 2 };
+    let header = if pkcs8[1] & 0x80 != 0 {
+        2 + usize::from(pkcs8[1] & 0x7f)
+    } else {
+        2
+    };
     let at = header + 3 + 21;
     assert_eq!(pkcs8[at], 0x04);
     let (len, skip) = match pkcs8[at + 1] {
@@ -65,8 +69,15 @@ fn debug_never_shows_the_key() {
     let ca = Ca::new("test CA");
     let leaf = ca.client("urn:dev:A");
     let text = format!("{:?}", ca.creds(&leaf));
-    assert!(text.contains("redacted") && text.contains("urn:dev:A"), "{text}");
-    let body: Vec<&str> = leaf.key.lines().filter(|l| !l.starts_with("-----")).collect();
+    assert!(
+        text.contains("redacted") && text.contains("urn:dev:A"),
+        "{text}"
+    );
+    let body: Vec<&str> = leaf
+        .key
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
     assert!(body.iter().all(|line| !text.contains(line)), "{text}");
 }
 
@@ -76,17 +87,31 @@ fn bad_inputs_fail_with_the_file_named() {
     let d = dir.path();
     let ca = Ca::new("test CA");
     let (a, b) = (ca.client("urn:dev:A"), ca.client("urn:dev:B"));
-    let (cert, key, ca_file) = (put(d, "a.pem", &a.cert), put(d, "a.key", &a.key), put(d, "ca.pem", &ca.pem));
+    let (cert, key, ca_file) = (
+        put(d, "a.pem", &a.cert),
+        put(d, "a.key", &a.key),
+        put(d, "ca.pem", &ca.pem),
+    );
 
     let missing = d.join("missing.pem");
     let r = CertCredentials::load(&missing, &key, &ca_file);
-    assert!(matches!(&r, Err(CredentialError::Read { file: f, .. }) if *f == file(&missing)), "{r:?}");
+    assert!(
+        matches!(&r, Err(CredentialError::Read { file: f, .. }) if *f == file(&missing)),
+        "{r:?}"
+    );
 
     let empty = put(d, "empty.pem", "");
     let r = CertCredentials::load(&cert, &key, &empty);
-    assert_eq!(r.unwrap_err(), CredentialError::NoCertificate { file: file(&empty) });
+    assert_eq!(
+        r.unwrap_err(),
+        CredentialError::NoCertificate { file: file(&empty) }
+    );
 
-    let garbage = put(d, "garbage.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+    let garbage = put(
+        d,
+        "garbage.pem",
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    );
     let r = CertCredentials::load(&garbage, &key, &ca_file);
     assert!(
         matches!(&r, Err(CredentialError::BadCertificate { file: f, index: 0, .. }) if *f == file(&garbage)),
@@ -95,7 +120,10 @@ fn bad_inputs_fail_with_the_file_named() {
 
     let truncated = put(d, "truncated.pem", &a.cert[..a.cert.len() / 2]);
     let r = CertCredentials::load(&truncated, &key, &ca_file);
-    assert!(matches!(&r, Err(CredentialError::BadPem { file: f, .. }) if *f == file(&truncated)), "{r:?}");
+    assert!(
+        matches!(&r, Err(CredentialError::BadPem { file: f, .. }) if *f == file(&truncated)),
+        "{r:?}"
+    );
 
     // A certificate where the key should be.
     let r = CertCredentials::load(&cert, &cert, &ca_file);
@@ -103,13 +131,19 @@ fn bad_inputs_fail_with_the_file_named() {
 
     let not_a_key = put(d, "junk.key", [0x30, 0x03, 0x02, 0x01, 0x00]);
     let r = CertCredentials::load(&cert, &not_a_key, &ca_file);
-    assert!(matches!(&r, Err(CredentialError::UnsupportedKey { file: f, .. }) if *f == file(&not_a_key)), "{r:?}");
+    assert!(
+        matches!(&r, Err(CredentialError::UnsupportedKey { file: f, .. }) if *f == file(&not_a_key)),
+        "{r:?}"
+    );
 
     let other_key = put(d, "b.key", &b.key);
     let r = CertCredentials::load(&cert, &other_key, &ca_file);
     assert_eq!(
         r.unwrap_err(),
-        CredentialError::KeyMismatch { key_file: file(&other_key), cert_file: file(&cert) }
+        CredentialError::KeyMismatch {
+            key_file: file(&other_key),
+            cert_file: file(&cert)
+        }
     );
     let message = CredentialError::NoKey { file: file(&cert) }.to_string();
     assert!(message.starts_with(&file(&cert)), "{message}");

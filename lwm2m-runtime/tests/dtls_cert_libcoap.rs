@@ -134,13 +134,18 @@ async fn libcoap_client_reads_over_certificates(program: &str) {
 
     // A client certificate from another CA: no answer, and the server says why.
     let (cert, key) = (file("rogue.pem"), file("rogue.key"));
-    let args = ["-m", "get", "-B", "3", "-c", &cert, "-j", &key, "-C", &ca, &url];
+    let args = [
+        "-m", "get", "-B", "3", "-c", &cert, "-j", &key, "-C", &ca, &url,
+    ];
     let (stdout, _) = coap_client(program, &args).await;
     assert!(!stdout.contains("ACME"), "{stdout}");
     loop {
         match next_security_event(&mut events).await {
             SecuredEvent::Failed { error, .. } => {
-                assert!(matches!(error, SessionError::CertificateRejected(_)), "{error:?}");
+                assert!(
+                    matches!(error, SessionError::CertificateRejected(_)),
+                    "{error:?}"
+                );
                 break;
             }
             SecuredEvent::Connected { identity, .. } => panic!("rogue accepted: {identity:?}"),
@@ -180,7 +185,18 @@ async fn cert_client_against_libcoap_server(program: &str) {
     let file = |n: &str| dir.path().join(n).display().to_string();
     let (ca, cert, key) = (file("ca.pem"), file("server.pem"), file("server.key"));
     let port_arg = port.to_string();
-    let args = ["-A", "127.0.0.1", "-p", &port_arg, "-c", &cert, "-j", &key, "-C", &ca];
+    let args = [
+        "-A",
+        "127.0.0.1",
+        "-p",
+        &port_arg,
+        "-c",
+        &cert,
+        "-j",
+        &key,
+        "-C",
+        &ca,
+    ];
     let _server = Command::new(program)
         .args(args)
         .stdout(Stdio::null())
@@ -223,7 +239,10 @@ async fn cert_client_against_libcoap_server(program: &str) {
         String::from_utf8_lossy(&core.payload).contains("</example_data>"),
         "{core:?}"
     );
-    let identity = handle.call(move |s, _| s.peer_identity(peer).cloned()).await.unwrap();
+    let identity = handle
+        .call(move |s, _| s.peer_identity(peer).cloned())
+        .await
+        .unwrap();
     assert!(
         matches!(&identity, Some(Identity::Certificate { common_name: Some(cn), .. }) if cn == "lwm2m-server"),
         "{identity:?}"

@@ -80,7 +80,11 @@ fn client_failure(n: &mut Net<C, S>) -> Option<SessionError> {
 #[test]
 fn lwm2m_client_registers_and_is_read_over_certificates() {
     let ca = Ca::new("test CA");
-    let mut n = net(1, &ca, client(1, "urn:dev:A", &ca.client("urn:dev:A"), &ca, None));
+    let mut n = net(
+        1,
+        &ca,
+        client(1, "urn:dev:A", &ca.client("urn:dev:A"), &ca, None),
+    );
     start(&mut n, 0);
     let seen_by_server = n.wait_server(10_000, |e| match e {
         Ev::Connected { identity, .. } => cn(identity),
@@ -104,7 +108,10 @@ fn lwm2m_client_registers_and_is_read_over_certificates() {
         "a datagram carried the Register query in clear"
     );
     let stats = n.server.stats();
-    assert_eq!((stats.handshakes_completed, stats.handshakes_failed), (1, 0));
+    assert_eq!(
+        (stats.handshakes_completed, stats.handshakes_failed),
+        (1, 0)
+    );
 }
 
 #[test]
@@ -137,13 +144,24 @@ fn handshake_and_registration_survive_loss_and_reordering() {
 #[test]
 fn watchdog_restarts_a_handshake_stalled_by_a_dead_link() {
     let ca = Ca::new("test CA");
-    let mut n = net(7, &ca, client(7, "urn:dev:A", &ca.client("urn:dev:A"), &ca, None));
+    let mut n = net(
+        7,
+        &ca,
+        client(7, "urn:dev:A", &ca.client("urn:dev:A"), &ca, None),
+    );
     n.loss = 1.0;
     start(&mut n, 0);
     n.run_for(15_000);
-    let hellos = n.to_server.iter().filter(|(_, d)| d[0] == 22 && d.get(13) == Some(&1));
+    let hellos = n
+        .to_server
+        .iter()
+        .filter(|(_, d)| d[0] == 22 && d.get(13) == Some(&1));
     let randoms: std::collections::HashSet<_> = hellos.map(|(_, d)| d[27..59].to_vec()).collect();
-    assert_eq!(randoms.len(), 3, "one ClientHello random per attempt (0 s, 3 s, 9 s)");
+    assert_eq!(
+        randoms.len(),
+        3,
+        "one ClientHello random per attempt (0 s, 3 s, 9 s)"
+    );
     n.loss = 0.0;
     assert!(n.drive(10_000, |n| n.server.stats().handshakes_completed == 1));
     assert_eq!(registered(&mut n, 30_000).as_deref(), Some("urn:dev:A"));
@@ -156,7 +174,11 @@ fn watchdog_gives_up_after_its_attempts_with_a_typed_error() {
     let backend = CertBackend::client(ca.creds(&ca.client("urn:dev:A")))
         .unwrap()
         .with_watchdog(Duration::from_secs(1), 3);
-    let c = Secured::client(lwm2m_client(8, "urn:dev:A"), backend, SecuredConfig::default());
+    let c = Secured::client(
+        lwm2m_client(8, "urn:dev:A"),
+        backend,
+        SecuredConfig::default(),
+    );
     let mut n = net(8, &ca, c);
     n.loss = 1.0;
     start(&mut n, 0);
@@ -168,9 +190,16 @@ fn watchdog_gives_up_after_its_attempts_with_a_typed_error() {
 #[test]
 fn client_from_another_ca_is_rejected() {
     let (ca, rogue) = (Ca::new("test CA"), Ca::new("rogue CA"));
-    let mut n = net(2, &ca, client(2, "urn:dev:A", &rogue.client("urn:dev:A"), &ca, None));
+    let mut n = net(
+        2,
+        &ca,
+        client(2, "urn:dev:A", &rogue.client("urn:dev:A"), &ca, None),
+    );
     start(&mut n, 0);
-    assert!(matches!(server_failure(&mut n), Some(SessionError::CertificateRejected(_))));
+    assert!(matches!(
+        server_failure(&mut n),
+        Some(SessionError::CertificateRejected(_))
+    ));
     assert_eq!(n.server.stats().handshakes_completed, 0);
     assert!(n.server.inner().registration("urn:dev:A").is_none());
 }
@@ -178,9 +207,16 @@ fn client_from_another_ca_is_rejected() {
 #[test]
 fn server_from_another_ca_is_rejected_by_the_client() {
     let (ca, rogue) = (Ca::new("test CA"), Ca::new("rogue CA"));
-    let mut n = net(3, &ca, client(3, "urn:dev:A", &ca.client("urn:dev:A"), &rogue, None));
+    let mut n = net(
+        3,
+        &ca,
+        client(3, "urn:dev:A", &ca.client("urn:dev:A"), &rogue, None),
+    );
     start(&mut n, 0);
-    assert!(matches!(client_failure(&mut n), Some(SessionError::CertificateRejected(_))));
+    assert!(matches!(
+        client_failure(&mut n),
+        Some(SessionError::CertificateRejected(_))
+    ));
     assert_eq!(n.clients[0].stats().handshakes_completed, 0);
 }
 
@@ -188,11 +224,22 @@ fn server_from_another_ca_is_rejected_by_the_client() {
 fn server_name_mismatch_is_rejected_by_the_client() {
     let ca = Ca::new("test CA");
     let leaf = ca.client("urn:dev:A");
-    let mut n = net(4, &ca, client(4, "urn:dev:A", &leaf, &ca, Some("other.example")));
+    let mut n = net(
+        4,
+        &ca,
+        client(4, "urn:dev:A", &leaf, &ca, Some("other.example")),
+    );
     start(&mut n, 0);
-    assert!(matches!(client_failure(&mut n), Some(SessionError::CertificateRejected(_))));
+    assert!(matches!(
+        client_failure(&mut n),
+        Some(SessionError::CertificateRejected(_))
+    ));
     // The DNS name in the certificate does verify.
-    let mut n = net(4, &ca, client(4, "urn:dev:A", &leaf, &ca, Some("localhost")));
+    let mut n = net(
+        4,
+        &ca,
+        client(4, "urn:dev:A", &leaf, &ca, Some("localhost")),
+    );
     start(&mut n, 0);
     assert_eq!(registered(&mut n, 10_000).as_deref(), Some("urn:dev:A"));
 }
@@ -200,7 +247,11 @@ fn server_name_mismatch_is_rejected_by_the_client() {
 #[test]
 fn expired_client_certificate_is_rejected() {
     let ca = Ca::new("test CA");
-    let mut n = net(5, &ca, client(5, "urn:dev:A", &ca.expired_client("urn:dev:A"), &ca, None));
+    let mut n = net(
+        5,
+        &ca,
+        client(5, "urn:dev:A", &ca.expired_client("urn:dev:A"), &ca, None),
+    );
     start(&mut n, 0);
     let error = server_failure(&mut n);
     assert!(
@@ -212,7 +263,11 @@ fn expired_client_certificate_is_rejected() {
 #[test]
 fn certificate_for_one_endpoint_cannot_register_as_another() {
     let ca = Ca::new("test CA");
-    let mut n = net(6, &ca, client(6, "urn:dev:B", &ca.client("urn:dev:A"), &ca, None));
+    let mut n = net(
+        6,
+        &ca,
+        client(6, "urn:dev:B", &ca.client("urn:dev:A"), &ca, None),
+    );
     start(&mut n, 0);
     let rejected = n.wait_server(10_000, |e| match e {
         Ev::Inner(ServerEvent::Rejected {

@@ -107,10 +107,18 @@ fn build(
             .add(CertificateDer::from(der.clone()))
             .map_err(|e| SessionError::Config(format!("trust anchor: {e}")))?;
     }
-    let chain = creds.chain.iter().cloned().map(CertificateDer::from).collect();
+    let chain = creds
+        .chain
+        .iter()
+        .cloned()
+        .map(CertificateDer::from)
+        .collect();
     let mut b = ConfigBuilder::default()
         .with_crypto_provider(provider)
-        .with_certificates(vec![Certificate::from_signing_key(chain, creds.key.clone())])
+        .with_certificates(vec![Certificate::from_signing_key(
+            chain,
+            creds.key.clone(),
+        )])
         .with_cipher_suites(vec![CipherSuiteId::Tls_Ecdhe_Ecdsa_With_Aes_128_Ccm_8])
         .with_extended_master_secret(ExtendedMasterSecretType::Require)
         .with_flight_interval(flight_interval);
@@ -143,7 +151,11 @@ impl CertBackend {
         Ok(Self::new(creds, false, Some(config)))
     }
 
-    fn new(creds: Arc<CertCredentials>, client: bool, config: Option<Arc<HandshakeConfig>>) -> Self {
+    fn new(
+        creds: Arc<CertCredentials>,
+        client: bool,
+        config: Option<Arc<HandshakeConfig>>,
+    ) -> Self {
         CertBackend {
             creds,
             client,
@@ -233,6 +245,11 @@ impl<M: Machine + SecurityAware> Secured<M> {
     pub fn cert_server(inner: M, creds: CertCredentials) -> Result<Self, SessionError> {
         let backend = CertBackend::server(creds)?;
         let store: Arc<dyn SecurityStore> = Arc::new(InMemorySecurityStore::new());
-        Ok(Self::server(inner, backend, store, SecuredConfig::default()))
+        Ok(Self::server(
+            inner,
+            backend,
+            store,
+            SecuredConfig::default(),
+        ))
     }
 }

@@ -45,7 +45,13 @@ impl Ca {
         }
     }
 
-    fn leaf(&self, cn: &str, sans: Vec<SanType>, eku: ExtendedKeyUsagePurpose, expired: bool) -> Leaf {
+    fn leaf(
+        &self,
+        cn: &str,
+        sans: Vec<SanType>,
+        eku: ExtendedKeyUsagePurpose,
+        expired: bool,
+    ) -> Leaf {
         let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
         let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
         p.distinguished_name = dn(cn);
@@ -72,7 +78,12 @@ impl Ca {
             SanType::IpAddress("127.0.0.1".parse().unwrap()),
             SanType::IpAddress("10.0.0.2".parse().unwrap()),
         ];
-        self.leaf("lwm2m-server", sans, ExtendedKeyUsagePurpose::ServerAuth, false)
+        self.leaf(
+            "lwm2m-server",
+            sans,
+            ExtendedKeyUsagePurpose::ServerAuth,
+            false,
+        )
     }
 
     /// A client leaf whose CN is the LwM2M endpoint name `endpoint`.
@@ -87,8 +98,12 @@ impl Ca {
 
     /// Credentials for `leaf`, trusting this CA.
     pub(crate) fn creds(&self, leaf: &Leaf) -> CertCredentials {
-        CertCredentials::from_pem(leaf.cert.as_bytes(), leaf.key.as_bytes(), self.pem.as_bytes())
-            .unwrap()
+        CertCredentials::from_pem(
+            leaf.cert.as_bytes(),
+            leaf.key.as_bytes(),
+            self.pem.as_bytes(),
+        )
+        .unwrap()
     }
 }
 

@@ -31,7 +31,10 @@ pub(super) struct Watchdog {
 }
 
 pub(super) enum Role {
-    Client { make: MakeConfig, watchdog: Watchdog },
+    Client {
+        make: MakeConfig,
+        watchdog: Watchdog,
+    },
     Server(Arc<HandshakeConfig>),
 }
 
@@ -120,8 +123,11 @@ impl CertSession {
     /// Server role: forget a handshake whose client started over.
     fn restart_server(&mut self) {
         if let Role::Server(config) = &self.role {
-            self.endpoint =
-                Endpoint::new(placeholder_local(), Default::default(), Some(config.clone()));
+            self.endpoint = Endpoint::new(
+                placeholder_local(),
+                Default::default(),
+                Some(config.clone()),
+            );
             self.progress = None;
         }
     }
@@ -129,7 +135,9 @@ impl CertSession {
     fn stall_deadline(&self) -> Option<Timestamp> {
         match &self.role {
             Role::Client { watchdog, .. } if !self.connected && !self.closed => {
-                let stall = watchdog.first_stall.saturating_mul(1 << self.attempt.min(16));
+                let stall = watchdog
+                    .first_stall
+                    .saturating_mul(1 << self.attempt.min(16));
                 Some(self.progress_at + stall)
             }
             _ => None,
@@ -138,7 +146,8 @@ impl CertSession {
 
     fn flush(&mut self) {
         while let Some(t) = self.endpoint.poll_transmit() {
-            self.out.push_back(SessionOutput::Transmit(t.message.to_vec()));
+            self.out
+                .push_back(SessionOutput::Transmit(t.message.to_vec()));
         }
     }
 
@@ -310,7 +319,10 @@ impl DtlsSession for CertSession {
             .endpoint
             .poll_timeout(&self.peer)
             .map(|at| self.timestamp(at));
-        [retransmit, self.stall_deadline()].into_iter().flatten().min()
+        [retransmit, self.stall_deadline()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 }
 
@@ -327,6 +339,9 @@ mod tests {
         d.extend([22, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 9, 9]);
         assert_eq!(handshake_mark(&d), Some((1, 0)));
         assert_eq!(handshake_mark(&d[..20]), None, "truncated");
-        assert_eq!(handshake_mark(&[23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]), None);
+        assert_eq!(
+            handshake_mark(&[23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]),
+            None
+        );
     }
 }
