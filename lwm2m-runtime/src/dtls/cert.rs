@@ -59,9 +59,10 @@ use rustls::pki_types::CertificateDer;
 pub use credentials::{CertCredentials, CredentialError};
 use session::{CertSession, MakeConfig, Role, Watchdog};
 
-use super::backend::{DtlsBackend, DtlsSession, SessionError};
-use super::secured::{Secured, SecuredConfig};
-use super::store::{InMemorySecurityStore, SecurityStore};
+use super::{
+    DtlsBackend, DtlsSession, InMemorySecurityStore, Secured, SecuredConfig, SecurityStore,
+    SessionError,
+};
 use crate::coap::{Machine, Timestamp};
 use crate::security::SecurityAware;
 

@@ -13,8 +13,8 @@ use rtc_shared::error::Error;
 
 use super::credentials::common_name;
 use crate::coap::Timestamp;
-use crate::dtls::backend::{DtlsSession, SessionError, SessionOutput};
 use crate::dtls::record;
+use crate::dtls::{DtlsSession, SessionError, SessionOutput};
 use crate::security::Identity;
 
 const HANDSHAKE: u8 = 22;
