@@ -214,7 +214,10 @@ fn each_bootstrap_operation_answers_as_specified() {
     // Finish: 2.04, and the client registers with the written server and lifetime.
     assert_eq!(rig.op(to(Code::POST, BS_PATH)).code, Code::CHANGED);
     let register = rig.elsewhere.pop().expect("Register follows Finish");
-    assert_eq!(register.destination, "10.0.0.2:5683".parse::<SocketAddr>().unwrap());
+    assert_eq!(
+        register.destination,
+        "10.0.0.2:5683".parse::<SocketAddr>().unwrap()
+    );
     let m = Message::decode(&register.payload).unwrap();
     let query: Vec<String> = m.uri_query().map(String::from).collect();
     assert!(query.contains(&"lt=90".to_string()), "{query:?}");

@@ -167,6 +167,36 @@ fn watchdog_restarts_a_handshake_stalled_by_a_dead_link() {
     assert_eq!(registered(&mut n, 30_000).as_deref(), Some("urn:dev:A"));
 }
 
+/// The server answered the cookie exchange, then the link died. After the client's watchdog
+/// restart, the server's stale flight reaches the client's new attempt (rtc-dtls answers it
+/// with a fatal alert, which ends the server's stale handshake) and the client's new
+/// ClientHello reaches the server: the client's session survives and a handshake completes
+/// well before `Secured`'s lifetimes or CoAP's retransmissions would step in.
+#[test]
+fn client_session_survives_stale_flights_after_a_restart() {
+    let ca = Ca::new("test CA");
+    let mut n = net(
+        9,
+        &ca,
+        client(9, "urn:dev:A", &ca.client("urn:dev:A"), &ca, None),
+    );
+    start(&mut n, 0);
+    assert!(
+        n.drive(1_000, |n| n.to_server.len() >= 2),
+        "ClientHello with cookie sent"
+    );
+    n.loss = 1.0;
+    n.run_for(3_500);
+    n.loss = 0.0;
+    assert!(n.drive(8_000, |n| n.server.stats().handshakes_completed == 1));
+    let failed = n.client_events[0]
+        .iter()
+        .any(|e| matches!(e, Ev::Failed { .. }));
+    assert!(!failed, "{:?}", n.client_events[0]);
+    assert_eq!(n.clients[0].stats().handshakes_started, 1);
+    assert_eq!(registered(&mut n, 30_000).as_deref(), Some("urn:dev:A"));
+}
+
 #[test]
 fn watchdog_gives_up_after_its_attempts_with_a_typed_error() {
     let ca = Ca::new("test CA");

@@ -37,7 +37,11 @@
 //! [`SessionError::HandshakeTimeout`]. The defaults (3 s, 4 attempts: 3 + 6 + 12 + 24 s) fit
 //! in [`SecuredConfig::handshake_lifetime`](super::SecuredConfig::handshake_lifetime), which
 //! still bounds the whole. A server session that sees a ClientHello with a new random while
-//! handshaking starts over with it. A server stalled on a *client's* re-fragmented flight
+//! handshaking, or a stale flight rtc-dtls cannot use, starts over and waits for the client's
+//! next ClientHello. A client that gets a stale flight sends rtc-dtls's fatal alert, which makes
+//! the peer drop the stale handshake (against libcoap/OpenSSL losing its third datagram the
+//! client completes in about 14 s; without the watchdog it never does). A server stalled on a
+//! *client's* re-fragmented flight
 //! (bug 1 in the other direction) cannot restart the client; it ends at the handshake
 //! lifetime and the client's next attempt starts afresh.
 //!

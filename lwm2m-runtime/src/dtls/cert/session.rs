@@ -132,6 +132,34 @@ impl CertSession {
         }
     }
 
+    /// A datagram rtc-dtls could not use. Established: dropped (and counted by `Secured`), the
+    /// association stays. Handshaking: most likely a stale flight of an earlier attempt (after
+    /// a restart on either side); rtc-dtls has failed the handshake and queued a fatal alert.
+    /// A client sends it and starts a fresh handshake (a watchdog attempt); a server drops it
+    /// and waits for the client's next ClientHello.
+    fn confused(&mut self, now: Timestamp) -> Result<(), SessionError> {
+        if self.connected {
+            self.flush();
+            return Ok(());
+        }
+        match &self.role {
+            Role::Server(_) => {
+                while self.endpoint.poll_transmit().is_some() {}
+                self.restart_server();
+                Ok(())
+            }
+            Role::Client { watchdog, .. } => {
+                let attempts = watchdog.attempts;
+                self.flush();
+                if self.attempt + 1 >= attempts {
+                    return Err(SessionError::HandshakeTimeout);
+                }
+                self.attempt += 1;
+                self.start_client(now)
+            }
+        }
+    }
+
     fn stall_deadline(&self) -> Option<Timestamp> {
         match &self.role {
             Role::Client { watchdog, .. } if !self.connected && !self.closed => {
@@ -193,6 +221,11 @@ fn handshake_mark(datagram: &[u8]) -> Option<(u16, u16)> {
     best
 }
 
+/// A plaintext (epoch 0) fatal alert record.
+fn is_fatal_alert(datagram: &[u8]) -> bool {
+    datagram.len() >= 15 && datagram[0] == 21 && datagram[3..5] == [0, 0] && datagram[13] == 2
+}
+
 /// rtc-dtls's error, typed.
 fn map_error(e: &Error) -> SessionError {
     match e {
@@ -229,15 +262,36 @@ impl DtlsSession for CertSession {
         let r = self
             .endpoint
             .read(at, self.peer, None, BytesMut::from(datagram));
-        self.flush();
         let events = match r {
             Ok(events) => events,
-            Err(Error::ErrAlertFatalOrClose) => return Err(SessionError::Alert),
-            // Once established, a record that does not decrypt is dropped (and counted by
-            // `Secured`); the association stays.
-            Err(_) if self.connected => return Ok(()),
-            Err(e) => return Err(map_error(&e)),
+            Err(e) => {
+                let error = map_error(&e);
+                let fatal = matches!(
+                    error,
+                    SessionError::Alert | SessionError::CertificateRejected(_)
+                );
+                if fatal {
+                    self.flush();
+                    return Err(error);
+                }
+                return self.confused(now);
+            }
         };
+        if !self.connected && matches!(self.role, Role::Server(_)) {
+            // rtc-dtls answers some unexpected handshake messages (a stale flight) with a
+            // fatal alert and no error: a server starts over, as above. A client sends the
+            // alert and keeps its attempt: the alert makes a peer drop the stale handshake
+            // (libcoap/OpenSSL recovers from a lost fragment only so).
+            let out: Vec<_> = std::iter::from_fn(|| self.endpoint.poll_transmit()).collect();
+            if out.iter().any(|t| is_fatal_alert(&t.message)) {
+                return self.confused(now);
+            }
+            let out = out
+                .into_iter()
+                .map(|t| SessionOutput::Transmit(t.message.to_vec()));
+            self.out.extend(out);
+        }
+        self.flush();
         for event in events {
             match event {
                 EndpointEvent::HandshakeComplete => {
