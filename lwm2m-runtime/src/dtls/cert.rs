@@ -49,6 +49,7 @@
 
 mod credentials;
 mod session;
+mod wire;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
