@@ -1,16 +1,17 @@
-//! `lwm2m client`: simulated LwM2M devices on UDP (`coap://`) or DTLS 1.2 with a pre-shared
-//! key (`coaps://`). Each hosts Device (/3/0), Temperature (/3303/0) whose value drifts
+//! `lwm2m client`: simulated LwM2M devices on UDP (`coap://`) or DTLS 1.2 (`coaps://`) with a
+//! pre-shared key or a certificate. Each hosts Device (/3/0), Temperature (/3303/0) whose value drifts
 //! (observers are notified as it changes), Light Control (/3311/0), Power Control (/3312/0),
 //! and our two custom objects (Sensor Hub /32769/0 from XML via build.rs, Valve Controller
 //! /32770/0 from `#[lwm2m_object]`). Ctrl-C (or `--duration`) de-registers them.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use lwm2m_runtime::client::{BootstrapAccount, Client, ClientEvent};
-use lwm2m_runtime::dtls::{PskKey, Secured, SecuredEvent};
+use lwm2m_runtime::dtls::{CertCredentials, PskKey, Secured, SecuredEvent};
 use lwm2m_runtime::lwm2m::driver::{Handle, spawn};
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -20,7 +21,8 @@ use crate::security::{Layer, Scheme, ServerUri};
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
     /// The server: coap://HOST[:PORT] (UDP, port 5683 if omitted) or coaps://HOST[:PORT]
-    /// (DTLS 1.2, port 5684 if omitted; needs --psk-identity and --psk-key).
+    /// (DTLS 1.2, port 5684 if omitted; needs --psk-identity and --psk-key, or --cert, --key
+    /// and --ca).
     #[arg(long, value_name = "URI", required_unless_present = "bootstrap")]
     server: Option<String>,
     /// Bootstrap from this Bootstrap-Server, coap://HOST:PORT, instead of (or, with --server, when
@@ -31,11 +33,26 @@ pub(crate) struct Args {
     #[arg(long, value_name = "NAME")]
     endpoint: String,
     /// PSK identity for a coaps:// server; with --count N the devices present ID-1 … ID-N.
-    #[arg(long, value_name = "ID", requires = "psk_key")]
+    #[arg(long, value_name = "ID", requires = "psk_key", conflicts_with = "cert")]
     psk_identity: Option<String>,
     /// Pre-shared key for a coaps:// server, hexadecimal (the same key for every device).
     #[arg(long, value_name = "HEX", requires = "psk_identity")]
     psk_key: Option<String>,
+    /// Certificate for a coaps:// server (TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8): the device's
+    /// chain, PEM or DER, leaf first. Its subject CN should be the --endpoint name. One
+    /// certificate is one device: not with --count above 1.
+    #[arg(long, value_name = "FILE", requires_all = ["key", "ca"])]
+    cert: Option<PathBuf>,
+    /// The private key of --cert (ECDSA P-256, PKCS#8 or SEC1; PEM or DER).
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    key: Option<PathBuf>,
+    /// The CA certificate(s) the server's certificate must chain to (PEM or DER).
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    ca: Option<PathBuf>,
+    /// The name the server's certificate must carry (DNS or IP SAN) [default: the server's IP
+    /// address].
+    #[arg(long, value_name = "NAME", requires = "cert")]
+    server_name: Option<String>,
     /// Number of simulated devices.
     #[arg(long, default_value_t = 1)]
     count: u32,
@@ -58,7 +75,9 @@ pub(crate) struct Args {
 #[non_exhaustive]
 pub(crate) enum CredentialsError {
     /// `coaps://` without a key.
-    #[error("{uri} is a DTLS server: give --psk-identity ID and --psk-key HEX")]
+    #[error(
+        "{uri} is a DTLS server: give --psk-identity ID and --psk-key HEX, or --cert, --key and --ca"
+    )]
     Missing {
         /// The server URI.
         uri: String,
@@ -68,6 +87,21 @@ pub(crate) enum CredentialsError {
     Unused {
         /// The server URI.
         uri: String,
+    },
+    /// A certificate for a plain `coap://` server, which would never be used.
+    #[error("--cert/--key/--ca need a coaps:// server, not {uri}")]
+    UnusedCertificate {
+        /// The server URI.
+        uri: String,
+    },
+    /// One certificate for several devices: its CN is one endpoint name.
+    #[error(
+        "--cert with --count {count}: a certificate is one device (its CN is one endpoint name); \
+         run one client per certificate"
+    )]
+    CertificateCount {
+        /// The --count given.
+        count: u32,
     },
     /// The key is not hexadecimal (the text is never shown).
     #[error("--psk-key: {0}")]
@@ -79,11 +113,17 @@ pub(crate) enum CredentialsError {
     SecuredBootstrap,
 }
 
-/// The PSK credentials of device 1 … N.
+/// The DTLS credentials of device 1 … N.
 #[derive(Debug, Clone)]
-struct Psk {
-    identity: String,
-    key: PskKey,
+enum Dtls {
+    /// A PSK identity (device i presents `identity-i` among several) and the key.
+    Psk { identity: String, key: PskKey },
+    /// The certificate files of the one device.
+    Cert {
+        cert: PathBuf,
+        key: PathBuf,
+        ca: PathBuf,
+    },
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
@@ -96,7 +136,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         .as_deref()
         .map(ServerUri::parse)
         .transpose()?;
-    let psk = credentials(&args, server.as_ref())?;
+    let dtls = credentials(&args, server.as_ref())?;
     if bootstrap
         .as_ref()
         .is_some_and(|b| b.scheme == Scheme::Coaps)
@@ -119,12 +159,20 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             Some(b) => Some(b.resolve().await?),
             None => None,
         };
-        match psk {
+        match dtls {
             None => simulate(&args, server_addr, bootstrap, |c, _| Ok(c)).await,
-            Some(psk) => {
+            Some(Dtls::Psk { identity, key }) => {
                 simulate(&args, server_addr, bootstrap, |c, i| {
-                    let id = device_name(&psk.identity, i, args.count);
-                    Secured::psk_client(c, id, psk.key.clone()).context("DTLS client")
+                    let id = device_name(&identity, i, args.count);
+                    Secured::psk_client(c, id, key.clone()).context("DTLS client")
+                })
+                .await
+            }
+            Some(Dtls::Cert { cert, key, ca }) => {
+                let creds = CertCredentials::load(&cert, &key, &ca)?;
+                let name = args.server_name.as_deref();
+                simulate(&args, server_addr, bootstrap, |c, _| {
+                    Secured::cert_client(c, creds.clone(), name).context("DTLS client")
                 })
                 .await
             }
@@ -133,19 +181,30 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
 }
 
 /// The credentials `args` give, checked against the server's scheme.
-fn credentials(args: &Args, server: Option<&ServerUri>) -> Result<Option<Psk>, CredentialsError> {
+fn credentials(args: &Args, server: Option<&ServerUri>) -> Result<Option<Dtls>, CredentialsError> {
     let uri = args.server.clone().unwrap_or_default();
     let secured = server.is_some_and(|s| s.scheme == Scheme::Coaps);
-    match (&args.psk_identity, &args.psk_key) {
-        (Some(identity), Some(hex)) if secured => {
-            if args.bootstrap.is_some() {
-                return Err(CredentialsError::SecuredBootstrap);
-            }
-            Ok(Some(Psk {
-                identity: identity.clone(),
-                key: PskKey::from_hex(hex)?,
-            }))
+    if secured && args.bootstrap.is_some() {
+        return Err(CredentialsError::SecuredBootstrap);
+    }
+    if let (Some(cert), Some(key), Some(ca)) = (&args.cert, &args.key, &args.ca) {
+        if !secured {
+            return Err(CredentialsError::UnusedCertificate { uri });
         }
+        if args.count > 1 {
+            return Err(CredentialsError::CertificateCount { count: args.count });
+        }
+        return Ok(Some(Dtls::Cert {
+            cert: cert.clone(),
+            key: key.clone(),
+            ca: ca.clone(),
+        }));
+    }
+    match (&args.psk_identity, &args.psk_key) {
+        (Some(identity), Some(hex)) if secured => Ok(Some(Dtls::Psk {
+            identity: identity.clone(),
+            key: PskKey::from_hex(hex)?,
+        })),
         (Some(_), _) | (_, Some(_)) => Err(CredentialsError::Unused { uri }),
         (None, None) if secured => Err(CredentialsError::Missing { uri }),
         (None, None) => Ok(None),

@@ -1,7 +1,8 @@
 //! `lwm2m server`: an LwM2M server that logs registrations, updates, de-registrations,
 //! expiries, notifications and Send data, one line each on stdout. It listens on plain UDP
-//! (`--listen`, coap://), on DTLS 1.2 (`--dtls-listen`, coaps://, credentials from
-//! `--psk-file`), or both; each listener runs its own server with its own registrations.
+//! (`--listen`, coap://), on DTLS 1.2 (`--dtls-listen`, coaps://, with pre-shared keys from
+//! `--psk-file` or with certificates from `--cert`/`--key`/`--ca`), or both; each listener runs
+//! its own server with its own registrations.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use lwm2m_core::Path;
-use lwm2m_runtime::dtls::{Secured, SecuredEvent};
+use lwm2m_runtime::dtls::{CertCredentials, Secured, SecuredEvent};
 use lwm2m_runtime::lwm2m::driver::{Handle, spawn};
 use lwm2m_runtime::server::{Reply, Server, ServerEvent};
 use tokio::sync::mpsc::{self, UnboundedReceiver};
@@ -25,18 +26,30 @@ The identity is what the device presents in the handshake, the key is hexadecima
 endpoint is the only endpoint name that identity may register as (others get 4.03 Forbidden).";
 
 #[derive(clap::Args, Debug)]
-#[command(group(clap::ArgGroup::new("dtls_credentials").args(["psk_file"]).multiple(true)))]
+#[command(group(clap::ArgGroup::new("dtls_credentials").args(["psk_file", "cert"])))]
 pub(crate) struct Args {
     /// UDP address for plain CoAP (coap://) [default: 0.0.0.0:5683, unless --dtls-listen is
     /// given without --listen: then the server speaks DTLS only].
     #[arg(long, value_name = "ADDR")]
     listen: Option<SocketAddr>,
-    /// UDP address for CoAP over DTLS 1.2 (coaps://, e.g. 0.0.0.0:5684), with the credentials
-    /// of --psk-file. Its server keeps its own registrations.
+    /// UDP address for CoAP over DTLS 1.2 (coaps://, e.g. 0.0.0.0:5684), with the pre-shared
+    /// keys of --psk-file or the certificate of --cert/--key/--ca. Its server keeps its own
+    /// registrations.
     #[arg(long, value_name = "ADDR", requires = "dtls_credentials")]
     dtls_listen: Option<SocketAddr>,
     #[arg(long, value_name = "FILE", requires = "dtls_listen", help = PSK_FILE_HELP)]
     psk_file: Option<PathBuf>,
+    /// Certificate mode (TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8): the server's certificate chain,
+    /// PEM or DER, leaf first. Clients must present a certificate issued under --ca, and each
+    /// may register only as the endpoint name equal to its certificate's subject CN.
+    #[arg(long, value_name = "FILE", requires_all = ["dtls_listen", "key", "ca"])]
+    cert: Option<PathBuf>,
+    /// The private key of --cert (ECDSA P-256, PKCS#8 or SEC1; PEM or DER).
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    key: Option<PathBuf>,
+    /// The CA certificate(s) client certificates must chain to (PEM or DER).
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    ca: Option<PathBuf>,
     /// Observe this path on every client that registers (repeatable), e.g. /3303/0/5700.
     #[arg(long, value_name = "PATH")]
     observe: Vec<String>,
@@ -105,21 +118,14 @@ async fn serve(args: Args, observe: Vec<Path>) -> Result<ExitCode> {
         tasks.push(tokio::spawn(log_events(handle, events, actions.clone())));
         tasks.push(tokio::spawn(watch("server", task, failed.clone())));
     }
-    if let (Some(addr), Some(file)) = (args.dtls_listen, &args.psk_file) {
-        let entries = load_psk_file(file)?;
-        let store = psk_store(&entries);
-        let server = Secured::psk_server(lwm2m_server(), store).context("DTLS server")?;
+    if let Some(addr) = args.dtls_listen {
+        let (server, what, lines) = dtls_server(&args)?;
         let socket = tokio::net::UdpSocket::bind(addr)
             .await
             .with_context(|| format!("binding {addr}"))?;
-        println!(
-            "dtls listening on {} (PSK, {} identities from {})",
-            socket.local_addr()?,
-            entries.len(),
-            file.display()
-        );
-        for e in &entries {
-            println!("dtls identity {} -> endpoint {}", e.identity, e.endpoint);
+        println!("dtls listening on {} ({what})", socket.local_addr()?);
+        for line in lines {
+            println!("{line}");
         }
         let (handle, events, task) = spawn(socket, server);
         tasks.push(tokio::spawn(log_events(handle, events, actions.clone())));
@@ -156,6 +162,38 @@ async fn serve(args: Args, observe: Vec<Path>) -> Result<ExitCode> {
         t.abort();
     }
     result
+}
+
+/// The DTLS server of `--dtls-listen` with the credentials `args` give, what it uses (for the
+/// "dtls listening" line) and lines to log about them.
+fn dtls_server(args: &Args) -> Result<(Secured<Server>, String, Vec<String>)> {
+    match (&args.psk_file, &args.cert, &args.key, &args.ca) {
+        (Some(file), ..) => {
+            let entries = load_psk_file(file)?;
+            let server =
+                Secured::psk_server(lwm2m_server(), psk_store(&entries)).context("DTLS server")?;
+            let what = format!("PSK, {} identities from {}", entries.len(), file.display());
+            let lines = entries
+                .iter()
+                .map(|e| format!("dtls identity {} -> endpoint {}", e.identity, e.endpoint))
+                .collect();
+            Ok((server, what, lines))
+        }
+        (None, Some(cert), Some(key), Some(ca)) => {
+            let creds = CertCredentials::load(cert, key, ca)?;
+            let what = format!(
+                "certificate {}, clients under {}",
+                cert.display(),
+                ca.display()
+            );
+            let server = Secured::cert_server(lwm2m_server(), creds).context("DTLS server")?;
+            let lines =
+                vec!["dtls clients register as the subject CN of their certificate".to_string()];
+            Ok((server, what, lines))
+        }
+        // clap requires --psk-file, or --cert with --key and --ca, with --dtls-listen.
+        _ => bail!("--dtls-listen needs --psk-file FILE, or --cert, --key and --ca"),
+    }
 }
 
 /// Passes on why a listener's driver stopped, if it did on its own.

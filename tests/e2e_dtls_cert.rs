@@ -1,0 +1,232 @@
+//! `lwm2m server --dtls-listen --cert --key --ca` and `lwm2m client --server coaps://… --cert
+//! --key --ca` against each other over loopback, with a PKI made by rcgen at test time: a device
+//! whose certificate CN is its endpoint name registers (the server logs the CN), a certificate
+//! for another endpoint is refused with 4.03, a certificate from another CA fails the handshake
+//! while the server keeps serving, and bad files and option mixes are errors naming the cause.
+
+#[path = "../lwm2m-runtime/tests/cert_pki/mod.rs"]
+mod cert_pki;
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use cert_pki::Ca;
+use support::{LWM2M, lwm2m};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn file(dir: &Path, name: &str) -> String {
+    dir.join(name).to_str().unwrap().to_string()
+}
+
+/// `client --server URI --endpoint EP --cert NAME.pem --key NAME.key --ca ca.pem`.
+fn client_args(dir: &Path, uri: &str, endpoint: &str, name: &str) -> Vec<String> {
+    let mut args = vec!["client", "--server", uri, "--endpoint", endpoint]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    for (flag, f) in [
+        ("--cert", format!("{name}.pem")),
+        ("--key", format!("{name}.key")),
+        ("--ca", "ca.pem".to_string()),
+    ] {
+        args.push(flag.to_string());
+        args.push(file(dir, &f));
+    }
+    args
+}
+
+fn client(label: &str, args: &[String]) -> support::Proc {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    lwm2m(label, &args)
+}
+
+#[tokio::test]
+async fn certificate_registration_cn_mismatch_and_foreign_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ca = Ca::new("e2e CA");
+    let (server_leaf, dev, other) = (ca.server(), ca.client("cert-dev"), ca.client("other-dev"));
+    cert_pki::write(
+        d,
+        &ca,
+        &[("server", &server_leaf), ("dev", &dev), ("other", &other)],
+    );
+    // A device under a CA the server does not trust (it trusts our server's CA itself).
+    let foreign_dir = tempfile::tempdir().unwrap();
+    let foreign = Ca::new("foreign CA");
+    let stranger = foreign.client("cert-dev");
+    cert_pki::write(foreign_dir.path(), &ca, &[("stranger", &stranger)]);
+
+    let mut server = lwm2m(
+        "lwm2m server",
+        &[
+            "server",
+            "--dtls-listen",
+            "127.0.0.1:0",
+            "--cert",
+            &file(d, "server.pem"),
+            "--key",
+            &file(d, "server.key"),
+            "--ca",
+            &file(d, "ca.pem"),
+            "--read-device",
+            "--duration",
+            "90",
+        ],
+    );
+    let listening = server.expect_line("dtls listening on ", WAIT).await;
+    assert!(listening.contains("(certificate "), "{listening}");
+    let addr = listening.split_whitespace().next().unwrap().to_string();
+    let coaps = format!("coaps://{addr}");
+
+    // CN = endpoint name: registers, and the server says which certificate it used.
+    let mut good = client("good client", &client_args(d, &coaps, "cert-dev", "dev"));
+    let reg = server
+        .expect_line("registered cert-dev at /rd/", WAIT)
+        .await;
+    assert!(reg.ends_with("via DTLS (certificate CN=cert-dev)"), "{reg}");
+    let device = server.expect_line("response cert-dev ", WAIT).await;
+    assert!(
+        device.contains("/3/0/2=\"cert-dev\""),
+        "read over DTLS: {device}"
+    );
+    good.expect_line("cert-dev: registered at /rd/", WAIT).await;
+
+    // A valid certificate for another endpoint: the session opens, the registration is refused.
+    let mut mismatch = client(
+        "mismatched client",
+        &client_args(d, &coaps, "cert-dev", "other"),
+    );
+    let rejected = server.expect_line("rejected cert-dev from ", WAIT).await;
+    assert!(
+        rejected.ends_with("certificate CN=other-dev is bound to endpoint \"other-dev\""),
+        "{rejected}"
+    );
+    mismatch
+        .expect_line("cert-dev: registration failed (Some(Code(4.03)))", WAIT)
+        .await;
+    drop(mismatch);
+
+    // A certificate from a CA the server does not trust: the handshake fails.
+    let stranger_args = client_args(foreign_dir.path(), &coaps, "cert-dev", "stranger");
+    let stranger_proc = client("foreign-CA client", &stranger_args);
+    let failed = server.expect_line("dtls handshake with ", WAIT).await;
+    assert!(failed.contains(" failed: "), "{failed}");
+    drop(stranger_proc);
+
+    // The server kept serving the good device all along: it de-registers cleanly.
+    good.interrupt();
+    server.expect_line("deregistered cert-dev", WAIT).await;
+    assert!(good.wait_exit(WAIT).await, "{}", good.transcript());
+    let log = server.transcript();
+    assert!(
+        !log.contains("PRIVATE KEY"),
+        "a key in the server log:\n{log}"
+    );
+}
+
+fn run(args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(LWM2M)
+        .args(args)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    (out.status.success(), text)
+}
+
+#[test]
+fn bad_certificate_files_and_option_mixes_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ca = Ca::new("e2e CA");
+    let (server_leaf, dev) = (ca.server(), ca.client("cert-dev"));
+    cert_pki::write(d, &ca, &[("server", &server_leaf), ("dev", &dev)]);
+    let missing = file(d, "missing.pem");
+    let (key, ca_file) = (file(d, "server.key"), file(d, "ca.pem"));
+
+    // The server: a missing certificate file, and a key that is not the certificate's.
+    let (ok, text) = run(&[
+        "server",
+        "--dtls-listen",
+        "127.0.0.1:0",
+        "--cert",
+        &missing,
+        "--key",
+        &key,
+        "--ca",
+        &ca_file,
+        "--duration",
+        "1",
+    ]);
+    assert!(!ok, "{text}");
+    assert!(text.contains(&format!("{missing}: cannot read")), "{text}");
+    let (ok, text) = run(&[
+        "server",
+        "--dtls-listen",
+        "127.0.0.1:0",
+        "--cert",
+        &file(d, "server.pem"),
+        "--key",
+        &file(d, "dev.key"),
+        "--ca",
+        &ca_file,
+        "--duration",
+        "1",
+    ]);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("dev.key: private key does not match the certificate in"),
+        "{text}"
+    );
+    // --cert without --key/--ca, and PSK and certificates together.
+    let (ok, text) = run(&[
+        "server",
+        "--dtls-listen",
+        "127.0.0.1:0",
+        "--cert",
+        &file(d, "server.pem"),
+    ]);
+    assert!(
+        !ok && text.contains("--key") && text.contains("--ca"),
+        "{text}"
+    );
+    let (ok, text) = run(&[
+        "server",
+        "--dtls-listen",
+        "127.0.0.1:0",
+        "--psk-file",
+        &ca_file,
+        "--cert",
+        &file(d, "server.pem"),
+        "--key",
+        &key,
+        "--ca",
+        &ca_file,
+    ]);
+    assert!(!ok && text.contains("cannot be used with"), "{text}");
+
+    // The client: a missing file is named; one certificate is one device; not for coap://.
+    let mut args = client_args(d, "coaps://127.0.0.1:1", "cert-dev", "dev");
+    args[6] = missing.clone();
+    let (ok, text) = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!ok, "{text}");
+    assert!(text.contains(&format!("{missing}: cannot read")), "{text}");
+    let mut args = client_args(d, "coaps://127.0.0.1:1", "cert-dev", "dev");
+    args.extend(["--count".to_string(), "2".to_string()]);
+    let (ok, text) = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("--cert with --count 2: a certificate is one device"),
+        "{text}"
+    );
+    let args = client_args(d, "coap://127.0.0.1:1", "cert-dev", "dev");
+    let (ok, text) = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("--cert/--key/--ca need a coaps:// server, not coap://127.0.0.1:1"),
+        "{text}"
+    );
+}
