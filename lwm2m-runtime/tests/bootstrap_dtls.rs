@@ -2,8 +2,8 @@
 //! from the Security Object. A plain Bootstrap-Server provisions a `coaps://` PSK account and the
 //! client registers over DTLS with it (with loss); bootstrap itself over PSK; a provisioned
 //! identity bound to another endpoint (4.03, at the server and at the Bootstrap-Server);
-//! unsupported Security Modes refused at Bootstrap-Finish (4.06 with the reason) and by the
-//! transport; a factory-configured PSK Security instance without bootstrap.
+//! unsupported Security Modes (RPK, EST) refused at Bootstrap-Finish (4.06 with the reason) and
+//! by the transport; (Certificate mode: bootstrap_dtls_cert.rs) a factory-configured PSK Security instance without bootstrap.
 #![cfg(feature = "dtls")]
 
 mod bsdtls_net;
@@ -222,15 +222,6 @@ fn unsupported_security_modes_are_rejected_at_finish_with_the_reason() {
             Credentials::RawPublicKey {
                 public_key: public.clone(),
                 server_public_key: server_key.clone(),
-                secret_key: secret.clone(),
-            },
-        ),
-        (
-            2,
-            "Certificate",
-            Credentials::Certificate {
-                certificate: public.clone(),
-                server_certificate: server_key.clone(),
                 secret_key: secret.clone(),
             },
         ),

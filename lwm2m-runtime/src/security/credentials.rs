@@ -2,6 +2,7 @@
 //! (resource 2), Public Key or Identity (3), Server Public Key (4) and Secret Key (5). The
 //! Bootstrap-Server writes these; the client reads them back to secure its transport.
 
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -176,6 +177,16 @@ pub enum CredentialsError {
     /// Nothing says how to secure traffic to this peer.
     #[error("no credentials for this peer")]
     NoCredentials,
+    /// Credentials of a mode the transport supports that cannot be used as written: a
+    /// certificate or key that does not parse, a key that is not the certificate's. The reason
+    /// names the Security Object resource; it never holds key material.
+    #[error("security mode {mode} ({}) credentials unusable: {reason}", mode_name(*mode))]
+    Invalid {
+        /// The Security Mode (resource 2).
+        mode: i64,
+        /// What is wrong, naming the resource.
+        reason: String,
+    },
 }
 
 #[cfg(test)]

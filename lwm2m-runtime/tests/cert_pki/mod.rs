@@ -22,6 +22,7 @@ pub(crate) struct Leaf {
 /// A certificate authority that signs leaves.
 pub(crate) struct Ca {
     pub(crate) pem: String,
+    pub(crate) der: Vec<u8>,
     issuer: Issuer<'static, KeyPair>,
 }
 
@@ -38,9 +39,10 @@ impl Ca {
         p.distinguished_name = dn(name);
         p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        let pem = p.self_signed(&key).unwrap().pem();
+        let cert = p.self_signed(&key).unwrap();
         Ca {
-            pem,
+            pem: cert.pem(),
+            der: cert.der().to_vec(),
             issuer: Issuer::new(p, key),
         }
     }

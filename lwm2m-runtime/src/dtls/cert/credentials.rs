@@ -117,6 +117,22 @@ impl CertCredentials {
         Self::parse(("certificate", cert), ("private key", key), ("CA", ca))
     }
 
+    /// From a Security Object instance in Certificate mode (2): the client's certificate
+    /// (resource 3), its private key (resource 5) and the server's certificate or its trust
+    /// anchor (resource 4), each DER (PEM is accepted too); errors name the resources. A server
+    /// certificate in resource 4 verifies only when it is self-signed (it is the trust anchor).
+    pub fn from_security_object(
+        certificate: &[u8],
+        secret_key: &[u8],
+        server_certificate: &[u8],
+    ) -> Result<Self, CredentialError> {
+        Self::parse(
+            ("resource 3 (client certificate)", certificate),
+            ("resource 5 (secret key)", secret_key),
+            ("resource 4 (server certificate)", server_certificate),
+        )
+    }
+
     fn parse(
         (cert_file, cert): (&str, &[u8]),
         (key_file, key): (&str, &[u8]),

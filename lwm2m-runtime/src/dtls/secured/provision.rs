@@ -1,9 +1,10 @@
 //! Client role: credentials from the wrapped machine. Before a handshake (and for every
 //! datagram to or from a peer without a session) `Secured` asks
-//! [`SecurityAware::credentials_for`]: NoSec peers get plaintext both ways, PSK peers a session
-//! from a backend built for those credentials (kept while they stay the same), modes no
-//! backend here can use a typed [`SessionError::Credentials`] failure. A machine with nothing
-//! to say about a peer gets the backend `Secured` was built with.
+//! [`SecurityAware::credentials_for`]: NoSec peers get plaintext both ways, PSK peers
+//! (dimpl) and, with the feature `dtls-cert`, Certificate peers (rtc-dtls) a session from a
+//! backend built for those credentials (kept while they stay the same), modes no backend here
+//! can use (and certificates that do not parse) a typed [`SessionError::Credentials`] failure.
+//! A machine with nothing to say about a peer gets the backend `Secured` was built with.
 
 use std::net::SocketAddr;
 
@@ -15,10 +16,15 @@ use crate::dtls::store::PskKey;
 use crate::dtls::types::SecuredConfig;
 use crate::security::{Credentials, CredentialsError, SecurityAware};
 
+/// The Security Modes a client-role `Secured` can use from provisioned credentials: PSK
+/// (dimpl), Certificate (rtc-dtls, feature `dtls-cert`) and NoSec (plaintext passthrough). RPK
+/// (1) and EST (4) have no backend.
+#[cfg(feature = "dtls-cert")]
+pub(super) const PROVISIONED_MODES: &[u8] = &[0, 2, 3];
 /// The Security Modes a client-role `Secured` can use from provisioned credentials: PSK (dimpl)
-/// and NoSec (plaintext passthrough). Certificates (2) need the certificate backend to build
-/// sessions from Security Object credentials, which it does not yet; RPK (1) and EST (4) have
-/// no backend.
+/// and NoSec (plaintext passthrough). Certificates (2) need the feature `dtls-cert`; RPK (1)
+/// and EST (4) have no backend.
+#[cfg(not(feature = "dtls-cert"))]
 pub(super) const PROVISIONED_MODES: &[u8] = &[0, 3];
 
 /// Provisioned backends kept at once (a client talks to a Bootstrap-Server and a server).
@@ -118,6 +124,12 @@ impl<M: Machine + SecurityAware> Secured<M> {
                 PskKey::new(key.clone()),
                 self.seed,
             )?),
+            #[cfg(feature = "dtls-cert")]
+            Credentials::Certificate {
+                certificate,
+                server_certificate,
+                secret_key,
+            } => Box::new(cert_backend(certificate, server_certificate, secret_key)?),
             other => {
                 return Err(SessionError::Credentials(CredentialsError::Unsupported {
                     mode: i64::from(other.mode()),
@@ -131,4 +143,26 @@ impl<M: Machine + SecurityAware> Secured<M> {
         let last = self.provisioned.len() - 1;
         self.provisioned[last].1.connect(now, peer)
     }
+}
+
+/// A certificate client backend from a Security instance's resources 3, 4 and 5; the server
+/// certificate must name the address the client connects to.
+#[cfg(feature = "dtls-cert")]
+fn cert_backend(
+    certificate: &[u8],
+    server_certificate: &[u8],
+    secret_key: &[u8],
+) -> Result<crate::dtls::CertBackend, SessionError> {
+    let creds = crate::dtls::CertCredentials::from_security_object(
+        certificate,
+        secret_key,
+        server_certificate,
+    )
+    .map_err(|e| {
+        SessionError::Credentials(CredentialsError::Invalid {
+            mode: 2,
+            reason: e.to_string(),
+        })
+    })?;
+    crate::dtls::CertBackend::client(creds)
 }
