@@ -3,7 +3,8 @@
 //! client registers over DTLS with it (with loss); bootstrap itself over PSK; a provisioned
 //! identity bound to another endpoint (4.03, at the server and at the Bootstrap-Server);
 //! unsupported Security Modes (RPK, EST) refused at Bootstrap-Finish (4.06 with the reason) and
-//! by the transport; (Certificate mode: bootstrap_dtls_cert.rs) a factory-configured PSK Security instance without bootstrap.
+//! by the transport; a factory-configured PSK Security instance without bootstrap. Certificate
+//! mode (2): bootstrap_dtls_cert.rs.
 #![cfg(feature = "dtls")]
 
 mod bsdtls_net;

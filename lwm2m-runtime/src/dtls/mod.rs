@@ -13,7 +13,8 @@
 //!   wrapped machine when it has them ([`SecurityAware::credentials_for`](crate::security::SecurityAware::credentials_for):
 //!   the LwM2M client's Security Object, as bootstrapped or factory-written): a NoSec peer
 //!   gets plaintext both ways, a PSK peer a session with the provisioned identity and key,
-//!   other Security Modes a typed [`SessionError::Credentials`] failure. Otherwise the
+//!   a Certificate peer (feature `dtls-cert`) a session with the provisioned certificate, key
+//!   and trust anchor, other Security Modes a typed [`SessionError::Credentials`] failure. Otherwise the
 //!   backend given at construction is used ([`Secured::provisioned`] has none).
 //!
 //! Decrypted datagrams go to the wrapped machine; its datagrams leave encrypted. Malformed,
