@@ -2,7 +2,8 @@
 //! --key --ca` against each other over loopback, with a PKI made by rcgen at test time: a device
 //! whose certificate CN is its endpoint name registers (the server logs the CN), a certificate
 //! for another endpoint is refused with 4.03, a certificate from another CA fails the handshake
-//! while the server keeps serving, and bad files and option mixes are errors naming the cause.
+//! and a server certificate without the --server-name is refused by the client, while the
+//! server keeps serving, and bad files and option mixes are errors naming the cause.
 
 #[path = "../lwm2m-runtime/tests/cert_pki/mod.rs"]
 mod cert_pki;
@@ -113,8 +114,26 @@ async fn certificate_registration_cn_mismatch_and_foreign_ca() {
     let stranger_args = client_args(foreign_dir.path(), &coaps, "cert-dev", "stranger");
     let stranger_proc = client("foreign-CA client", &stranger_args);
     let failed = server.expect_line("dtls handshake with ", WAIT).await;
-    assert!(failed.contains(" failed: "), "{failed}");
+    assert!(
+        failed.ends_with(
+            "failed: peer certificate rejected: invalid peer certificate: UnknownIssuer"
+        ),
+        "{failed}"
+    );
     drop(stranger_proc);
+
+    // A server name the server's certificate does not carry: the client refuses the server.
+    let mut args = client_args(d, &coaps, "cert-dev", "dev");
+    args.extend(["--server-name".to_string(), "elsewhere.example".to_string()]);
+    let mut wrong_name = client("wrong-name client", &args);
+    let refused = wrong_name
+        .expect_line("cert-dev: dtls handshake with ", WAIT)
+        .await;
+    assert!(
+        refused.contains(" failed: peer certificate rejected"),
+        "{refused}"
+    );
+    drop(wrong_name);
 
     // The server kept serving the good device all along: it de-registers cleanly.
     good.interrupt();
