@@ -100,6 +100,11 @@ async fn certificate_registration_cn_mismatch_and_foreign_ca() {
         "mismatched client",
         &client_args(d, &coaps, "cert-dev", "other"),
     );
+    let warning = mismatch.expect_line("warning: ", WAIT).await;
+    assert!(
+        warning.contains("other.pem has subject CN other-dev, not the endpoint name cert-dev"),
+        "{warning}"
+    );
     let rejected = server.expect_line("rejected cert-dev from ", WAIT).await;
     assert!(
         rejected.ends_with("certificate CN=other-dev is bound to endpoint \"other-dev\""),

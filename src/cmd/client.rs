@@ -1,8 +1,10 @@
 //! `lwm2m client`: simulated LwM2M devices on UDP (`coap://`) or DTLS 1.2 (`coaps://`) with a
-//! pre-shared key or a certificate. Each hosts Device (/3/0), Temperature (/3303/0) whose value drifts
-//! (observers are notified as it changes), Light Control (/3311/0), Power Control (/3312/0),
+//! pre-shared key or a certificate. Each hosts Device (/3/0), Temperature (/3303/0) whose value
+//! drifts (observers are notified as it changes), Light Control (/3311/0), Power Control (/3312/0),
 //! and our two custom objects (Sensor Hub /32769/0 from XML via build.rs, Valve Controller
 //! /32770/0 from `#[lwm2m_object]`). Ctrl-C (or `--duration`) de-registers them.
+
+mod credentials;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -11,10 +13,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use lwm2m_runtime::client::{BootstrapAccount, Client, ClientEvent};
-use lwm2m_runtime::dtls::{CertCredentials, PskKey, Secured, SecuredEvent};
+use lwm2m_runtime::dtls::{CertCredentials, Secured, SecuredEvent};
 use lwm2m_runtime::lwm2m::driver::{Handle, spawn};
 use tokio::sync::mpsc::UnboundedReceiver;
 
+use self::credentials::{Dtls, credentials};
 use crate::demo::{drift, simulated_device};
 use crate::security::{Layer, Scheme, ServerUri};
 
@@ -70,62 +73,6 @@ pub(crate) struct Args {
     duration: Option<u64>,
 }
 
-/// Credentials that do not fit the server URI.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub(crate) enum CredentialsError {
-    /// `coaps://` without a key.
-    #[error(
-        "{uri} is a DTLS server: give --psk-identity ID and --psk-key HEX, or --cert, --key and --ca"
-    )]
-    Missing {
-        /// The server URI.
-        uri: String,
-    },
-    /// A key for a plain `coap://` server, which would never be used.
-    #[error("--psk-identity/--psk-key need a coaps:// server, not {uri}")]
-    Unused {
-        /// The server URI.
-        uri: String,
-    },
-    /// A certificate for a plain `coap://` server, which would never be used.
-    #[error("--cert/--key/--ca need a coaps:// server, not {uri}")]
-    UnusedCertificate {
-        /// The server URI.
-        uri: String,
-    },
-    /// One certificate for several devices: its CN is one endpoint name.
-    #[error(
-        "--cert with --count {count}: a certificate is one device (its CN is one endpoint name); \
-         run one client per certificate"
-    )]
-    CertificateCount {
-        /// The --count given.
-        count: u32,
-    },
-    /// The key is not hexadecimal (the text is never shown).
-    #[error("--psk-key: {0}")]
-    Key(#[from] lwm2m_runtime::dtls::KeyError),
-    /// Bootstrapping over DTLS is not available in the command line yet.
-    #[error(
-        "--bootstrap cannot be combined with a coaps:// --server (bootstrap is plain UDP only)"
-    )]
-    SecuredBootstrap,
-}
-
-/// The DTLS credentials of device 1 … N.
-#[derive(Debug, Clone)]
-enum Dtls {
-    /// A PSK identity (device i presents `identity-i` among several) and the key.
-    Psk { identity: String, key: PskKey },
-    /// The certificate files of the one device.
-    Cert {
-        cert: PathBuf,
-        key: PathBuf,
-        ca: PathBuf,
-    },
-}
-
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
     if args.count == 0 {
         bail!("--count must be at least 1");
@@ -170,6 +117,16 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             }
             Some(Dtls::Cert { cert, key, ca }) => {
                 let creds = CertCredentials::load(&cert, &key, &ca)?;
+                let cn = creds.common_name();
+                if cn.as_deref() != Some(args.endpoint.as_str()) {
+                    println!(
+                        "warning: {} has subject CN {}, not the endpoint name {}: a server \
+                         binding the CN to the endpoint will refuse the registration",
+                        cert.display(),
+                        cn.as_deref().unwrap_or("(none)"),
+                        args.endpoint
+                    );
+                }
                 let name = args.server_name.as_deref();
                 simulate(&args, server_addr, bootstrap, |c, _| {
                     Secured::cert_client(c, creds.clone(), name).context("DTLS client")
@@ -178,37 +135,6 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             }
         }
     })
-}
-
-/// The credentials `args` give, checked against the server's scheme.
-fn credentials(args: &Args, server: Option<&ServerUri>) -> Result<Option<Dtls>, CredentialsError> {
-    let uri = args.server.clone().unwrap_or_default();
-    let secured = server.is_some_and(|s| s.scheme == Scheme::Coaps);
-    if secured && args.bootstrap.is_some() {
-        return Err(CredentialsError::SecuredBootstrap);
-    }
-    if let (Some(cert), Some(key), Some(ca)) = (&args.cert, &args.key, &args.ca) {
-        if !secured {
-            return Err(CredentialsError::UnusedCertificate { uri });
-        }
-        if args.count > 1 {
-            return Err(CredentialsError::CertificateCount { count: args.count });
-        }
-        return Ok(Some(Dtls::Cert {
-            cert: cert.clone(),
-            key: key.clone(),
-            ca: ca.clone(),
-        }));
-    }
-    match (&args.psk_identity, &args.psk_key) {
-        (Some(identity), Some(hex)) if secured => Ok(Some(Dtls::Psk {
-            identity: identity.clone(),
-            key: PskKey::from_hex(hex)?,
-        })),
-        (Some(_), _) | (_, Some(_)) => Err(CredentialsError::Unused { uri }),
-        (None, None) if secured => Err(CredentialsError::Missing { uri }),
-        (None, None) => Ok(None),
-    }
 }
 
 /// Device `i`'s name (endpoint or identity): `base` alone, or `base-i` among several.
