@@ -1,8 +1,9 @@
 //! Security Mode 2 (Certificate) from the Security Object, in virtual time: a plain
 //! Bootstrap-Server provisions a `coaps://` certificate account (client certificate, its key and
 //! the CA, DER) and the client registers over DTLS with it, also with loss; a provisioned
-//! certificate whose CN is another endpoint gets 4.03; a factory-written instance whose
-//! certificate does not parse fails in the transport with the resource named, nothing in clear.
+//! certificate whose CN is another endpoint gets 4.03; factory-written instances: one registers,
+//! one whose certificate does not parse fails in the transport with the resource named (nothing
+//! in clear), and a self-signed server certificate as resource 4 is the one server trusted.
 #![cfg(feature = "dtls-cert")]
 
 mod bsdtls_net;
@@ -224,4 +225,62 @@ fn factory_certificate_that_does_not_parse_is_refused_naming_the_resource() {
         text.starts_with("security mode 2 (Certificate) credentials unusable: resource 3"),
         "{text}"
     );
+}
+
+/// A self-signed server certificate for the server's address, as the client's resource 4 (the
+/// server certificate itself, no CA): the client trusts exactly that server.
+#[test]
+fn provisioned_self_signed_server_certificate_is_the_trust_anchor() {
+    use lwm2m_runtime::dtls::CertCredentials;
+    use rcgen::{CertificateParams, KeyPair, PKCS_ECDSA_P256_SHA256, SanType};
+
+    let ca = Ca::new("device CA");
+    let leaf = ca.client("dev-1");
+    let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.subject_alt_names = vec![SanType::IpAddress(addrs()[SERVER].ip())];
+    let self_signed = p.self_signed(&key).unwrap();
+    let creds = CertCredentials::from_pem(
+        self_signed.pem().as_bytes(),
+        key.serialize_pem().as_bytes(),
+        ca.pem.as_bytes(),
+    )
+    .unwrap();
+    let make = |anchor: &[u8]| {
+        let server = Server::new(
+            ServerConfig::default(),
+            endpoint(22 ^ 0x5e),
+            SeededRandom::new(22 ^ 0x77),
+        );
+        let server = Secured::cert_server(server, creds.clone()).unwrap();
+        let mut net = factory_net(
+            22,
+            &ca,
+            factory_objects(&leaf.cert_der, &leaf.key_der, anchor),
+        );
+        net.server = server;
+        net.start();
+        net
+    };
+    let mut net = make(self_signed.der());
+    assert!(
+        net.drive(MINUTE, Net::registered),
+        "{:?}",
+        net.client_events
+    );
+    // Another anchor (the device CA did not sign the server): the client refuses the server.
+    let mut net = make(&ca.der);
+    let rejected = |n: &Net<_>| {
+        n.client_events.iter().any(|e| {
+            matches!(
+                e,
+                SecuredEvent::Failed {
+                    error: SessionError::CertificateRejected(_),
+                    ..
+                }
+            )
+        })
+    };
+    assert!(net.drive(MINUTE, rejected), "{:?}", net.client_events);
+    assert!(!net.registered());
 }
