@@ -2,8 +2,10 @@
 //! the server role, a successor handshake when a known peer sends a new ClientHello), the timer
 //! index, and the half-open counts the caps are checked against.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::net::{IpAddr, SocketAddr};
+
+use rustc_hash::FxHashMap;
 
 use super::backend::DtlsSession;
 use super::record::ReplayWindow;
@@ -69,12 +71,16 @@ impl Conn {
     }
 }
 
+/// Keyed by peer address with FxHash rather than SipHash: the table is looked up several times
+/// per datagram and SipHash over a `SocketAddr` cost more than the rest of the routing. An
+/// attacker choosing addresses to collide can only grow the table by half-open sessions, which
+/// the `max_half_open` caps bound (established ones need the key), so chains stay short.
 #[derive(Default)]
 pub(super) struct Table {
-    conns: HashMap<Key, Conn>,
+    conns: FxHashMap<Key, Conn>,
     timers: BTreeSet<(Timestamp, Key)>,
     half_open: usize,
-    half_open_by_ip: HashMap<IpAddr, usize>,
+    half_open_by_ip: FxHashMap<IpAddr, usize>,
 }
 
 impl Table {
