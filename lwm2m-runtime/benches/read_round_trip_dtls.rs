@@ -108,15 +108,14 @@ impl Fleet {
             while let Some(t) = c.poll_transmit() {
                 self.wire.push_back((None, client_addr(i), t.payload));
             }
+            while c.poll_event().is_some() {}
             // The contract: a deadline at or before now is handled at once (a client starts
             // its handshake at its next timed input).
-            if !c.poll_timeout().is_some_and(|t| t <= self.now) {
-                break;
+            match black_box(c.poll_timeout()) {
+                Some(t) if t <= self.now => c.handle_timeout(self.now),
+                _ => break,
             }
-            c.handle_timeout(self.now);
         }
-        while c.poll_event().is_some() {}
-        black_box(c.poll_timeout());
     }
 
     /// Drains the server; returns the reads answered.

@@ -153,6 +153,7 @@ impl DimplBackend {
             buf: vec![0; 2048],
             out: VecDeque::new(),
             timeout: None,
+            clock: None,
             own_identity: self.identity.clone(),
             peer_identity: None,
             seen: self.seen.clone(),
@@ -197,6 +198,10 @@ struct DimplSession {
     buf: Vec<u8>,
     out: VecDeque<SessionOutput>,
     timeout: Option<Timestamp>,
+    /// The time dimpl's clock was last set to: a datagram at the same time needs no
+    /// `handle_timeout` first (its timers were run then, and later ones are reported through
+    /// `timeout`).
+    clock: Option<Timestamp>,
     own_identity: Option<Vec<u8>>,
     /// Server side: the identity the client presented, and whether the store knew it.
     peer_identity: Option<(Vec<u8>, bool)>,
@@ -278,9 +283,14 @@ impl DimplSession {
 
 impl DtlsSession for DimplSession {
     fn handle_datagram(&mut self, now: Timestamp, datagram: &[u8]) -> Result<(), SessionError> {
-        self.handle_timeout(now)?;
+        if self.clock != Some(now) {
+            self.handle_timeout(now)?;
+        }
         let r = self.dtls.handle_packet(datagram);
-        self.take_seen();
+        if !self.connected {
+            // Only a handshake consults the resolver.
+            self.take_seen();
+        }
         r.map_err(|e| self.error(e))?;
         self.pump();
         Ok(())
@@ -288,6 +298,7 @@ impl DtlsSession for DimplSession {
 
     fn handle_timeout(&mut self, now: Timestamp) -> Result<(), SessionError> {
         let at = self.instant(now);
+        self.clock = Some(now);
         self.dtls.handle_timeout(at).map_err(|e| self.error(e))?;
         self.pump();
         Ok(())

@@ -207,23 +207,23 @@ impl<M: Machine + SecurityAware> Secured<M> {
             self.feed(now, current, datagram);
             return;
         }
-        let records: Vec<(u16, u64)> = headers
+        let mut records = headers
             .iter()
             .filter(|h| h.content_type == APPLICATION_DATA)
-            .map(|h| (h.epoch, h.seq))
-            .collect();
-        if !records.is_empty() && records.iter().all(|&(e, s)| window.seen(e, s)) {
+            .peekable();
+        let any_records = records.peek().is_some();
+        if any_records && records.all(|h| window.seen(h.epoch, h.seq)) {
             self.stats.replayed += 1;
             return;
         }
         let delivered = self.feed(now, current, datagram);
-        if records.is_empty() {
+        if !any_records {
             return;
         }
         match self.table.get_mut(current) {
             Some(conn) if delivered > 0 => {
-                for (e, s) in records {
-                    conn.window.accept(e, s);
+                for h in headers.iter().filter(|h| h.content_type == APPLICATION_DATA) {
+                    conn.window.accept(h.epoch, h.seq);
                 }
             }
             _ if delivered == 0 => self.stats.rejected += 1,
@@ -388,7 +388,8 @@ impl<M: Machine + SecurityAware> Machine for Secured<M> {
     fn handle_datagram(&mut self, now: Timestamp, peer: SocketAddr, datagram: &[u8]) {
         self.now = self.now.max(now);
         self.start_connecting(now);
-        if self.table.get((peer, Slot::Current)).is_none()
+        if matches!(self.role, Role::Client)
+            && self.table.get((peer, Slot::Current)).is_none()
             && matches!(self.route(peer), provision::Route::Plain)
         {
             // NoSec peer (client role): plaintext both ways.
