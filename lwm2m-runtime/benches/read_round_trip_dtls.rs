@@ -94,9 +94,16 @@ impl Fleet {
             }
         }
         assert_eq!(f.server.sessions(), CLIENTS, "every client connected");
-        assert_eq!(f.server.inner().store().len(), CLIENTS, "every client registered");
+        assert_eq!(
+            f.server.inner().store().len(),
+            CLIENTS,
+            "every client registered"
+        );
         for i in 0..CLIENTS {
-            f.server.inner_mut().read(f.now, &f.names[i], SENSOR).unwrap();
+            f.server
+                .inner_mut()
+                .read(f.now, &f.names[i], SENSOR)
+                .unwrap();
         }
         f.drain_server();
         f
@@ -132,7 +139,10 @@ impl Fleet {
             {
                 assert!(result.is_ok(), "read failed: {result:?}");
                 answered += 1;
-                self.server.inner_mut().read(self.now, &endpoint, SENSOR).unwrap();
+                self.server
+                    .inner_mut()
+                    .read(self.now, &endpoint, SENSOR)
+                    .unwrap();
             }
         }
         black_box(self.server.poll_timeout());

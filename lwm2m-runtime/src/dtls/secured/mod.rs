@@ -222,7 +222,10 @@ impl<M: Machine + SecurityAware> Secured<M> {
         }
         match self.table.get_mut(current) {
             Some(conn) if delivered > 0 => {
-                for h in headers.iter().filter(|h| h.content_type == APPLICATION_DATA) {
+                for h in headers
+                    .iter()
+                    .filter(|h| h.content_type == APPLICATION_DATA)
+                {
                     conn.window.accept(h.epoch, h.seq);
                 }
             }
