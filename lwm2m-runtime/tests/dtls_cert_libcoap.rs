@@ -10,6 +10,7 @@
 #![cfg(all(feature = "tokio", feature = "dtls-cert"))]
 
 mod cert_pki;
+mod libcoap_peer;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -17,6 +18,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use cert_pki::Ca;
+use libcoap_peer::{Ev, available, coap_client, serve_acme};
 use lwm2m_runtime::coap::tokio::{os_seeded, spawn};
 use lwm2m_runtime::coap::{Code, Config, Endpoint, Event, Message};
 use lwm2m_runtime::dtls::{CertCredentials, Secured, SecuredEvent, SessionError};
@@ -25,25 +27,7 @@ use tokio::net::UdpSocket;
 use tokio::process::Command;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-type Ev = SecuredEvent<Event>;
-
 const ENDPOINT: &str = "urn:dev:test-ep-1";
-
-/// Whether `program` can run here; panics in CI when it cannot.
-fn available(program: &str) -> bool {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let found = std::env::split_paths(&path).any(|dir| dir.join(program).is_file());
-    if !found {
-        let msg = format!(
-            "`{program}` not found: this test needs libcoap (Debian: apt-get install -y libcoap3-bin, or .ci/install-peers)"
-        );
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{msg}");
-        }
-        eprintln!("\n!!!!! SKIPPED: {msg} !!!!!\n");
-    }
-    found
-}
 
 /// ca.pem, server.pem/.key, client.pem/.key (CN `ENDPOINT`) and rogue.pem/.key (another CA).
 fn pki(dir: &Path) {
@@ -68,40 +52,7 @@ async fn start_server(dir: &Path) -> (SocketAddr, UnboundedReceiver<Ev>) {
     let addr = socket.local_addr().unwrap();
     let endpoint = Endpoint::new(Config::default(), os_seeded());
     let secured = Secured::cert_server(endpoint, creds(dir, "server")).unwrap();
-    let (handle, mut events, _task) = spawn(socket, secured);
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Some(event) = events.recv().await {
-            let SecuredEvent::Inner(Event::Request { id, message, .. }) = event else {
-                let _ = tx.send(event);
-                continue;
-            };
-            let response = match message.uri_path_string().as_str() {
-                "/3/0/0" => Message::response(Code::CONTENT)
-                    .with_content_format(0)
-                    .with_payload("ACME"),
-                _ => Message::response(Code::NOT_FOUND),
-            };
-            handle
-                .call(move |s, now| s.inner_mut().respond(now, id, response))
-                .await
-                .unwrap()
-                .unwrap();
-        }
-    });
-    (addr, rx)
-}
-
-async fn coap_client(program: &str, args: &[&str]) -> (String, String) {
-    let run = Command::new(program).args(args).kill_on_drop(true).output();
-    let out = tokio::time::timeout(Duration::from_secs(30), run)
-        .await
-        .unwrap_or_else(|_| panic!("{program} {args:?} did not finish in 30 s"))
-        .unwrap_or_else(|e| panic!("running {program}: {e}"));
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    (addr, serve_acme(socket, secured))
 }
 
 async fn next_security_event(events: &mut UnboundedReceiver<Ev>) -> Ev {

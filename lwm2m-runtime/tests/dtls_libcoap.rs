@@ -8,6 +8,9 @@
 //! (`CI=true`), where `.ci/install-peers` installs them.
 #![cfg(all(feature = "tokio", feature = "dtls"))]
 
+mod libcoap_peer;
+
+use libcoap_peer::{Ev, available, coap_client, serve_acme};
 use std::net::SocketAddr;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -24,24 +27,6 @@ use tokio::sync::mpsc::UnboundedReceiver;
 const IDENTITY: &str = "dev-1";
 const KEY: &[u8] = b"secretPSK";
 
-type Ev = SecuredEvent<Event>;
-
-/// Whether `program` can run here; panics in CI when it cannot.
-fn available(program: &str) -> bool {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let found = std::env::split_paths(&path).any(|dir| dir.join(program).is_file());
-    if !found {
-        let msg = format!(
-            "`{program}` not found: this test needs libcoap (Debian: apt-get install -y libcoap3-bin, or .ci/install-peers)"
-        );
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{msg}");
-        }
-        eprintln!("\n!!!!! SKIPPED: {msg} !!!!!\n");
-    }
-    found
-}
-
 /// A `Secured` CoAP server at a loopback port answering GET /3/0/0 with "ACME"; returns its
 /// address and its security events.
 async fn start_server() -> (SocketAddr, UnboundedReceiver<Ev>) {
@@ -50,40 +35,7 @@ async fn start_server() -> (SocketAddr, UnboundedReceiver<Ev>) {
     let store = InMemorySecurityStore::new().with_psk(IDENTITY, PskKey::new(KEY), "dev-1");
     let endpoint = Endpoint::new(Config::default(), os_seeded());
     let secured = Secured::psk_server(endpoint, Arc::new(store)).unwrap();
-    let (handle, mut events, _task) = spawn(socket, secured);
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Some(event) = events.recv().await {
-            let SecuredEvent::Inner(Event::Request { id, message, .. }) = event else {
-                let _ = tx.send(event);
-                continue;
-            };
-            let response = match message.uri_path_string().as_str() {
-                "/3/0/0" => Message::response(Code::CONTENT)
-                    .with_content_format(0)
-                    .with_payload("ACME"),
-                _ => Message::response(Code::NOT_FOUND),
-            };
-            handle
-                .call(move |s, now| s.inner_mut().respond(now, id, response))
-                .await
-                .unwrap()
-                .unwrap();
-        }
-    });
-    (addr, rx)
-}
-
-async fn coap_client(program: &str, args: &[&str]) -> (String, String) {
-    let run = Command::new(program).args(args).kill_on_drop(true).output();
-    let out = tokio::time::timeout(Duration::from_secs(30), run)
-        .await
-        .unwrap_or_else(|_| panic!("{program} {args:?} did not finish in 30 s"))
-        .unwrap_or_else(|e| panic!("running {program}: {e}"));
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    (addr, serve_acme(socket, secured))
 }
 
 async fn libcoap_client_reads_over_psk(program: &str) {
