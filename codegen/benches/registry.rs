@@ -6,10 +6,9 @@
 //! `../shared/registry`).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
-use lwm2m_codegen::load::{FileKind, LoadOptions, SourceFile, parse_files};
+use lwm2m_codegen::load::{LoadOptions, SourceFile, parse_files, read_registry_files};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
@@ -20,29 +19,7 @@ fn registry() -> PathBuf {
 }
 
 fn files(dir: &Path) -> Vec<SourceFile> {
-    let mut out = Vec::new();
-    for (d, history) in [
-        (dir.to_path_buf(), false),
-        (dir.join("version_history"), true),
-    ] {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&d)
-            .expect("registry directory")
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-            .collect();
-        paths.sort();
-        for p in paths {
-            let kind = match p.file_name().and_then(|n| n.to_str()) {
-                _ if history => FileKind::History,
-                Some("DDF.xml") => FileKind::Index,
-                Some("Common.xml") => FileKind::Common,
-                Some("LWM2M_senml_units.xml") => FileKind::Other,
-                _ => FileKind::Object,
-            };
-            out.push(SourceFile::read(Arc::from(p.display().to_string()), kind, &p).unwrap());
-        }
-    }
-    out
+    read_registry_files(dir).expect("a readable registry directory")
 }
 
 fn pull_parse(bytes: &[u8]) -> usize {

@@ -255,6 +255,14 @@ pub fn parse_files(root: &Path, files: &[SourceFile], opts: &LoadOptions) -> Reg
 /// `DDF.xml` when present. Fails only when the directory cannot be read; every file problem
 /// is in [`Registry::failed`] or [`Registry::diagnostics`].
 pub fn load_registry(dir: &Path, opts: &LoadOptions) -> Result<Registry, LoadError> {
+    let files = read_registry_files(dir)?;
+    Ok(parse_files(dir, &files, opts))
+}
+
+/// Reads every `.xml` file of a registry directory (top level, then `version_history/`, each
+/// sorted) with its [`FileKind`], ready for [`parse_files`]. Fails when a directory or a file
+/// cannot be read, or when there is no `.xml` file at all.
+pub fn read_registry_files(dir: &Path) -> Result<Vec<SourceFile>, LoadError> {
     let top = xml_files(dir)?;
     let hist_dir = dir.join("version_history");
     let history = if hist_dir.is_dir() {
@@ -284,7 +292,7 @@ pub fn load_registry(dir: &Path, opts: &LoadOptions) -> Result<Registry, LoadErr
         };
         files.push(SourceFile::read(label(dir, path), kind, path).map_err(io(path))?);
     }
-    Ok(parse_files(dir, &files, opts))
+    Ok(files)
 }
 
 /// Loads one object definition file (a custom object, say) and validates it.
