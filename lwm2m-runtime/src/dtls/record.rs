@@ -21,28 +21,39 @@ pub(super) struct Header {
 /// not DTLS (major 0xFE) or its content type is unknown.
 pub(super) fn headers(datagram: &[u8]) -> Option<Vec<Header>> {
     let mut out = Vec::with_capacity(1);
+    each_header(datagram, |h| out.push(h)).then_some(out)
+}
+
+/// Calls `f` with the header of each record of `datagram` in order; `false` (after the good
+/// ones) if a record is truncated, not DTLS or of an unknown content type, or if there is none.
+pub(super) fn each_header(datagram: &[u8], mut f: impl FnMut(Header)) -> bool {
     let mut rest = datagram;
     if rest.is_empty() {
-        return None;
+        return false;
     }
     while !rest.is_empty() {
-        let h = rest.get(..HEADER)?;
+        let Some(h) = rest.get(..HEADER) else {
+            return false;
+        };
         if !(20..=25).contains(&h[0]) || h[1] != 0xfe {
-            return None;
+            return false;
         }
         let epoch = u16::from_be_bytes([h[3], h[4]]);
         let seq = h[5..11]
             .iter()
             .fold(0u64, |acc, b| acc << 8 | u64::from(*b));
         let len = usize::from(u16::from_be_bytes([h[11], h[12]]));
-        rest = rest.get(HEADER + len..)?;
-        out.push(Header {
+        let Some(next) = rest.get(HEADER + len..) else {
+            return false;
+        };
+        rest = next;
+        f(Header {
             content_type: h[0],
             epoch,
             seq,
         });
     }
-    Some(out)
+    true
 }
 
 /// Does `datagram` start with an epoch-0 ClientHello (the only thing that may open a session)?

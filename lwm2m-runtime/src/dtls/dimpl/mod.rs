@@ -7,9 +7,12 @@
 //! datagram reaches a session before its clock was set, so every session gets
 //! `handle_timeout(now)` first, and before every datagram.
 
+mod capture;
+#[cfg(test)]
+mod handover_tests;
+mod protect;
 mod session;
 
-use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
@@ -79,6 +82,7 @@ impl core::fmt::Debug for DimplBackend {
 
 fn builder(rng_seed: Option<u64>) -> dimpl::ConfigBuilder {
     let b = Config::builder()
+        .with_crypto_provider(capture::provider())
         .mtu(MTU)
         .flight_start_rto(Duration::from_secs(1))
         .handshake_timeout(Duration::from_secs(40));
@@ -146,23 +150,13 @@ impl DimplBackend {
         })
     }
 
-    fn session(&self, now: Timestamp, active: bool) -> Result<Box<dyn DtlsSession>, SessionError> {
+    fn session(&self, now: Timestamp, active: bool) -> Result<DimplSession, SessionError> {
         let mut dtls = Dtls::new_12_psk(self.config.clone(), self.origin);
         dtls.set_active(active);
-        let mut session = DimplSession {
-            dtls,
-            origin: self.origin,
-            buf: vec![0; 2048],
-            out: VecDeque::new(),
-            timeout: None,
-            clock: None,
-            own_identity: self.identity.clone(),
-            peer_identity: None,
-            seen: self.seen.clone(),
-            connected: false,
-        };
+        let mut session =
+            DimplSession::new(dtls, self.origin, self.identity.clone(), self.seen.clone());
         session.handle_timeout(now)?;
-        Ok(Box::new(session))
+        Ok(session)
     }
 }
 
@@ -177,7 +171,7 @@ impl DtlsBackend for DimplBackend {
                 "a PSK server backend cannot connect".into(),
             ));
         }
-        self.session(now, true)
+        Ok(Box::new(self.session(now, true)?))
     }
 
     fn accept(
@@ -190,6 +184,6 @@ impl DtlsBackend for DimplBackend {
                 "a PSK client backend cannot accept".into(),
             ));
         }
-        self.session(now, false)
+        Ok(Box::new(self.session(now, false)?))
     }
 }
