@@ -54,6 +54,9 @@ pub(crate) struct Rate {
     pub(crate) cpu_seconds: f64,
     /// `completed / cpu_seconds`: less sensitive to other load on the machine.
     pub(crate) per_cpu_second: f64,
+    /// What the first failed operation ended with, if any failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) first_failure: Option<String>,
 }
 
 impl Rate {
@@ -66,6 +69,15 @@ impl Rate {
             per_second: per(elapsed.as_secs_f64()),
             cpu_seconds: cpu.as_secs_f64(),
             per_cpu_second: per(cpu.as_secs_f64()),
+            first_failure: None,
+        }
+    }
+
+    /// The same, noting how the first failure ended.
+    fn with_first_failure(self, failure: Option<String>) -> Self {
+        Rate {
+            first_failure: failure,
+            ..self
         }
     }
 }

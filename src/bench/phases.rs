@@ -120,6 +120,7 @@ pub(super) async fn reads<S: Layer<Core = Server>, C: Layer<Core = Client>>(
     let cpu = CpuClock::start();
     let deadline = start + duration;
     let (mut ok, mut failed) = (0u64, 0u64);
+    let mut first_failure = None;
     // Reads the server refused to start (unknown endpoint), counted by the issuing tasks.
     let refused = Arc::new(AtomicUsize::new(0));
     let mut issued = issue_reads(fleet, names, &refused);
@@ -140,7 +141,10 @@ pub(super) async fn reads<S: Layer<Core = Server>, C: Layer<Core = Client>>(
                 answered += 1;
                 match result {
                     Ok(Reply::Content(_)) => ok += 1,
-                    _ => failed += 1,
+                    other => {
+                        failed += 1;
+                        first_failure.get_or_insert_with(|| format!("{endpoint}: {other:?}"));
+                    }
                 }
                 again.push(endpoint);
             }
@@ -163,7 +167,7 @@ pub(super) async fn reads<S: Layer<Core = Server>, C: Layer<Core = Client>>(
             _ => break,
         }
     }
-    Ok(Rate::new(ok, failed, elapsed, cpu))
+    Ok(Rate::new(ok, failed, elapsed, cpu).with_first_failure(first_failure))
 }
 
 /// Hands the driver one command that starts a read of [`SENSOR`] on each endpoint, without

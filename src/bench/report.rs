@@ -101,6 +101,9 @@ impl Report {
                 "{name:<26} {:>10.0} {:>10.0}  {note}",
                 r.per_second, r.per_cpu_second
             );
+            if let Some(f) = &r.first_failure {
+                let _ = writeln!(out, "  first failure: {f}");
+            }
         };
         rate(
             &mut out,
