@@ -40,12 +40,17 @@ fn json_has_every_figure() {
         );
     }
     assert!(v["read_ratio"].as_f64().unwrap() > 0.0, "{out}");
-    for phase in ["handshakes", "reads"] {
+    for phase in ["handshakes", "reads", "plain_reads"] {
         let r = &v["dtls"][phase];
         assert!(r["completed"].as_u64().unwrap() > 0, "dtls.{phase}: {out}");
         assert_eq!(r["failed"], 0, "dtls.{phase}: {out}");
     }
     assert!(v["dtls"]["read_ratio"].as_f64().unwrap() > 0.0, "{out}");
+    let rounds = v["dtls"]["round_ratios"].as_array().unwrap();
+    assert!(
+        rounds[0].as_f64().unwrap() <= rounds[1].as_f64().unwrap(),
+        "{out}"
+    );
     assert!(
         v["dtls"]["server_stats"]["handshakes_completed"]
             .as_u64()
@@ -81,6 +86,7 @@ fn table_has_every_figure() {
         "reads / baseline",
         "dtls handshakes",
         "dtls reads",
+        "plain reads, same rounds",
         "dtls reads / reads",
         "server dtls:",
         "load average",

@@ -4,8 +4,10 @@
 //! - handshakes: every device closes its session (`close_notify`) and registers again, which
 //!   opens a new session first: cookie exchange, full PSK handshake, then one Register round
 //!   trip, counted when the device sees the answer;
-//! - reads: the read phase over the established sessions, next to the plain read figure of
-//!   the same run.
+//! - reads: the read phase over the established sessions, in [`ROUNDS`] rounds that alternate
+//!   with rounds of plain reads on the plain fleet (kept running for this), so that both
+//!   figures of the ratio see the same load on the machine: a neighbour's burst between two
+//!   long phases would otherwise move the ratio by tens of points.
 
 use std::sync::Arc;
 
@@ -17,6 +19,9 @@ use serde::Serialize;
 
 use super::fleet::{Fleet, name};
 use super::{Rate, Settings, phases};
+
+/// Alternating read rounds (plain, secured, plain, ...), each a third of the phase duration.
+pub(crate) const ROUNDS: u32 = 3;
 
 /// Device `i`'s key: 16 bytes that differ per device.
 fn key(i: usize) -> PskKey {
@@ -41,22 +46,27 @@ pub(crate) struct DtlsServerStats {
 pub(crate) struct Dtls {
     /// Fresh PSK handshakes, each carrying one Register (`failed`: neither completed in time).
     pub(crate) handshakes: Rate,
-    /// Read round trips over established sessions (`failed`: error answers or timeouts).
+    /// Read round trips over established sessions (`failed`: error answers or timeouts), summed
+    /// over the secured rounds.
     pub(crate) reads: Rate,
-    /// `reads.per_second` over the plain read figure of the same run.
+    /// Plain read round trips of the rounds alternating with the secured ones.
+    pub(crate) plain_reads: Rate,
+    /// `reads.per_second` over `plain_reads.per_second`.
     pub(crate) read_ratio: f64,
     /// The same per CPU second.
     pub(crate) read_ratio_cpu: f64,
+    /// The lowest and highest ratio (per s) of one secured round to the plain round before it.
+    pub(crate) round_ratios: (f64, f64),
     pub(crate) server_stats: DtlsServerStats,
 }
 
 type SecuredFleet = Fleet<Secured<Server>, Secured<Client>>;
 
-/// Runs the DTLS phases with `settings`; `plain_reads` is the plain read figure to compare with.
+/// Runs the DTLS phases with `settings`; the plain rounds of the read comparison run on `plain`.
 pub(super) async fn run(
     settings: &Settings,
     clients: tokio::runtime::Handle,
-    plain_reads: &Rate,
+    plain: &mut Fleet,
 ) -> Result<Dtls> {
     let store = InMemorySecurityStore::new();
     for i in 0..settings.clients {
@@ -71,7 +81,12 @@ pub(super) async fn run(
     )
     .await?;
     let handshakes = phases::registrations(&mut fleet, settings.duration, true).await?;
-    let reads = phases::reads(&mut fleet, settings.duration).await?;
+    let round = settings.duration / ROUNDS;
+    let (mut plain_rounds, mut secured_rounds) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        plain_rounds.push(phases::reads(plain, round).await?);
+        secured_rounds.push(phases::reads(&mut fleet, round).await?);
+    }
     let server_stats = fleet
         .server
         .call(|s, _| {
@@ -87,11 +102,21 @@ pub(super) async fn run(
         .unwrap_or_default();
     fleet.shutdown();
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    let per_round = plain_rounds
+        .iter()
+        .zip(&secured_rounds)
+        .map(|(p, s)| ratio(s.per_second, p.per_second));
+    let round_ratios = per_round.fold((f64::INFINITY, 0.0f64), |(lo, hi), r| {
+        (lo.min(r), hi.max(r))
+    });
+    let (reads, plain_reads) = (Rate::sum(secured_rounds), Rate::sum(plain_rounds));
     Ok(Dtls {
         read_ratio: ratio(reads.per_second, plain_reads.per_second),
         read_ratio_cpu: ratio(reads.per_cpu_second, plain_reads.per_cpu_second),
+        round_ratios,
         handshakes,
         reads,
+        plain_reads,
         server_stats,
     })
 }

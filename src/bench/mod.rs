@@ -2,8 +2,9 @@
 //! to a raw tokio UDP request/response baseline with the same topology, and the memory one
 //! registration costs in the server's store.
 //!
-//! The DTLS figures ([`dtls`]) run the same server and devices inside PSK sessions, between
-//! the plain phases and the baseline.
+//! The DTLS figures ([`dtls`]) run the same server and devices inside PSK sessions, after the
+//! plain reads; their read rounds alternate with plain read rounds (before the notification
+//! phase leaves observations behind on the plain fleet).
 //!
 //! Two single-threaded tokio runtimes, one per core: the server side (our [`Server`] driver, the
 //! bench controller, the baseline's requester) runs on the caller's, the device side (N
@@ -73,6 +74,28 @@ impl Rate {
         }
     }
 
+    /// Several measurements of one operation as one: counts, times and CPU times added.
+    fn sum(rates: Vec<Rate>) -> Self {
+        let mut completed = 0;
+        let mut failed = 0;
+        let (mut seconds, mut cpu) = (0.0, 0.0);
+        let mut first_failure = None;
+        for r in rates {
+            completed += r.completed;
+            failed += r.failed;
+            seconds += r.seconds;
+            cpu += r.cpu_seconds;
+            first_failure = first_failure.or(r.first_failure);
+        }
+        Rate::new(
+            completed,
+            failed,
+            Duration::from_secs_f64(seconds),
+            Duration::from_secs_f64(cpu),
+        )
+        .with_first_failure(first_failure)
+    }
+
     /// The same, noting how the first failure ended.
     fn with_first_failure(self, failure: Option<String>) -> Self {
         Rate {
@@ -119,10 +142,10 @@ pub(crate) async fn run_network(
     let mut fleet = fleet::Fleet::start(settings.clients, clients.clone()).await?;
     let registrations = phases::registrations(&mut fleet, settings.duration, false).await?;
     let reads = phases::reads(&mut fleet, settings.duration).await?;
+    let dtls = dtls::run(settings, clients.clone(), &mut fleet).await?;
     let notifications = phases::notifications(&mut fleet, settings.duration).await?;
     let server_stats = fleet.server_stats().await;
     fleet.shutdown();
-    let dtls = dtls::run(settings, clients.clone(), &reads).await?;
     let baseline = baseline::echo(settings.clients, settings.duration, clients).await?;
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
     let read_ratio = ratio(reads.per_second, baseline.per_second);

@@ -165,18 +165,32 @@ impl Report {
             "dtls reads",
             &d.reads,
             format!(
-                "{} in {:.2} s, {} failed, 1 in flight per client",
-                d.reads.completed, d.reads.seconds, d.reads.failed
+                "{} in {:.2} s, {} failed, 1 in flight per client, {} rounds",
+                d.reads.completed,
+                d.reads.seconds,
+                d.reads.failed,
+                super::dtls::ROUNDS
+            ),
+        );
+        rate(
+            &mut out,
+            "  plain reads, same rounds",
+            &d.plain_reads,
+            format!(
+                "{} in {:.2} s, {} failed, alternating with the dtls rounds",
+                d.plain_reads.completed, d.plain_reads.seconds, d.plain_reads.failed
             ),
         );
         let _ = writeln!(
             out,
-            "{:<26} {:>9.1}% {:>9.1}%  target >= {:.0} % (per s): {}",
+            "{:<26} {:>9.1}% {:>9.1}%  target >= {:.0} % (per s): {}; rounds {:.1}-{:.1} %",
             "dtls reads / reads",
             d.read_ratio * 100.0,
             d.read_ratio_cpu * 100.0,
             DTLS_READ_RATIO_TARGET * 100.0,
-            verdict(d.read_ratio >= DTLS_READ_RATIO_TARGET)
+            verdict(d.read_ratio >= DTLS_READ_RATIO_TARGET),
+            d.round_ratios.0 * 100.0,
+            d.round_ratios.1 * 100.0
         );
         let _ = writeln!(
             out,
