@@ -292,6 +292,7 @@ proptest::proptest! {
         flips in proptest::collection::vec((0usize..200, proptest::prelude::any::<u8>()), 0..6),
     ) {
         lwm2m_runtime::dtls::fuzz_secured(&data);
+        lwm2m_runtime::dtls::fuzz_records(&data);
         let mut hello = hello_bytes();
         for (at, x) in flips {
             let i = at % hello.len();

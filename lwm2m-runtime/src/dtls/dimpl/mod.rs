@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use dimpl::{Config, Dtls, PskResolver};
 
+pub(super) use self::protect::fuzz as fuzz_protect;
 use self::session::DimplSession;
 use super::backend::{DtlsBackend, DtlsSession, SessionError};
 use super::store::{PskKey, SecurityStore};
