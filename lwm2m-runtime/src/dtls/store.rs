@@ -6,14 +6,14 @@ use std::sync::RwLock;
 
 use crate::security::Identity;
 
-/// A pre-shared key. Its `Debug` never shows the bytes.
+/// A pre-shared key. Its `Debug` never shows the bytes; they are wiped when it is dropped.
 #[derive(Clone, PartialEq, Eq)]
-pub struct PskKey(Vec<u8>);
+pub struct PskKey(zeroize::Zeroizing<Vec<u8>>);
 
 impl PskKey {
     /// A key from its bytes.
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
-        PskKey(bytes.into())
+        PskKey(zeroize::Zeroizing::new(bytes.into()))
     }
 
     /// A key from hexadecimal text (`-k` of libcoap takes the raw bytes; LwM2M tools show hex).
@@ -32,7 +32,7 @@ impl PskKey {
         (0..hex.len() / 2)
             .map(|i| Ok(digit(2 * i)? << 4 | digit(2 * i + 1)?))
             .collect::<Result<Vec<u8>, _>>()
-            .map(PskKey)
+            .map(PskKey::new)
     }
 
     /// The key bytes.

@@ -54,7 +54,7 @@ pub(super) struct Use {
 
 /// One cipher dimpl created: its key, and what dimpl did with it.
 pub(super) struct Capture {
-    key: [u8; KEY_LEN],
+    key: zeroize::Zeroizing<[u8; KEY_LEN]>,
     used: Mutex<Use>,
 }
 
@@ -124,16 +124,14 @@ impl SupportedDtls12CipherSuite for CapturingPskCcm8 {
 
     fn create_cipher(&self, key: &[u8]) -> Result<Box<dyn Cipher>, CryptoError> {
         let create = || CryptoError::OperationFailed(CryptoOperation::CreateCipher);
-        let key: [u8; KEY_LEN] = key.try_into().map_err(|_| create())?;
+        let key = zeroize::Zeroizing::new(<[u8; KEY_LEN]>::try_from(key).map_err(|_| create())?);
+        let ccm = Box::new(Aes128Ccm8::new_from_slice(&key[..]).map_err(|_| create())?);
         let capture = Arc::new(Capture {
             key,
             used: Mutex::new(Use::default()),
         });
         CREATED.with(|c| c.borrow_mut().push(capture.clone()));
-        Ok(Box::new(CapturingCipher {
-            ccm: Box::new(Aes128Ccm8::new_from_slice(&key).map_err(|_| create())?),
-            capture,
-        }))
+        Ok(Box::new(CapturingCipher { ccm, capture }))
     }
 }
 
