@@ -122,8 +122,8 @@ fn sessions_hand_over_after_the_first_exchange_and_keep_talking() {
     }
 }
 
-#[test]
-fn close_notify_from_our_records_closes_the_peer() {
+/// A pair after one request and answer: both sides on their own records.
+fn handed_over() -> (Side, Side) {
     let (mut client, mut server) = pair();
     settle(&mut client, &mut server).unwrap();
     client.session.send(b"ping").unwrap();
@@ -131,7 +131,12 @@ fn close_notify_from_our_records_closes_the_peer() {
     server.session.send(b"pong").unwrap();
     settle(&mut client, &mut server).unwrap();
     assert!(client.session.is_handed_over() && server.session.is_handed_over());
+    (client, server)
+}
 
+#[test]
+fn close_notify_from_our_records_closes_the_peer() {
+    let (mut client, mut server) = handed_over();
     client.session.close();
     settle(&mut client, &mut server).unwrap();
     assert!(matches!(server.got.last(), Some(SessionOutput::Closed)));
@@ -140,12 +145,7 @@ fn close_notify_from_our_records_closes_the_peer() {
 
 #[test]
 fn replayed_and_forged_records_yield_nothing_after_the_hand_over() {
-    let (mut client, mut server) = pair();
-    settle(&mut client, &mut server).unwrap();
-    client.session.send(b"ping").unwrap();
-    settle(&mut client, &mut server).unwrap();
-    server.session.send(b"pong").unwrap();
-    settle(&mut client, &mut server).unwrap();
+    let (mut client, mut server) = handed_over();
     client.session.send(b"own record").unwrap();
     settle(&mut client, &mut server).unwrap();
     let before = server.got.len();
