@@ -33,6 +33,12 @@ pub(super) fn take_created() -> Vec<Arc<Capture>> {
     CREATED.with(|c| std::mem::take(&mut *c.borrow_mut()))
 }
 
+/// Forgets ciphers no session collected (a dimpl call that panicked half-way): called before
+/// each dimpl call that may create ciphers, so that a session only ever collects its own.
+pub(super) fn discard_stale() {
+    CREATED.with(|c| c.borrow_mut().clear());
+}
+
 /// dimpl's rust-crypto provider with its DTLS 1.2 suites replaced by the capturing PSK suite
 /// (the only suite the PSK backend negotiates).
 pub(super) fn provider() -> CryptoProvider {

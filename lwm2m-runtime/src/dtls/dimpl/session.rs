@@ -186,6 +186,8 @@ impl DimplSession {
         );
         self.stage = Stage::Own(Box::new(protection));
         self.captured = Vec::new();
+        // dimpl's output buffer is not needed any more.
+        self.buf = Vec::new();
         self.timeout = None;
     }
 }
@@ -237,6 +239,7 @@ impl DtlsSession for DimplSession {
         let Stage::Dimpl(dtls) = &mut self.stage else {
             return Ok(());
         };
+        capture::discard_stale();
         let r = dtls.handle_packet(datagram);
         self.after_dimpl();
         r.map_err(|e| self.error(e))?;
@@ -251,6 +254,7 @@ impl DtlsSession for DimplSession {
             return Ok(());
         };
         self.clock = Some(now);
+        capture::discard_stale();
         let r = dtls.handle_timeout(at);
         self.after_dimpl();
         r.map_err(|e| self.error(e))?;
