@@ -26,6 +26,12 @@ const SENSOR: Path = Path::resource(3303, 0, 5700);
 /// How long to wait for answers still in flight when a phase ends, or for observations to start.
 const GRACE: Duration = Duration::from_secs(3);
 
+/// How long a Register still in flight when a registration phase ends is waited for: over DTLS
+/// it may sit behind a handshake that lost a flight to a full socket buffer (dimpl retransmits
+/// after 1, 2, 4 s), and if it completed during the next phase it would replace the
+/// registration and fail that phase's operations.
+const REGISTER_GRACE: Duration = Duration::from_secs(10);
+
 /// How often the notification phase re-kicks devices it did not hear from.
 const SWEEP: Duration = Duration::from_millis(250);
 
@@ -82,7 +88,7 @@ async fn reregister<C: Layer<Core = Client>>(
         }
         // A Register still in flight at the deadline is waited for (not counted): its answer
         // would replace the registration, and cancel the operations, of the next phase.
-        let outcome = timeout_at(deadline + GRACE, registration_outcome(&mut d)).await;
+        let outcome = timeout_at(deadline + REGISTER_GRACE, registration_outcome(&mut d)).await;
         if Instant::now() > deadline {
             break;
         }
