@@ -8,7 +8,10 @@
 //! valgrind --tool=callgrind target/release/examples/registry_probe ours   # + parse_files
 //! ```
 //!
-//! Subtract `read` from the others. `dump` prints the whole loaded registry (to compare builds). Registry from `LWM2M_REGISTRY` or `../shared/registry`.
+//! Subtract `read` from the others. `dump` prints the whole loaded registry (to compare builds).
+//! An optional count repeats `floor` or `ours` (`registry_probe ours 200`), for `perf stat`
+//! or a wall-clock loop; `ratio N` runs both interleaved N times and prints the fastest and
+//! median of each and their ratios. Registry from `LWM2M_REGISTRY` or `../shared/registry`.
 
 use std::path::{Path, PathBuf};
 
@@ -38,25 +41,62 @@ fn main() {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/registry"));
     let files = files(&dir);
     let mode = std::env::args().nth(1).unwrap_or_else(|| "ours".into());
+    let repeat: usize = std::env::args()
+        .nth(2)
+        .map_or(1, |n| n.parse().expect("a repeat count"));
+    let start = std::time::Instant::now();
     match mode.as_str() {
         "read" => println!("{} files", files.len()),
         "floor" => {
-            let n: usize = files
-                .iter()
-                .map(|f| pull_parse(std::hint::black_box(&f.bytes)))
-                .sum();
-            println!("{} files, {n} events", files.len());
+            for _ in 0..repeat {
+                let n: usize = files
+                    .iter()
+                    .map(|f| pull_parse(std::hint::black_box(&f.bytes)))
+                    .sum();
+                println!("{} files, {n} events", files.len());
+            }
         }
         "ours" => {
             let mut opts = LoadOptions::default();
             opts.threads = Some(1);
-            let reg = parse_files(&dir, std::hint::black_box(&files), &opts);
+            for _ in 0..repeat {
+                let reg = parse_files(&dir, std::hint::black_box(&files), &opts);
+                println!(
+                    "{} files, {} objects, {} diagnostics",
+                    files.len(),
+                    reg.current.len() + reg.history.len(),
+                    reg.diagnostics.len()
+                );
+            }
+        }
+        // Floor and ours interleaved, `repeat` rounds: fastest and median of each.
+        "ratio" => {
+            let mut opts = LoadOptions::default();
+            opts.threads = Some(1);
+            let (mut floor, mut ours) = (Vec::new(), Vec::new());
+            for _ in 0..repeat {
+                let t = std::time::Instant::now();
+                std::hint::black_box(
+                    files
+                        .iter()
+                        .map(|f| pull_parse(std::hint::black_box(&f.bytes)))
+                        .sum::<usize>(),
+                );
+                floor.push(t.elapsed());
+                let t = std::time::Instant::now();
+                std::hint::black_box(parse_files(&dir, std::hint::black_box(&files), &opts));
+                ours.push(t.elapsed());
+            }
+            floor.sort();
+            ours.sort();
+            let (f, o) = (floor[0], ours[0]);
+            let (fm, om) = (floor[repeat / 2], ours[repeat / 2]);
             println!(
-                "{} files, {} objects, {} diagnostics",
-                files.len(),
-                reg.current.len() + reg.history.len(),
-                reg.diagnostics.len()
+                "floor {f:.2?} ours {o:.2?} fastest {:.2}x; median floor {fm:.2?} ours {om:.2?} {:.2}x",
+                o.as_secs_f64() / f.as_secs_f64(),
+                om.as_secs_f64() / fm.as_secs_f64()
             );
+            return;
         }
         // Everything the loader produced, to compare two builds' outputs.
         "dump" => {
@@ -67,6 +107,9 @@ fn main() {
             );
             println!("{:#?}", (&reg.diagnostics, &reg.failed));
         }
-        other => panic!("mode {other:?}: read, floor, ours or dump"),
+        other => panic!("mode {other:?}: read, floor, ours, ratio or dump"),
+    }
+    if repeat > 1 {
+        eprintln!("{mode}: {:.2?} per pass", start.elapsed() / repeat as u32);
     }
 }

@@ -1,20 +1,55 @@
 //! Model-level checks: contradictions that no single element shows. Runs on objects from any
 //! front end (XML or the macro), and reports every problem it finds.
 
+use std::cell::RefCell;
+
 use crate::diag::{DiagnosticKind, Diagnostics};
 use crate::ident;
 use crate::model::{ObjectDef, ResourceDef, ResourceType};
-use crate::range::{Bound, Range};
+use crate::range::{Bound, Range, RangeItem};
+
+/// Vectors reused from one object to the next on a thread (validation of a registry checks
+/// thousands of objects; these would otherwise be allocated for each).
+#[derive(Default)]
+struct Scratch {
+    order: Vec<usize>,
+    hashes: Vec<u64>,
+    idents: Vec<u64>,
+    by_name: Vec<u64>,
+    by_ident: Vec<u64>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
 
 /// Checks one object.
 pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
+    let reused = SCRATCH.try_with(|s| {
+        s.try_borrow_mut()
+            .map(|mut s| object_with(obj, diags, &mut s))
+            .is_ok()
+    });
+    if reused != Ok(true) {
+        object_with(obj, diags, &mut Scratch::default());
+    }
+}
+
+fn object_with(obj: &ObjectDef, diags: &mut Diagnostics, scratch: &mut Scratch) {
+    let Scratch {
+        order,
+        hashes,
+        idents,
+        by_name,
+        by_ident,
+    } = scratch;
     let res = &obj.resources;
     let path = |r: &ResourceDef| Some(format!("/{}/{}", obj.id, r.id));
     for r in res {
         resource(obj.id, r, diags);
     }
     // Duplicate ids: none when ids ascend as written (the usual case); else sort indices.
-    let mut order: Vec<usize> = Vec::new();
+    order.clear();
     if res.windows(2).any(|w| w[0].id >= w[1].id) {
         order.extend(0..res.len());
         order.sort_unstable_by_key(|&i| (res[i].id, i));
@@ -36,13 +71,16 @@ pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
     }
     // Equal names share a collision hash, and names that map to one identifier an identifier
     // hash: only names whose hash another name shares need a closer look.
-    let hashes: Vec<u64> = res.iter().map(|r| ident::collision_hash(&r.name)).collect();
-    let idents: Vec<u64> = res
-        .iter()
-        .zip(&hashes)
-        .map(|(r, &h)| ident::identifier_hash(h, r.id))
-        .collect();
-    let (by_name, by_ident) = (shared_hashes(&hashes), shared_hashes(&idents));
+    hashes.clear();
+    hashes.extend(res.iter().map(|r| ident::collision_hash(&r.name)));
+    idents.clear();
+    idents.extend(
+        res.iter()
+            .zip(hashes.iter())
+            .map(|(r, &h)| ident::identifier_hash(h, r.id)),
+    );
+    shared_hashes(hashes, by_name);
+    shared_hashes(idents, by_ident);
     if by_name.is_empty() && by_ident.is_empty() {
         return;
     }
@@ -65,10 +103,10 @@ pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
         return;
     }
     let names: Vec<(&str, u16)> = res.iter().map(|r| (r.name.as_str(), r.id)).collect();
-    for c in ident::collisions_hashed(&names, &idents) {
+    for c in ident::collisions_hashed(&names, idents) {
         let r = &res[c.index];
         // The resource it collided with has the same identifier, hence the same hash.
-        let first = res.iter().zip(&idents).find_map(|(o, &h)| {
+        let first = res.iter().zip(idents.iter()).find_map(|(o, &h)| {
             (h == idents[c.index] && o.id != r.id && ident::snake(&o.name, o.id) == c.ident)
                 .then_some(o)
         });
@@ -91,17 +129,26 @@ pub fn object(obj: &ObjectDef, diags: &mut Diagnostics) {
     }
 }
 
-/// The hashes that occur more than once, sorted.
-fn shared_hashes(hashes: &[u64]) -> Vec<u64> {
-    let mut sorted = hashes.to_vec();
-    sorted.sort_unstable();
-    let mut shared: Vec<u64> = sorted
-        .windows(2)
-        .filter(|w| w[0] == w[1])
-        .map(|w| w[0])
-        .collect();
-    shared.dedup();
-    shared
+/// The hashes that occur more than once, sorted, into `shared`.
+fn shared_hashes(hashes: &[u64], shared: &mut Vec<u64>) {
+    shared.clear();
+    shared.extend_from_slice(hashes);
+    shared.sort_unstable();
+    // Keep one of each run of equal hashes longer than one.
+    let mut kept = 0;
+    let mut i = 0;
+    while i < shared.len() {
+        let mut j = i + 1;
+        while j < shared.len() && shared[j] == shared[i] {
+            j += 1;
+        }
+        if j - i > 1 {
+            shared[kept] = shared[i];
+            kept += 1;
+        }
+        i = j;
+    }
+    shared.truncate(kept);
 }
 
 fn resource(object: u16, r: &ResourceDef, diags: &mut Diagnostics) {
@@ -131,7 +178,7 @@ fn resource(object: u16, r: &ResourceDef, diags: &mut Diagnostics) {
         diags.push(DiagnosticKind::RangeOnType, path(), r.loc.clone(), msg);
         return;
     }
-    for (lo, hi) in spans(&r.range) {
+    for_spans(&r.range, |lo, hi| {
         if lo.as_f64() > hi.as_f64() {
             diags.push(
                 DiagnosticKind::InvertedRange,
@@ -143,14 +190,24 @@ fn resource(object: u16, r: &ResourceDef, diags: &mut Diagnostics) {
         if let Some(why) = out_of_type(r.kind, lo).or_else(|| out_of_type(r.kind, hi)) {
             diags.push(DiagnosticKind::RangeOutOfType, path(), r.loc.clone(), why);
         }
-    }
+    });
 }
 
-/// The numeric spans and values of a range, as (min, max) pairs.
-fn spans(range: &Range) -> Vec<(Bound, Bound)> {
+/// `f` over the numeric spans and values of a range, as (min, max) pairs, in the order of
+/// [`Range::numeric_spans`] (a byte length is one span).
+fn for_spans(range: &Range, mut f: impl FnMut(Bound, Bound)) {
     match range {
-        Range::Length { min, max } => vec![(Bound::Int(*min as i128), Bound::Int(*max as i128))],
-        other => other.numeric_spans(),
+        Range::Length { min, max } => f(Bound::Int(*min as i128), Bound::Int(*max as i128)),
+        Range::Span { min, max } => f(*min, *max),
+        Range::Set(items) => {
+            for i in items {
+                match i {
+                    RangeItem::Value(v) => f(*v, *v),
+                    RangeItem::Span(a, b) => f(*a, *b),
+                }
+            }
+        }
+        _ => {}
     }
 }
 

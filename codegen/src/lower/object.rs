@@ -137,10 +137,11 @@ fn lower_object(
     let resources = match o.resources {
         Some(r) => {
             check_children(ctx, Order::default(), &r.unknown, path);
-            r.items
-                .into_iter()
-                .filter_map(|it| lower_item(ctx, it, id))
-                .collect()
+            let mut out = Vec::with_capacity(r.items.len());
+            for it in &r.items {
+                out.extend(lower_item(ctx, it, id));
+            }
+            out
         }
         None => {
             ctx.diag(
@@ -194,7 +195,7 @@ fn check_schema(
     }
 }
 
-fn lower_item(ctx: &mut Ctx<'_, '_>, it: RawItem<'_>, object: u16) -> Option<ResourceDef> {
+fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16) -> Option<ResourceDef> {
     let Some(id) = it.id.and_then(|s| s.trim().parse::<u16>().ok()) else {
         let msg = format!(
             "<Item> has no valid ID attribute ({:?}); resource skipped",

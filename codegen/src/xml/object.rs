@@ -147,7 +147,11 @@ impl<'a> RawResources<'a> {
         };
         for child in el.children() {
             if child.name() == "Item" {
-                r.items.push(RawItem::from_element(child));
+                // Read in place: a raw item is large, and returning one copies it.
+                r.items.push(RawItem::default());
+                if let Some(it) = r.items.last_mut() {
+                    it.read(child);
+                }
             } else {
                 r.unknown.push(ChildName::of(child));
             }
@@ -158,11 +162,16 @@ impl<'a> RawResources<'a> {
 
 impl<'a> RawItem<'a> {
     pub(crate) fn from_element(el: Element<'a>) -> Self {
-        let mut it = RawItem {
-            pos: el.pos(),
-            id: el.attr("ID"),
-            ..RawItem::default()
-        };
+        let mut it = RawItem::default();
+        it.read(el);
+        it
+    }
+
+    /// Fills a default item from `el`.
+    fn read(&mut self, el: Element<'a>) {
+        let it = self;
+        it.pos = el.pos();
+        it.id = el.attr("ID");
         for child in el.children() {
             // Ranks are indices into ITEM_ORDER.
             let (rank, slot) = match child.name() {
@@ -182,7 +191,6 @@ impl<'a> RawItem<'a> {
             it.order.see(rank, ChildName::of(child), ITEM_ORDER);
             *slot = Some(Field::of(child));
         }
-        it
     }
 }
 
