@@ -161,7 +161,9 @@ fn clean(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn parse_enum_lines(text: &str, source: EnumSource) -> Option<Vec<EnumVariant>> {
-    let mut out: Vec<EnumVariant> = Vec::new();
+    // Labels stay slices of `text` until there are two: most texts have none or one, and
+    // those allocate nothing.
+    let mut found: Vec<(i64, &str)> = Vec::new();
     // Segments are lines and their `;`-separated parts (a `\r` before a `\n` is trimmed).
     let b = text.as_bytes();
     let mut start = 0;
@@ -189,21 +191,26 @@ fn parse_enum_lines(text: &str, source: EnumSource) -> Option<Vec<EnumVariant>> 
             continue;
         }
         let value: i64 = line[..digits].parse().ok()?;
-        if out.iter().any(|v| v.value == value) {
+        if found.iter().any(|v| v.0 == value) {
             continue;
         }
-        out.push(EnumVariant {
-            value,
-            label,
-            source,
-        });
+        found.push((value, label));
     }
-    (out.len() >= 2).then_some(out)
+    (found.len() >= 2).then(|| {
+        found
+            .into_iter()
+            .map(|(value, label)| EnumVariant {
+                value,
+                label: label.to_owned(),
+                source,
+            })
+            .collect()
+    })
 }
 
 /// The first clause of a label: up to a sentence end, a parenthesis or a comma, at most ~48
 /// characters cut at a word boundary.
-fn short_label(s: &str) -> String {
+fn short_label(s: &str) -> &str {
     let s = s.trim().trim_start_matches(['-', ' ']);
     // The first `. `, ` (`, `, ` or `;` (one pass rather than a search per pattern).
     let b = s.as_bytes();
@@ -215,15 +222,18 @@ fn short_label(s: &str) -> String {
             _ => false,
         })
         .unwrap_or(s.len());
-    let mut out = s[..end].trim().trim_end_matches(['.', ',', ':']).to_owned();
-    if out.chars().count() > 48 {
-        let cut: String = out.chars().take(48).collect();
-        out = match cut.rfind(' ') {
-            Some(i) if i > 8 => cut[..i].to_owned(),
-            _ => cut,
-        };
+    let out = s[..end].trim().trim_end_matches(['.', ',', ':']);
+    match out.char_indices().nth(48) {
+        // More than 48 characters: the first 48, cut at a space when one is far enough in.
+        Some((at, _)) => {
+            let cut = &out[..at];
+            match cut.rfind(' ') {
+                Some(i) if i > 8 => &cut[..i],
+                _ => cut,
+            }
+        }
+        None => out,
     }
-    out
 }
 
 fn number(s: &str) -> Option<Bound> {

@@ -47,18 +47,13 @@ impl<'a> SourceText<'a> {
                 byte: good + if bom { 3 } else { 0 },
             }
         })?;
-        let start = Mark {
-            pos: 0,
-            line: 1,
-            line_start: 0,
-            col: 1,
-        };
         let crlf = memchr::memchr(b'\r', text.as_bytes()).is_some() && text.contains("\r\n");
         Ok(SourceText {
             text,
             bom,
             crlf,
-            marks: RefCell::new(vec![start]),
+            // The start of the text is added on the first lookup (most files have none).
+            marks: RefCell::new(Vec::new()),
         })
     }
 
@@ -66,6 +61,14 @@ impl<'a> SourceText<'a> {
     pub(crate) fn line_col(&self, pos: usize) -> (u32, u32) {
         let pos = pos.min(self.text.len());
         let mut marks = self.marks.borrow_mut();
+        if marks.is_empty() {
+            marks.push(Mark {
+                pos: 0,
+                line: 1,
+                line_start: 0,
+                col: 1,
+            });
+        }
         let i = marks.partition_point(|m| m.pos <= pos) - 1;
         let m = marks[i];
         let between = &self.text.as_bytes()[m.pos..pos];
