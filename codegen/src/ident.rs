@@ -98,33 +98,40 @@ pub fn collision_key(name: &str) -> String {
 /// A hash of [`collision_key`] computed without building it (FNV-1a over its bytes): equal
 /// for any two names whose [`snake`] identifiers are equal.
 pub fn collision_hash(name: &str) -> u64 {
+    #[inline]
+    fn step(h: u64, b: u8) -> u64 {
+        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    }
+    fn fed(h: u64, piece: &[u8]) -> u64 {
+        piece
+            .iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .fold(h, |h, &b| step(h, b))
+    }
     let mut h: u64 = EMPTY_KEY_HASH;
-    let mut feed = |piece: &[u8]| {
-        for &b in piece.iter().filter(|b| b.is_ascii_alphanumeric()) {
-            h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3);
-        }
-    };
     if !name.is_ascii() {
-        spell(name, |piece| feed(piece.as_bytes()));
+        spell(name, |piece| h = fed(h, piece.as_bytes()));
         return h;
     }
     // ASCII: the same pieces as `spell`, a byte at a time (spaces carry nothing here).
     let b = name.as_bytes();
     for (i, &c) in b.iter().enumerate() {
         match c {
-            b'+' => feed(b"plus"),
+            b'+' => h = fed(h, b"plus"),
             b'-' => {
                 let inside = i > 0
                     && b[i - 1].is_ascii_alphanumeric()
                     && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
                 if !inside {
-                    feed(b"minus");
+                    h = fed(h, b"minus");
                 }
             }
-            b'&' => feed(b"and"),
-            b'%' => feed(b"percent"),
-            b'#' => feed(b"number"),
-            c => feed(&[c]),
+            b'&' => h = fed(h, b"and"),
+            b'%' => h = fed(h, b"percent"),
+            b'#' => h = fed(h, b"number"),
+            // The usual byte: one step of the hash, no piece to go through.
+            c if c.is_ascii_alphanumeric() => h = step(h, c),
+            _ => {}
         }
     }
     h
