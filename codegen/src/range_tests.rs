@@ -176,3 +176,25 @@ fn powers_of_two_and_short_byte_units() {
     assert_eq!(r("1..64 B"), Range::Length { min: 1, max: 64 });
     assert_eq!(r("2^x"), Range::Unparsed("2^x".into()));
 }
+
+#[test]
+fn long_labels_are_cut_at_a_word_within_48_characters() {
+    // 60 characters with two-byte ones: the cut counts characters, not bytes.
+    let long = "é".repeat(20) + " ab cdefghij klmnopqrstuvwxyz ABCDEFGHIJ";
+    let d = format!("0: {long}\n1: short");
+    let v = parse_description_enumeration(&d);
+    let first: String = long.chars().take(48).collect();
+    let want = &first[..first.rfind(' ').unwrap()];
+    assert_eq!(v[0].label, want);
+    assert_eq!(v[1].label, "short");
+    // No space far enough in: the first 48 characters.
+    let word = "x".repeat(60);
+    let v = parse_description_enumeration(&format!("0: {word}\n1: y"));
+    assert_eq!(v[0].label, "x".repeat(48));
+}
+
+#[test]
+fn one_enumeration_line_is_not_an_enumeration() {
+    assert!(parse_description_enumeration("0: off, and nothing else").is_empty());
+    assert!(parse_description_enumeration("0: off\n0: again").is_empty());
+}

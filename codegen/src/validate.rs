@@ -229,3 +229,19 @@ fn out_of_type(kind: ResourceType, b: Bound) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::shared_hashes;
+
+    #[test]
+    fn shared_hashes_are_the_repeated_ones_once_each_sorted() {
+        let mut out = vec![9];
+        shared_hashes(&[3, 1, 3, 2, 2, 2, 5, 1], &mut out);
+        assert_eq!(out, [1, 2, 3]);
+        shared_hashes(&[4, 5, 6], &mut out);
+        assert!(out.is_empty());
+        shared_hashes(&[], &mut out);
+        assert!(out.is_empty());
+    }
+}
