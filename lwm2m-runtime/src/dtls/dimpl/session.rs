@@ -144,7 +144,7 @@ impl DimplSession {
     }
 
     /// After every dimpl call: keep the ciphers it created, note the identity the resolver
-    /// saw, and hand over once that is possible.
+    /// saw.
     fn after_dimpl(&mut self) {
         self.captured.extend(capture::take_created());
         if !self.connected {
@@ -154,6 +154,13 @@ impl DimplSession {
                 self.peer_identity = seen;
             }
         }
+    }
+
+    /// Drains dimpl, then hands over if the peer has sent application data. Only after the
+    /// drain: dimpl's queued records must go out, and the last one fixes our first sequence
+    /// number.
+    fn pump_and_hand_over(&mut self) {
+        self.pump();
         if self.connected && self.peer_sent_data {
             self.hand_over();
         }
@@ -243,8 +250,7 @@ impl DtlsSession for DimplSession {
         let r = dtls.handle_packet(datagram);
         self.after_dimpl();
         r.map_err(|e| self.error(e))?;
-        self.pump();
-        self.after_dimpl();
+        self.pump_and_hand_over();
         Ok(())
     }
 
@@ -258,7 +264,7 @@ impl DtlsSession for DimplSession {
         let r = dtls.handle_timeout(at);
         self.after_dimpl();
         r.map_err(|e| self.error(e))?;
-        self.pump();
+        self.pump_and_hand_over();
         Ok(())
     }
 
@@ -274,7 +280,7 @@ impl DtlsSession for DimplSession {
                 let r = dtls.send_application_data(plaintext);
                 self.after_dimpl();
                 r.map_err(|e| self.error(e))?;
-                self.pump();
+                self.pump_and_hand_over();
                 Ok(())
             }
         }
