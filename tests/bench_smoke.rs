@@ -58,6 +58,13 @@ fn json_has_every_figure() {
             >= v["dtls"]["handshakes"]["completed"].as_u64().unwrap(),
         "{out}"
     );
+    assert!(
+        v["dtls"]["server_stats"]["records_handed_over"]
+            .as_u64()
+            .unwrap()
+            >= v["dtls"]["handshakes"]["completed"].as_u64().unwrap(),
+        "every session that carried a Register moved to our record layer: {out}"
+    );
     assert_eq!(v["dtls_read_ratio_target"], 0.7);
     assert_eq!(v["clients"], 3);
     let m = &v["memory"];

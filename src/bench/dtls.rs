@@ -37,6 +37,8 @@ pub(crate) struct DtlsServerStats {
     pub(crate) handshakes_completed: u64,
     pub(crate) handshakes_failed: u64,
     pub(crate) sessions_ended: u64,
+    /// Sessions moved to our own record protection after their first exchange.
+    pub(crate) records_handed_over: u64,
     /// Malformed, replayed or undecryptable datagrams.
     pub(crate) dropped: u64,
 }
@@ -95,6 +97,7 @@ pub(super) async fn run(
                 handshakes_completed: st.handshakes_completed,
                 handshakes_failed: st.handshakes_failed,
                 sessions_ended: st.sessions_ended,
+                records_handed_over: st.records_handed_over,
                 dropped: st.malformed + st.replayed + st.rejected,
             }
         })

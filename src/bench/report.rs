@@ -227,8 +227,12 @@ impl Report {
         let ds = &d.server_stats;
         let _ = writeln!(
             out,
-            "server dtls: {} handshakes completed, {} failed, {} sessions ended, {} datagrams dropped",
-            ds.handshakes_completed, ds.handshakes_failed, ds.sessions_ended, ds.dropped
+            "server dtls: {} handshakes completed, {} failed, {} sessions ended, {} on our record layer, {} datagrams dropped",
+            ds.handshakes_completed,
+            ds.handshakes_failed,
+            ds.sessions_ended,
+            ds.records_handed_over,
+            ds.dropped
         );
         let _ = writeln!(
             out,

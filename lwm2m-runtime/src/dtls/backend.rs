@@ -52,6 +52,9 @@ pub enum SessionOutput {
     Connected(Identity),
     /// The peer closed the session (`close_notify`).
     Closed,
+    /// Informational: from now on the backend protects this session's records itself rather
+    /// than through its DTLS library (counted in `DtlsStats::records_handed_over`).
+    RecordsHandedOver,
 }
 
 /// Why a session ended or could not start.

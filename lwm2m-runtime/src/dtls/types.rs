@@ -63,6 +63,9 @@ pub struct DtlsStats {
     pub handshakes_refused: u64,
     /// Established sessions that ended (peer close, idle, unresponsive, replaced, error).
     pub sessions_ended: u64,
+    /// Established sessions whose records the backend moved to this crate's own record
+    /// protection (PSK sessions after their first exchange; see `dtls/dimpl/protect.rs`).
+    pub records_handed_over: u64,
     /// Datagrams that are not well-formed DTLS records (truncated, unknown type or version).
     pub malformed: u64,
     /// Application-data datagrams whose records were all already received.

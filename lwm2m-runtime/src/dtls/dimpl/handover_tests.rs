@@ -107,6 +107,14 @@ fn sessions_hand_over_after_the_first_exchange_and_keep_talking() {
     };
     assert_eq!(data(&server), expect("request"));
     assert_eq!(data(&client), expect("answer"));
+    for side in [&client, &server] {
+        let told = side
+            .got
+            .iter()
+            .filter(|o| matches!(o, SessionOutput::RecordsHandedOver))
+            .count();
+        assert_eq!(told, 1, "the hand-over is reported once");
+    }
 
     // Sequence numbers go on from dimpl's without a repeat, in each direction.
     for side in [&client, &server] {

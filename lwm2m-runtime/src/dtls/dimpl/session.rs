@@ -192,6 +192,7 @@ impl DimplSession {
             seq + 1,
         );
         self.stage = Stage::Own(Box::new(protection));
+        self.out.push_back(SessionOutput::RecordsHandedOver);
         self.captured = Vec::new();
         // dimpl's output buffer is not needed any more.
         self.buf = Vec::new();

@@ -305,6 +305,7 @@ impl<M: Machine + SecurityAware> Secured<M> {
                         self.inner.handle_datagram(now, key.0, &data);
                     }
                     Some(SessionOutput::Data(_)) => self.stats.rejected += 1,
+                    Some(SessionOutput::RecordsHandedOver) => self.stats.records_handed_over += 1,
                     Some(other) => break other,
                 }
             };
@@ -314,7 +315,9 @@ impl<M: Machine + SecurityAware> Secured<M> {
                     self.end(key, Ended::Closed(CloseReason::PeerClosed));
                     return delivered;
                 }
-                SessionOutput::Transmit(_) | SessionOutput::Data(_) => {}
+                SessionOutput::Transmit(_)
+                | SessionOutput::Data(_)
+                | SessionOutput::RecordsHandedOver => {}
             }
         }
     }
