@@ -4,20 +4,16 @@
 
 mod support;
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use lwm2m_core::codec::link::Link;
 use lwm2m_core::object::WriteMode;
 use lwm2m_core::{Node, Path, Resource, ResourceValue, Value};
-use lwm2m_objects::{device, temperature};
-use lwm2m_runtime::coap::{Code, Config, Endpoint, SeededRandom, Timestamp};
-use lwm2m_runtime::lwm2m::driver::{Handle, spawn};
-use lwm2m_runtime::server::{OpError, OpId, Reply, Server, ServerConfig, ServerError, ServerEvent};
-use tokio::net::UdpSocket;
-use tokio::sync::mpsc::UnboundedReceiver;
+use lwm2m_runtime::coap::Code;
+use lwm2m_runtime::server::{OpError, Reply, ServerConfig, ServerEvent};
 
-use support::lwm2m;
+use support::server::{DrivenServer, single};
+use support::{lwm2m, lwm2m_client};
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -37,17 +33,10 @@ async fn cli_server_and_cli_client() {
         ],
     );
     let addr = server.expect_line("listening on ", WAIT).await;
-    let mut client = lwm2m(
-        "lwm2m client",
-        &[
-            "client",
-            "--server",
-            &format!("coap://{addr}"),
-            "--endpoint",
-            "e2e-cli",
-            "--interval-ms",
-            "100",
-        ],
+    let mut client = lwm2m_client(
+        &format!("coap://{addr}"),
+        "e2e-cli",
+        &["--interval-ms", "100"],
     );
     let reg = server.expect_line("registered e2e-cli at /rd/", WAIT).await;
     assert!(reg.contains("/3/0") && reg.contains("/3303/0"), "{reg}");
@@ -81,18 +70,7 @@ async fn cli_client_runs_count_devices() {
         &["server", "--listen", "127.0.0.1:0", "--duration", "30"],
     );
     let addr = server.expect_line("listening on ", WAIT).await;
-    let mut client = lwm2m(
-        "lwm2m client",
-        &[
-            "client",
-            "--server",
-            &format!("coap://{addr}"),
-            "--endpoint",
-            "fleet",
-            "--count",
-            "3",
-        ],
-    );
+    let mut client = lwm2m_client(&format!("coap://{addr}"), "fleet", &["--count", "3"]);
     // Each device registers under its own name, with every object it hosts.
     let mut names = Vec::new();
     for _ in 0..3 {
@@ -113,80 +91,13 @@ async fn cli_client_runs_count_devices() {
     assert!(client.wait_exit(WAIT).await, "{}", client.transcript());
 }
 
-/// A server on the runtime's driver, with the Objects the CLI's devices host.
-struct TestServer {
-    handle: Handle<Server>,
-    events: UnboundedReceiver<ServerEvent>,
-    addr: SocketAddr,
-}
-
-impl TestServer {
-    async fn start() -> TestServer {
-        let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        let addr = socket.local_addr().unwrap();
-        let mut server = Server::new(
-            ServerConfig::default(),
-            Endpoint::new(Config::default(), SeededRandom::new(11)),
-            SeededRandom::new(12),
-        );
-        server.add_objects(&[&device::META, &temperature::META]);
-        let (handle, events, _task) = spawn(socket, server);
-        TestServer {
-            handle,
-            events,
-            addr,
-        }
-    }
-
-    async fn next(&mut self) -> ServerEvent {
-        tokio::time::timeout(WAIT, self.events.recv())
-            .await
-            .expect("a server event in time")
-            .expect("server driver running")
-    }
-
-    /// Starts `op` and waits for its outcome (events of other operations are skipped, except
-    /// notifications, which fail the test here).
-    async fn op<F>(&mut self, op: F) -> Result<Reply, OpError>
-    where
-        F: FnOnce(&mut Server, Timestamp) -> Result<OpId, ServerError> + Send + 'static,
-    {
-        let id = self.handle.call(op).await.unwrap().unwrap();
-        loop {
-            match self.next().await {
-                ServerEvent::Response { op, result, .. } if op == id => return result,
-                other => eprintln!("(skipped {other:?})"),
-            }
-        }
-    }
-}
-
-fn single(reply: Result<Reply, OpError>) -> Value {
-    match reply {
-        Ok(Reply::Content(c)) => match c.node {
-            Node::Single(v) => v,
-            other => panic!("expected one value, got {other:?}"),
-        },
-        other => panic!("expected content, got {other:?}"),
-    }
-}
-
 #[tokio::test]
 async fn library_server_manages_cli_client() {
-    let mut server = TestServer::start().await;
-    let mut client = lwm2m(
-        "lwm2m client",
-        &[
-            "client",
-            "--server",
-            &format!("coap://{}", server.addr),
-            "--endpoint",
-            "e2e-dm",
-            "--interval-ms",
-            "100",
-            "--lifetime",
-            "60",
-        ],
+    let mut server = DrivenServer::start(ServerConfig::default(), (11, 12), WAIT).await;
+    let mut client = lwm2m_client(
+        &format!("coap://{}", server.addr),
+        "e2e-dm",
+        &["--interval-ms", "100", "--lifetime", "60"],
     );
     let ep = "e2e-dm";
     match server.next().await {

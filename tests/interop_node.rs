@@ -5,19 +5,14 @@
 
 mod support;
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use lwm2m_core::object::WriteMode;
 use lwm2m_core::{ContentFormat, FormatSet, Node, Path, Value};
-use lwm2m_objects::{device, temperature};
-use lwm2m_runtime::coap::{Config, Endpoint, SeededRandom, Timestamp};
-use lwm2m_runtime::lwm2m::driver::{Handle, spawn};
-use lwm2m_runtime::server::{OpError, OpId, Reply, Server, ServerConfig, ServerError, ServerEvent};
-use tokio::net::UdpSocket;
-use tokio::sync::mpsc::UnboundedReceiver;
+use lwm2m_runtime::server::{Reply, ServerConfig, ServerError, ServerEvent};
 
-use support::{free_udp_port, lwm2m, node_cli};
+use support::server::{DrivenServer, single};
+use support::{free_udp_port, lwm2m_client, node_cli};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -26,17 +21,10 @@ async fn node_server_manages_our_client() {
     let port = free_udp_port().to_string();
     let mut node = node_cli("lwm2m-node-server.js", &[("LWM2M_PORT", &port)]);
     node.expect("Lightweight M2M Server started", WAIT).await;
-    let mut client = lwm2m(
-        "lwm2m client",
-        &[
-            "client",
-            "--server",
-            &format!("coap://127.0.0.1:{port}"),
-            "--endpoint",
-            "rs-for-node",
-            "--interval-ms",
-            "150",
-        ],
+    let mut client = lwm2m_client(
+        &format!("coap://127.0.0.1:{port}"),
+        "rs-for-node",
+        &["--interval-ms", "150"],
     );
     node.expect_line("Endpoint name: rs-for-node", WAIT).await;
 
@@ -94,72 +82,22 @@ async fn node_server_manages_our_client() {
     assert!(client.wait_exit(WAIT).await, "{}", client.transcript());
 }
 
-struct OurServer {
-    handle: Handle<Server>,
-    events: UnboundedReceiver<ServerEvent>,
-    addr: SocketAddr,
-}
-
-impl OurServer {
-    async fn start() -> OurServer {
-        let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        let addr = socket.local_addr().unwrap();
-        // lwm2m-node-lib registers as LwM2M 1.0 without ct= and implements text only, although
-        // 1.0 makes TLV mandatory: use text and opaque with clients that announce nothing.
-        let mut config = ServerConfig::default();
-        config.unannounced_formats = Some(
-            FormatSet::EMPTY
-                .with(ContentFormat::Text)
-                .with(ContentFormat::Opaque),
-        );
-        let mut server = Server::new(
-            config,
-            Endpoint::new(Config::default(), SeededRandom::new(21)),
-            SeededRandom::new(22),
-        );
-        server.add_objects(&[&device::META, &temperature::META]);
-        let (handle, events, _task) = spawn(socket, server);
-        OurServer {
-            handle,
-            events,
-            addr,
-        }
-    }
-
-    async fn next(&mut self) -> ServerEvent {
-        tokio::time::timeout(WAIT, self.events.recv())
-            .await
-            .expect("a server event in time")
-            .expect("server driver running")
-    }
-
-    async fn op<F>(&mut self, op: F) -> Result<Reply, OpError>
-    where
-        F: FnOnce(&mut Server, Timestamp) -> Result<OpId, ServerError> + Send + 'static,
-    {
-        let id = self.handle.call(op).await.unwrap().unwrap();
-        loop {
-            match self.next().await {
-                ServerEvent::Response { op, result, .. } if op == id => return result,
-                other => eprintln!("(skipped {other:?})"),
-            }
-        }
-    }
-}
-
-fn single(reply: Result<Reply, OpError>) -> Value {
-    match reply {
-        Ok(Reply::Content(c)) => match c.node {
-            Node::Single(v) => v,
-            other => panic!("expected one value, got {other:?}"),
-        },
-        other => panic!("expected content, got {other:?}"),
-    }
+/// A server on our runtime. lwm2m-node-lib registers as LwM2M 1.0 without ct= and implements
+/// text only, although 1.0 makes TLV mandatory: it uses text and opaque with clients that
+/// announce nothing.
+async fn our_server() -> DrivenServer {
+    let mut config = ServerConfig::default();
+    config.unannounced_formats = Some(
+        FormatSet::EMPTY
+            .with(ContentFormat::Text)
+            .with(ContentFormat::Opaque),
+    );
+    DrivenServer::start(config, (21, 22), WAIT).await
 }
 
 #[tokio::test]
 async fn our_server_manages_node_client() {
-    let mut server = OurServer::start().await;
+    let mut server = our_server().await;
     let mut node = node_cli("lwm2m-node-client.js", &[("LWM2M_LIFETIME", "60")]);
     for (cmd, done) in [
         ("create /3/0", "ObjectUri: /3/0"),

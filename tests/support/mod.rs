@@ -2,6 +2,8 @@
 //! whose output is matched with deadlines, and the independent peers they need.
 #![allow(dead_code)]
 
+pub(crate) mod server;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -267,4 +269,11 @@ pub(crate) fn lwm2m(name: &str, args: &[&str]) -> Proc {
         Command::new(LWM2M).args(args),
         "build the lwm2m binary",
     )
+}
+
+/// Starts `lwm2m client --server SERVER --endpoint ENDPOINT` followed by `extra`.
+pub(crate) fn lwm2m_client(server: &str, endpoint: &str, extra: &[&str]) -> Proc {
+    let mut args = vec!["client", "--server", server, "--endpoint", endpoint];
+    args.extend_from_slice(extra);
+    lwm2m("lwm2m client", &args)
 }
