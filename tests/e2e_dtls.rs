@@ -7,7 +7,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{LWM2M, lwm2m};
+use support::{Proc, lwm2m, run_lwm2m};
 
 const WAIT: Duration = Duration::from_secs(15);
 const KEY: &str = "000102030405060708090a0b0c0d0e0f";
@@ -16,6 +16,24 @@ fn psk_file(dir: &tempfile::TempDir, text: &str) -> String {
     let path = dir.path().join("devices.psk");
     std::fs::write(&path, text).unwrap();
     path.to_str().unwrap().to_string()
+}
+
+/// `lwm2m client --server COAPS --psk-identity IDENTITY --psk-key KEY --endpoint dtls-dev`.
+fn psk_client(label: &str, coaps: &str, identity: &str, key: &str) -> Proc {
+    lwm2m(
+        label,
+        &[
+            "client",
+            "--server",
+            coaps,
+            "--psk-identity",
+            identity,
+            "--psk-key",
+            key,
+            "--endpoint",
+            "dtls-dev",
+        ],
+    )
 }
 
 #[tokio::test]
@@ -48,20 +66,7 @@ async fn psk_registration_wrong_key_and_endpoint_mismatch() {
     let coaps = format!("coaps://{addr}");
 
     // The right key: registers, and the server says which identity it used.
-    let mut good = lwm2m(
-        "good client",
-        &[
-            "client",
-            "--server",
-            &coaps,
-            "--psk-identity",
-            "dev-id",
-            "--psk-key",
-            KEY,
-            "--endpoint",
-            "dtls-dev",
-        ],
-    );
+    let mut good = psk_client("good client", &coaps, "dev-id", KEY);
     let reg = server
         .expect_line("registered dtls-dev at /rd/", WAIT)
         .await;
@@ -74,19 +79,11 @@ async fn psk_registration_wrong_key_and_endpoint_mismatch() {
     good.expect_line("dtls-dev: registered at /rd/", WAIT).await;
 
     // A wrong key: the handshake fails, nothing registers.
-    let wrong = lwm2m(
+    let wrong = psk_client(
         "wrong-key client",
-        &[
-            "client",
-            "--server",
-            &coaps,
-            "--psk-identity",
-            "dev-id",
-            "--psk-key",
-            "ffffffffffffffffffffffffffffffff",
-            "--endpoint",
-            "dtls-dev",
-        ],
+        &coaps,
+        "dev-id",
+        "ffffffffffffffffffffffffffffffff",
     );
     let failed = server.expect_line("dtls handshake with ", WAIT).await;
     assert!(
@@ -96,19 +93,11 @@ async fn psk_registration_wrong_key_and_endpoint_mismatch() {
     drop(wrong);
 
     // An identity bound to another endpoint: the session opens, the registration is refused.
-    let mut mismatch = lwm2m(
+    let mut mismatch = psk_client(
         "mismatched client",
-        &[
-            "client",
-            "--server",
-            &coaps,
-            "--psk-identity",
-            "other-id",
-            "--psk-key",
-            "00112233445566778899aabbccddeeff",
-            "--endpoint",
-            "dtls-dev",
-        ],
+        &coaps,
+        "other-id",
+        "00112233445566778899aabbccddeeff",
     );
     let rejected = server.expect_line("rejected dtls-dev from ", WAIT).await;
     assert!(
@@ -130,21 +119,11 @@ async fn psk_registration_wrong_key_and_endpoint_mismatch() {
     }
 }
 
-fn run(args: &[&str]) -> (bool, String) {
-    let out = std::process::Command::new(LWM2M)
-        .args(args)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
-    (out.status.success(), text)
-}
-
 #[test]
 fn bad_psk_file_lines_are_named() {
     let dir = tempfile::tempdir().unwrap();
     let file = psk_file(&dir, "ok id-1 0011\nshort id-2\nbad id-3 00zz11\n");
-    let (ok, text) = run(&[
+    let (ok, text) = run_lwm2m(&[
         "server",
         "--dtls-listen",
         "127.0.0.1:0",
@@ -170,7 +149,7 @@ fn bad_psk_file_lines_are_named() {
 
 #[test]
 fn coaps_without_credentials_is_refused() {
-    let (ok, text) = run(&[
+    let (ok, text) = run_lwm2m(&[
         "client",
         "--server",
         "coaps://127.0.0.1:1",
@@ -184,7 +163,7 @@ fn coaps_without_credentials_is_refused() {
         ),
         "{text}"
     );
-    let (ok, text) = run(&[
+    let (ok, text) = run_lwm2m(&[
         "client",
         "--server",
         "coap://127.0.0.1:1",
@@ -197,6 +176,6 @@ fn coaps_without_credentials_is_refused() {
     ]);
     assert!(!ok);
     assert!(text.contains("need a coaps:// server"), "{text}");
-    let (ok, text) = run(&["server", "--dtls-listen", "127.0.0.1:0"]);
+    let (ok, text) = run_lwm2m(&["server", "--dtls-listen", "127.0.0.1:0"]);
     assert!(!ok && text.contains("--psk-file"), "{text}");
 }

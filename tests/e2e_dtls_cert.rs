@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use cert_pki::Ca;
-use support::{LWM2M, lwm2m};
+use support::{lwm2m, run_lwm2m};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -151,16 +151,6 @@ async fn certificate_registration_cn_mismatch_and_foreign_ca() {
     );
 }
 
-fn run(args: &[&str]) -> (bool, String) {
-    let out = std::process::Command::new(LWM2M)
-        .args(args)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
-    (out.status.success(), text)
-}
-
 #[test]
 fn bad_certificate_files_and_option_mixes_are_named() {
     let dir = tempfile::tempdir().unwrap();
@@ -172,7 +162,7 @@ fn bad_certificate_files_and_option_mixes_are_named() {
     let (key, ca_file) = (file(d, "server.key"), file(d, "ca.pem"));
 
     // The server: a missing certificate file, and a key that is not the certificate's.
-    let (ok, text) = run(&[
+    let (ok, text) = run_lwm2m(&[
         "server",
         "--dtls-listen",
         "127.0.0.1:0",
@@ -187,7 +177,7 @@ fn bad_certificate_files_and_option_mixes_are_named() {
     ]);
     assert!(!ok, "{text}");
     assert!(text.contains(&format!("{missing}: cannot read")), "{text}");
-    let (ok, text) = run(&[
+    let (ok, text) = run_lwm2m(&[
         "server",
         "--dtls-listen",
         "127.0.0.1:0",
@@ -206,7 +196,7 @@ fn bad_certificate_files_and_option_mixes_are_named() {
         "{text}"
     );
     // --cert without --key/--ca, and PSK and certificates together.
-    let (ok, text) = run(&[
+    let (ok, text) = run_lwm2m(&[
         "server",
         "--dtls-listen",
         "127.0.0.1:0",
@@ -217,7 +207,7 @@ fn bad_certificate_files_and_option_mixes_are_named() {
         !ok && text.contains("--key") && text.contains("--ca"),
         "{text}"
     );
-    let (ok, text) = run(&[
+    let (ok, text) = run_lwm2m(&[
         "server",
         "--dtls-listen",
         "127.0.0.1:0",
@@ -235,19 +225,19 @@ fn bad_certificate_files_and_option_mixes_are_named() {
     // The client: a missing file is named; one certificate is one device; not for coap://.
     let mut args = client_args(d, "coaps://127.0.0.1:1", "cert-dev", "dev");
     args[6] = missing.clone();
-    let (ok, text) = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let (ok, text) = run_lwm2m(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(!ok, "{text}");
     assert!(text.contains(&format!("{missing}: cannot read")), "{text}");
     let mut args = client_args(d, "coaps://127.0.0.1:1", "cert-dev", "dev");
     args.extend(["--count".to_string(), "2".to_string()]);
-    let (ok, text) = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let (ok, text) = run_lwm2m(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(!ok, "{text}");
     assert!(
         text.contains("--cert with --count 2: a certificate is one device"),
         "{text}"
     );
     let args = client_args(d, "coap://127.0.0.1:1", "cert-dev", "dev");
-    let (ok, text) = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let (ok, text) = run_lwm2m(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(!ok, "{text}");
     assert!(
         text.contains("--cert/--key/--ca need a coaps:// server, not coap://127.0.0.1:1"),

@@ -277,3 +277,12 @@ pub(crate) fn lwm2m_client(server: &str, endpoint: &str, extra: &[&str]) -> Proc
     args.extend_from_slice(extra);
     lwm2m("lwm2m client", &args)
 }
+
+/// Runs the `lwm2m` binary with `args` to its end: whether it succeeded, and its stderr followed
+/// by its stdout.
+pub(crate) fn run_lwm2m(args: &[&str]) -> (bool, String) {
+    let out = Command::new(LWM2M).args(args).output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    (out.status.success(), text)
+}
