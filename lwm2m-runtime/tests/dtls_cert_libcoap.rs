@@ -14,17 +14,15 @@ mod libcoap_peer;
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use cert_pki::Ca;
-use libcoap_peer::{Ev, available, coap_client, serve_acme};
+use libcoap_peer::{Ev, available, coap_client, coap_server, next_response, port_pair, serve_acme};
 use lwm2m_runtime::coap::tokio::{os_seeded, spawn};
-use lwm2m_runtime::coap::{Code, Config, Endpoint, Event, Message};
+use lwm2m_runtime::coap::{Code, Config, Endpoint, Message};
 use lwm2m_runtime::dtls::{CertCredentials, Secured, SecuredEvent, SessionError};
 use lwm2m_runtime::security::Identity;
 use tokio::net::UdpSocket;
-use tokio::process::Command;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 const ENDPOINT: &str = "urn:dev:test-ep-1";
@@ -48,11 +46,9 @@ fn creds(dir: &Path, name: &str) -> CertCredentials {
 
 /// A `Secured` certificate server at a loopback port answering GET /3/0/0 with "ACME".
 async fn start_server(dir: &Path) -> (SocketAddr, UnboundedReceiver<Ev>) {
-    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let addr = socket.local_addr().unwrap();
     let endpoint = Endpoint::new(Config::default(), os_seeded());
     let secured = Secured::cert_server(endpoint, creds(dir, "server")).unwrap();
-    (addr, serve_acme(socket, secured))
+    serve_acme(secured).await
 }
 
 async fn next_security_event(events: &mut UnboundedReceiver<Ev>) -> Ev {
@@ -115,17 +111,6 @@ async fn gnutls_client_reads_from_cert_endpoint() {
     libcoap_client_reads_over_certificates("coap-client-gnutls").await;
 }
 
-/// A port `p` with `p` and `p + 1` free (libcoap's DTLS port is the plain one plus one).
-fn port_pair() -> u16 {
-    loop {
-        let a = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        let p = a.local_addr().unwrap().port();
-        if p < u16::MAX && std::net::UdpSocket::bind(("127.0.0.1", p + 1)).is_ok() {
-            return p;
-        }
-    }
-}
-
 async fn cert_client_against_libcoap_server(program: &str, extra: &[&str]) {
     if !available(program) {
         return;
@@ -136,7 +121,7 @@ async fn cert_client_against_libcoap_server(program: &str, extra: &[&str]) {
     let file = |n: &str| dir.path().join(n).display().to_string();
     let (ca, cert, key) = (file("ca.pem"), file("server.pem"), file("server.key"));
     let port_arg = port.to_string();
-    let args = [
+    let mut args = vec![
         "-A",
         "127.0.0.1",
         "-p",
@@ -148,14 +133,8 @@ async fn cert_client_against_libcoap_server(program: &str, extra: &[&str]) {
         "-C",
         &ca,
     ];
-    let _server = Command::new(program)
-        .args(args)
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting {program}: {e}"));
+    args.extend_from_slice(extra);
+    let _server = coap_server(program, &args);
     let peer: SocketAddr = format!("127.0.0.1:{}", port + 1).parse().unwrap();
     let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let endpoint = Endpoint::new(Config::default(), os_seeded());
@@ -169,24 +148,8 @@ async fn cert_client_against_libcoap_server(program: &str, extra: &[&str]) {
         .await
         .unwrap()
         .unwrap();
-    let wait = async {
-        loop {
-            match events.recv().await.expect("driver stopped") {
-                SecuredEvent::Inner(Event::Response { id, message }) if id == want => {
-                    return message;
-                }
-                SecuredEvent::Inner(Event::RequestFailed { id, reason }) if id == want => {
-                    panic!("request failed: {reason:?}")
-                }
-                SecuredEvent::Failed { error, .. } => panic!("DTLS failed: {error}"),
-                _ => {}
-            }
-        }
-    };
     // Recovery from the lost fragment takes the watchdog two to three attempts (~9-15 s).
-    let core = tokio::time::timeout(Duration::from_secs(40), wait)
-        .await
-        .expect("no response within 40 s");
+    let core = next_response(&mut events, want, Duration::from_secs(40)).await;
     assert_eq!(core.code, Code::CONTENT);
     assert!(
         String::from_utf8_lossy(&core.payload).contains("</example_data>"),

@@ -10,18 +10,16 @@
 
 mod libcoap_peer;
 
-use libcoap_peer::{Ev, available, coap_client, serve_acme};
+use libcoap_peer::{Ev, available, coap_client, coap_server, next_response, port_pair, serve_acme};
 use std::net::SocketAddr;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
 use lwm2m_runtime::coap::tokio::{Handle, os_seeded, spawn};
-use lwm2m_runtime::coap::{Code, Config, Endpoint, Event, Message, RequestId};
+use lwm2m_runtime::coap::{Code, Config, Endpoint, Message};
 use lwm2m_runtime::dtls::{InMemorySecurityStore, PskKey, Secured, SecuredEvent, SessionError};
 use lwm2m_runtime::security::Identity;
 use tokio::net::UdpSocket;
-use tokio::process::Command;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 const IDENTITY: &str = "dev-1";
@@ -30,12 +28,10 @@ const KEY: &[u8] = b"secretPSK";
 /// A `Secured` CoAP server at a loopback port answering GET /3/0/0 with "ACME"; returns its
 /// address and its security events.
 async fn start_server() -> (SocketAddr, UnboundedReceiver<Ev>) {
-    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let addr = socket.local_addr().unwrap();
     let store = InMemorySecurityStore::new().with_psk(IDENTITY, PskKey::new(KEY), "dev-1");
     let endpoint = Endpoint::new(Config::default(), os_seeded());
     let secured = Secured::psk_server(endpoint, Arc::new(store)).unwrap();
-    (addr, serve_acme(socket, secured))
+    serve_acme(secured).await
 }
 
 async fn libcoap_client_reads_over_psk(program: &str) {
@@ -98,36 +94,7 @@ async fn gnutls_client_reads_from_secured_endpoint() {
     libcoap_client_reads_over_psk("coap-client-gnutls").await;
 }
 
-/// A port `p` with `p` and `p + 1` free (libcoap's DTLS port is the plain one plus one).
-fn port_pair() -> u16 {
-    loop {
-        let a = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        let p = a.local_addr().unwrap().port();
-        if p < u16::MAX && std::net::UdpSocket::bind(("127.0.0.1", p + 1)).is_ok() {
-            return p;
-        }
-    }
-}
-
-async fn next_response(events: &mut UnboundedReceiver<Ev>, want: RequestId) -> Message {
-    let wait = async {
-        loop {
-            match events.recv().await.expect("driver stopped") {
-                SecuredEvent::Inner(Event::Response { id, message }) if id == want => {
-                    return message;
-                }
-                SecuredEvent::Inner(Event::RequestFailed { id, reason }) if id == want => {
-                    panic!("request failed: {reason:?}")
-                }
-                SecuredEvent::Failed { error, .. } => panic!("DTLS failed: {error}"),
-                _ => {}
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(20), wait)
-        .await
-        .expect("no response within 20 s")
-}
+const RESPONSE_WAIT: Duration = Duration::from_secs(20);
 
 async fn secured_client_against_libcoap_server(program: &str) {
     if !available(program) {
@@ -135,13 +102,10 @@ async fn secured_client_against_libcoap_server(program: &str) {
     }
     let port = port_pair();
     let key = std::str::from_utf8(KEY).unwrap();
-    let _server = Command::new(program)
-        .args(["-A", "127.0.0.1", "-p", &port.to_string(), "-k", key])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting {program}: {e}"));
+    let _server = coap_server(
+        program,
+        &["-A", "127.0.0.1", "-p", &port.to_string(), "-k", key],
+    );
     let peer: SocketAddr = format!("127.0.0.1:{}", port + 1).parse().unwrap();
     let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let endpoint = Endpoint::new(Config::default(), os_seeded());
@@ -163,7 +127,7 @@ async fn secured_client_against_libcoap_server(program: &str) {
         Message::request(Code::GET).with_uri_path("/.well-known/core"),
     )
     .await;
-    let core = next_response(&mut events, id).await;
+    let core = next_response(&mut events, id, RESPONSE_WAIT).await;
     assert!(
         String::from_utf8_lossy(&core.payload).contains("</example_data>"),
         "{core:?}"
@@ -175,14 +139,14 @@ async fn secured_client_against_libcoap_server(program: &str) {
         .with_content_format(0)
         .with_payload(body.clone());
     let id = send(&handle, put).await;
-    let r = next_response(&mut events, id).await;
+    let r = next_response(&mut events, id, RESPONSE_WAIT).await;
     assert!(r.code == Code::CHANGED || r.code == Code::CREATED, "{r:?}");
     let id = send(
         &handle,
         Message::request(Code::GET).with_uri_path("/example_data"),
     )
     .await;
-    let r = next_response(&mut events, id).await;
+    let r = next_response(&mut events, id, RESPONSE_WAIT).await;
     assert_eq!(r.code, Code::CONTENT);
     assert_eq!(r.payload, body);
     let stats = handle.call(|s, _| s.stats().clone()).await.unwrap();

@@ -1,13 +1,16 @@
 //! What the DTLS interop tests share about libcoap's programs: finding them, running
-//! `coap-client` with a time limit, and a `Secured` CoAP endpoint for it to read from.
+//! `coap-client` with a time limit and `coap-server` on a port pair, a `Secured` CoAP endpoint
+//! for `coap-client` to read from, and waiting for a `Secured` client's response.
 
+use std::net::SocketAddr;
+use std::process::Stdio;
 use std::time::Duration;
 
 use lwm2m_runtime::coap::tokio::spawn;
-use lwm2m_runtime::coap::{Code, Endpoint, Event, Message};
+use lwm2m_runtime::coap::{Code, Endpoint, Event, Message, RequestId};
 use lwm2m_runtime::dtls::{Secured, SecuredEvent};
 use tokio::net::UdpSocket;
-use tokio::process::Command;
+use tokio::process::{Child, Command};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 pub(crate) type Ev = SecuredEvent<Event>;
@@ -41,9 +44,11 @@ pub(crate) async fn coap_client(program: &str, args: &[&str]) -> (String, String
     )
 }
 
-/// Runs `secured` on `socket`, answering GET /3/0/0 with "ACME" (4.04 elsewhere); returns its
-/// security events (everything but the requests).
-pub(crate) fn serve_acme(socket: UdpSocket, secured: Secured<Endpoint>) -> UnboundedReceiver<Ev> {
+/// Runs `secured` at a loopback port, answering GET /3/0/0 with "ACME" (4.04 elsewhere); returns
+/// its address and its security events (everything but the requests).
+pub(crate) async fn serve_acme(secured: Secured<Endpoint>) -> (SocketAddr, UnboundedReceiver<Ev>) {
+    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let addr = socket.local_addr().unwrap();
     let (handle, mut events, _task) = spawn(socket, secured);
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {
@@ -65,5 +70,53 @@ pub(crate) fn serve_acme(socket: UdpSocket, secured: Secured<Endpoint>) -> Unbou
                 .unwrap();
         }
     });
-    rx
+    (addr, rx)
+}
+
+/// A port `p` with `p` and `p + 1` free (libcoap's DTLS port is the plain one plus one).
+pub(crate) fn port_pair() -> u16 {
+    loop {
+        let a = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let p = a.local_addr().unwrap().port();
+        if p < u16::MAX && std::net::UdpSocket::bind(("127.0.0.1", p + 1)).is_ok() {
+            return p;
+        }
+    }
+}
+
+/// Starts the libcoap server `program` with `args`, its output discarded; killed on drop.
+pub(crate) fn coap_server(program: &str, args: &[&str]) -> Child {
+    Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {program}: {e}"))
+}
+
+/// The response to request `want` of a `Secured` client within `limit`; a failed request or a
+/// failed handshake fails the test.
+pub(crate) async fn next_response(
+    events: &mut UnboundedReceiver<Ev>,
+    want: RequestId,
+    limit: Duration,
+) -> Message {
+    let wait = async {
+        loop {
+            match events.recv().await.expect("driver stopped") {
+                SecuredEvent::Inner(Event::Response { id, message }) if id == want => {
+                    return message;
+                }
+                SecuredEvent::Inner(Event::RequestFailed { id, reason }) if id == want => {
+                    panic!("request failed: {reason:?}")
+                }
+                SecuredEvent::Failed { error, .. } => panic!("DTLS failed: {error}"),
+                _ => {}
+            }
+        }
+    };
+    tokio::time::timeout(limit, wait)
+        .await
+        .unwrap_or_else(|_| panic!("no response within {limit:?}"))
 }
