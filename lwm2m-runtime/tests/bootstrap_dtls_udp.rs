@@ -4,70 +4,41 @@
 //! Proves the drivers; `bootstrap_dtls.rs` proves the protocol in virtual time.
 #![cfg(all(feature = "tokio", feature = "dtls"))]
 
+mod udp_nodes;
+
 use std::sync::Arc;
-use std::time::Duration;
 
 use lwm2m_core::{Node, Path, Value};
 use lwm2m_objects::lwm2m_server;
-use lwm2m_runtime::bootstrap::{
-    BootstrapEvent, BootstrapServer, Credentials, Provision, ServerAccount,
-};
+use lwm2m_runtime::bootstrap::{Credentials, ServerAccount};
 use lwm2m_runtime::client::{BootstrapAccount, Client, ClientConfig, ClientEvent};
 use lwm2m_runtime::coap::{Config, Endpoint, SeededRandom};
 use lwm2m_runtime::dtls::{InMemorySecurityStore, PskKey, Secured, SecuredConfig, SecuredEvent};
 use lwm2m_runtime::lwm2m::driver::spawn;
 use lwm2m_runtime::security::Identity;
-use lwm2m_runtime::server::{Reply, Server, ServerConfig, ServerEvent};
+use lwm2m_runtime::server::{Reply, ServerEvent};
 use tokio::net::UdpSocket;
-use tokio::sync::mpsc::UnboundedReceiver;
-
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn until<T: std::fmt::Debug, R>(
-    rx: &mut UnboundedReceiver<T>,
-    mut f: impl FnMut(T) -> Option<R>,
-) -> R {
-    tokio::time::timeout(WAIT, async {
-        loop {
-            if let Some(r) = f(rx.recv().await.expect("driver stopped")) {
-                return r;
-            }
-        }
-    })
-    .await
-    .expect("timed out")
-}
+use udp_nodes::{LoopbackBootstrap, loopback_server, until};
 
 #[tokio::test]
 async fn plain_bootstrap_then_dtls_psk_registration_over_loopback() {
     let key = *b"loopback-psk-key";
     let store = InMemorySecurityStore::new().with_psk("udp-id", PskKey::new(key), "udp-dtls");
-    let server_socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let server_addr = server_socket.local_addr().unwrap();
-    let mut server = Server::new(
-        ServerConfig::default(),
-        Endpoint::new(Config::default(), SeededRandom::new(1)),
-        SeededRandom::new(2),
-    );
-    server.add_objects(&[&lwm2m_server::v1_1::META]);
+    let (server_socket, server_addr, server) = loopback_server(&[&lwm2m_server::v1_1::META]).await;
     let server = Secured::psk_server(server, Arc::new(store)).unwrap();
     let (server, mut server_events, _s) = spawn(server_socket, server);
 
-    let bs_socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let bs_addr = bs_socket.local_addr().unwrap();
-    let mut bs = BootstrapServer::new(Endpoint::new(Config::default(), SeededRandom::new(3)));
     let mut account = ServerAccount::new(format!("coaps://{server_addr}"), 7);
     account.credentials = Credentials::Psk {
         identity: b"udp-id".to_vec(),
         key: key.to_vec(),
     };
-    bs.provision("udp-dtls", Provision::new(account)).unwrap();
-    let (_bs, mut bs_events, _b) = spawn(bs_socket, bs);
+    let mut bs = LoopbackBootstrap::start("udp-dtls", account).await;
 
     let client = Client::bootstrapping(
         ClientConfig::new("udp-dtls"),
         Endpoint::new(Config::default(), SeededRandom::new(4)),
-        BootstrapAccount::new(bs_addr),
+        BootstrapAccount::new(bs.addr),
     );
     let client = Secured::provisioned(client, SecuredConfig::default());
     let client_socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
@@ -79,13 +50,7 @@ async fn plain_bootstrap_then_dtls_psk_registration_over_loopback() {
         .unwrap()
         .unwrap();
 
-    let finished = until(&mut bs_events, |e| match e {
-        BootstrapEvent::Finished { endpoint } => Some(endpoint),
-        BootstrapEvent::Failed { reason, .. } => panic!("{reason}"),
-        _ => None,
-    })
-    .await;
-    assert_eq!(finished, "udp-dtls");
+    assert_eq!(bs.finished().await, "udp-dtls");
     let connected = until(&mut client_events, |e| match e {
         SecuredEvent::Connected { peer, identity } => Some((peer, identity)),
         SecuredEvent::Failed { error, .. } => panic!("{error}"),

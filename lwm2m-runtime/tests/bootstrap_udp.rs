@@ -3,69 +3,39 @@
 //! the Bootstrap-Server wrote. Proves the drivers; the virtual-time tests prove the protocol.
 #![cfg(feature = "tokio")]
 
+mod udp_nodes;
+
 use std::time::Duration;
 
 use lwm2m_core::{Node, Path, Resource, ResourceValue, Value};
 use lwm2m_objects::lwm2m_server;
-use lwm2m_runtime::bootstrap::{BootstrapEvent, BootstrapServer, Provision, ServerAccount};
+use lwm2m_runtime::bootstrap::ServerAccount;
 use lwm2m_runtime::client::{BootstrapAccount, Client, ClientConfig, ClientEvent};
 use lwm2m_runtime::coap::{Config, Endpoint, SeededRandom};
 use lwm2m_runtime::lwm2m::driver::spawn;
-use lwm2m_runtime::server::{Reply, Server, ServerConfig, ServerEvent};
+use lwm2m_runtime::server::{Reply, ServerEvent};
 use tokio::net::UdpSocket;
-use tokio::sync::mpsc::UnboundedReceiver;
-
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn until<T, R>(rx: &mut UnboundedReceiver<T>, mut f: impl FnMut(T) -> Option<R>) -> R {
-    tokio::time::timeout(WAIT, async {
-        loop {
-            let e = rx.recv().await.expect("driver stopped");
-            if let Some(r) = f(e) {
-                return r;
-            }
-        }
-    })
-    .await
-    .expect("timed out")
-}
+use udp_nodes::{LoopbackBootstrap, loopback_server, until};
 
 #[tokio::test]
 async fn bootstrap_then_register_over_loopback() {
-    let server_socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let server_addr = server_socket.local_addr().unwrap();
-    let mut server = Server::new(
-        ServerConfig::default(),
-        Endpoint::new(Config::default(), SeededRandom::new(1)),
-        SeededRandom::new(2),
-    );
-    server.add_objects(&[&lwm2m_server::v1_1::META]);
+    let (server_socket, server_addr, server) = loopback_server(&[&lwm2m_server::v1_1::META]).await;
     let (server, mut server_events, _s) = spawn(server_socket, server);
 
-    let bs_socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let bs_addr = bs_socket.local_addr().unwrap();
-    let mut bs = BootstrapServer::new(Endpoint::new(Config::default(), SeededRandom::new(3)));
     let mut account = ServerAccount::new(format!("coap://{server_addr}"), 42);
     account.lifetime = Duration::from_secs(120);
-    bs.provision("udp-bs", Provision::new(account)).unwrap();
-    let (_bs, mut bs_events, _b) = spawn(bs_socket, bs);
+    let mut bs = LoopbackBootstrap::start("udp-bs", account).await;
 
     let client = Client::bootstrapping(
         ClientConfig::new("udp-bs"),
         Endpoint::new(Config::default(), SeededRandom::new(4)),
-        BootstrapAccount::new(bs_addr),
+        BootstrapAccount::new(bs.addr),
     );
     let client_socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let (client, mut client_events, _c) = spawn(client_socket, client);
     client.call(|c, now| c.start(now)).await.unwrap().unwrap();
 
-    let finished = until(&mut bs_events, |e| match e {
-        BootstrapEvent::Finished { endpoint } => Some(endpoint),
-        BootstrapEvent::Failed { reason, .. } => panic!("{reason}"),
-        _ => None,
-    })
-    .await;
-    assert_eq!(finished, "udp-bs");
+    assert_eq!(bs.finished().await, "udp-bs");
     let bootstrapped = until(&mut client_events, |e| match e {
         ClientEvent::Bootstrapped { server, .. } => Some(server),
         _ => None,

@@ -2,8 +2,9 @@
 //! driver: proves `Secured` under the driver (the virtual-time tests prove the protocol).
 #![cfg(all(feature = "tokio", feature = "dtls"))]
 
+mod udp_nodes;
+
 use std::sync::Arc;
-use std::time::Duration;
 
 use lwm2m_core::object::Object;
 use lwm2m_core::{Node, Path, Value};
@@ -12,11 +13,10 @@ use lwm2m_runtime::client::{Client, ClientConfig, ClientEvent};
 use lwm2m_runtime::coap::{Config, Endpoint, SeededRandom};
 use lwm2m_runtime::dtls::{InMemorySecurityStore, PskKey, Secured, SecuredEvent};
 use lwm2m_runtime::lwm2m::driver::spawn;
-use lwm2m_runtime::server::{Reply, Server, ServerConfig, ServerEvent};
+use lwm2m_runtime::server::{Reply, ServerEvent};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc::UnboundedReceiver;
-
-const TIMEOUT: Duration = Duration::from_secs(10);
+use udp_nodes::{WAIT, loopback_server};
 
 /// The next wrapped event `f` accepts, skipping the others.
 async fn next<E: std::fmt::Debug, T>(
@@ -36,7 +36,7 @@ async fn next<E: std::fmt::Debug, T>(
             }
         }
     };
-    tokio::time::timeout(TIMEOUT, wait)
+    tokio::time::timeout(WAIT, wait)
         .await
         .expect("event in time")
 }
@@ -45,14 +45,7 @@ async fn next<E: std::fmt::Debug, T>(
 async fn register_read_deregister_over_dtls_psk() {
     let key = PskKey::from_hex("a1b2c3d4e5f60718293a4b5c6d7e8f90").unwrap();
     let store = InMemorySecurityStore::new().with_psk("psk-dev", key.clone(), "dtls-1");
-    let server_socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let server_addr = server_socket.local_addr().unwrap();
-    let mut server = Server::new(
-        ServerConfig::default(),
-        Endpoint::new(Config::default(), SeededRandom::new(1)),
-        SeededRandom::new(2),
-    );
-    server.add_objects(&[&device::META]);
+    let (server_socket, server_addr, server) = loopback_server(&[&device::META]).await;
     let server = Secured::psk_server(server, Arc::new(store)).unwrap();
     let (server, mut server_events, _s) = spawn(server_socket, server);
 
