@@ -11,38 +11,19 @@ use std::time::Duration;
 
 use cert_pki::{Ca, Leaf};
 use dtls_net::Net;
-use dtls_net::lwm2m::{C, Ev, S, read_manufacturer, registered, server_addr, start};
+use dtls_net::lwm2m::{
+    C, Ev, S, assert_registers_despite_loss, client_failure, lwm2m_client, lwm2m_server,
+    read_manufacturer, registered, registration_failure, rejected, server_addr, server_failure,
+    start,
+};
 use lwm2m_core::Value;
-use lwm2m_core::object::Object;
-use lwm2m_objects::device;
-use lwm2m_runtime::client::{Client, ClientConfig, ClientEvent};
-use lwm2m_runtime::coap::{Code, Config, Endpoint, SeededRandom};
+use lwm2m_runtime::coap::Code;
 use lwm2m_runtime::dtls::{CertBackend, Secured, SecuredConfig, SessionError};
 use lwm2m_runtime::security::Identity;
-use lwm2m_runtime::server::{RejectReason, Server, ServerConfig, ServerEvent};
+use lwm2m_runtime::server::RejectReason;
 
 fn server(seed: u64, ca: &Ca) -> S {
-    let mut server = Server::new(
-        ServerConfig::default(),
-        Endpoint::new(Config::default(), SeededRandom::new(seed ^ 0x5e)),
-        SeededRandom::new(seed ^ 0x77),
-    );
-    server.add_objects(&[&device::META]);
-    Secured::cert_server(server, ca.creds(&ca.server())).unwrap()
-}
-
-fn lwm2m_client(seed: u64, endpoint: &str) -> Client {
-    let mut dev = device::Instance::default();
-    dev.set_manufacturer("ACME".into());
-    let mut devices = Object::<device::Instance>::new();
-    devices.insert(0, dev);
-    let mut client = Client::new(
-        ClientConfig::new(endpoint),
-        Endpoint::new(Config::default(), SeededRandom::new(seed ^ 0xc1)),
-        server_addr(),
-    );
-    client.add_object(devices);
-    client
+    Secured::cert_server(lwm2m_server(seed), ca.creds(&ca.server())).unwrap()
 }
 
 /// A client named `endpoint` presenting `leaf`, trusting `trust`.
@@ -61,20 +42,6 @@ fn cn(identity: &Identity) -> Option<String> {
         Identity::Certificate { common_name, .. } => common_name.clone(),
         _ => None,
     }
-}
-
-fn server_failure(n: &mut Net<C, S>) -> Option<SessionError> {
-    n.wait_server(60_000, |e| match e {
-        Ev::Failed { error, .. } => Some(error.clone()),
-        _ => None,
-    })
-}
-
-fn client_failure(n: &mut Net<C, S>) -> Option<SessionError> {
-    n.wait_client(0, 60_000, |e| match e {
-        Ev::Failed { error, .. } => Some(error.clone()),
-        _ => None,
-    })
 }
 
 #[test]
@@ -120,21 +87,7 @@ fn handshake_and_registration_survive_loss_and_reordering() {
     let leaf = ca.client("urn:dev:A");
     for seed in 1..=4 {
         let mut n = net(seed, &ca, client(seed, "urn:dev:A", &leaf, &ca, None));
-        n.loss = 0.25;
-        n.jitter_ms = 80;
-        start(&mut n, 0);
-        assert_eq!(
-            registered(&mut n, 600_000).as_deref(),
-            Some("urn:dev:A"),
-            "seed {seed}: stats {:?} / {:?}",
-            n.server.stats(),
-            n.clients[0].stats()
-        );
-        assert_eq!(
-            read_manufacturer(&mut n, "urn:dev:A"),
-            Some(Value::String("ACME".into())),
-            "seed {seed}"
-        );
+        assert_registers_despite_loss(&mut n, seed, "urn:dev:A");
     }
 }
 
@@ -299,13 +252,7 @@ fn certificate_for_one_endpoint_cannot_register_as_another() {
         client(6, "urn:dev:B", &ca.client("urn:dev:A"), &ca, None),
     );
     start(&mut n, 0);
-    let rejected = n.wait_server(10_000, |e| match e {
-        Ev::Inner(ServerEvent::Rejected {
-            endpoint, reason, ..
-        }) => Some((endpoint.clone(), reason.clone())),
-        _ => None,
-    });
-    let (endpoint, reason) = rejected.expect("a Rejected event");
+    let (endpoint, reason) = rejected(&mut n).expect("a Rejected event");
     assert_eq!(endpoint, "urn:dev:B");
     match reason {
         RejectReason::EndpointMismatch { identity, bound } => {
@@ -314,10 +261,6 @@ fn certificate_for_one_endpoint_cannot_register_as_another() {
         }
         other => panic!("{other:?}"),
     }
-    let code = n.wait_client(0, 10_000, |e| match e {
-        Ev::Inner(ClientEvent::RegistrationFailed { code, .. }) => Some(*code),
-        _ => None,
-    });
-    assert_eq!(code, Some(Some(Code::FORBIDDEN)));
+    assert_eq!(registration_failure(&mut n), Some(Some(Code::FORBIDDEN)));
     assert!(n.server.inner().registration("urn:dev:B").is_none());
 }

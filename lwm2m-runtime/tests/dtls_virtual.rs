@@ -10,11 +10,11 @@ use std::net::SocketAddr;
 
 use dtls_net::Net;
 use dtls_net::lwm2m::{
-    Ev, KEY, client, key, net, read_manufacturer, register_then_mark, registered, server,
-    server_addr, start, store,
+    C, Ev, KEY, S, assert_registers_despite_loss, client, key, net, read_manufacturer,
+    register_then_mark, registered, registration_failure, rejected, server, server_addr,
+    server_failure, start, store,
 };
 use lwm2m_core::Value;
-use lwm2m_runtime::client::ClientEvent;
 use lwm2m_runtime::coap::Code;
 use lwm2m_runtime::dtls::{SecuredConfig, SessionError};
 use lwm2m_runtime::security::Identity;
@@ -60,21 +60,7 @@ fn lwm2m_client_registers_and_is_read_over_psk() {
 fn handshake_and_registration_survive_loss_and_reordering() {
     for seed in 1..=6 {
         let mut n = net(seed, client(seed, "dev-1", "dev-1", KEY));
-        n.loss = 0.25;
-        n.jitter_ms = 80;
-        start(&mut n, 0);
-        assert_eq!(
-            registered(&mut n, 600_000).as_deref(),
-            Some("dev-1"),
-            "seed {seed}: stats {:?} / {:?}",
-            n.server.stats(),
-            n.clients[0].stats()
-        );
-        assert_eq!(
-            read_manufacturer(&mut n, "dev-1"),
-            Some(Value::String("ACME".into())),
-            "seed {seed}"
-        );
+        assert_registers_despite_loss(&mut n, seed, "dev-1");
     }
 }
 
@@ -85,11 +71,10 @@ fn wrong_key_fails_the_handshake() {
         client(2, "dev-1", "dev-1", "ffffffffffffffffffffffffffffffff"),
     );
     start(&mut n, 0);
-    let failed = n.wait_server(60_000, |e| match e {
-        Ev::Failed { error, .. } => Some(error.clone()),
-        _ => None,
-    });
-    assert_eq!(failed, Some(SessionError::AuthenticationFailed));
+    assert_eq!(
+        server_failure(&mut n),
+        Some(SessionError::AuthenticationFailed)
+    );
     n.run_for(60_000);
     assert!(
         !n.server_events
@@ -113,11 +98,10 @@ fn wrong_key_fails_the_handshake() {
 fn unknown_identity_fails_the_handshake() {
     let mut n = net(3, client(3, "dev-1", "nobody", KEY));
     start(&mut n, 0);
-    let failed = n.wait_server(60_000, |e| match e {
-        Ev::Failed { error, .. } => Some(error.clone()),
-        _ => None,
-    });
-    assert_eq!(failed, Some(SessionError::UnknownIdentity("nobody".into())));
+    assert_eq!(
+        server_failure(&mut n),
+        Some(SessionError::UnknownIdentity("nobody".into()))
+    );
     assert_eq!(n.server.stats().handshakes_completed, 0);
 }
 
@@ -133,14 +117,8 @@ fn identity_bound_to_another_endpoint_cannot_register() {
         client(4, "dev-1", "dev-1", KEY),
     );
     start(&mut n, 0);
-    let rejected = n.wait_server(10_000, |e| match e {
-        Ev::Inner(ServerEvent::Rejected {
-            endpoint, reason, ..
-        }) => Some((endpoint.clone(), reason.clone())),
-        _ => None,
-    });
     assert_eq!(
-        rejected,
+        rejected(&mut n),
         Some((
             "dev-1".into(),
             RejectReason::EndpointMismatch {
@@ -149,30 +127,31 @@ fn identity_bound_to_another_endpoint_cannot_register() {
             }
         ))
     );
-    let code = n.wait_client(0, 10_000, |e| match e {
-        Ev::Inner(ClientEvent::RegistrationFailed { code, .. }) => Some(*code),
-        _ => None,
-    });
-    assert_eq!(code, Some(Some(Code::FORBIDDEN)));
+    assert_eq!(registration_failure(&mut n), Some(Some(Code::FORBIDDEN)));
     assert!(n.server.inner().registration("dev-1").is_none());
 }
 
-#[test]
-fn replayed_record_is_dropped_and_counted() {
-    let mut n = net(5, client(5, "dev-1", "dev-1", KEY));
-    let mark = register_then_mark(&mut n);
-    // Force an Update and capture it: an application-data datagram from the client.
+/// Forces an Update of client 0 and captures it: the first application-data datagram the client
+/// sent after `mark`, with its sender.
+fn update_record(n: &mut Net<C, S>, mark: usize) -> (SocketAddr, Vec<u8>) {
     let now = n.now;
     n.clients[0].inner_mut().update(now).unwrap();
     n.wait_server(10_000, |e| {
         matches!(e, Ev::Inner(ServerEvent::Updated { .. })).then_some(())
     })
     .expect("update");
-    let (from, update) = n.to_server[mark..]
+    n.to_server[mark..]
         .iter()
         .find(|(_, d)| d[0] == 23)
         .cloned()
-        .expect("an application-data record");
+        .expect("an application-data record")
+}
+
+#[test]
+fn replayed_record_is_dropped_and_counted() {
+    let mut n = net(5, client(5, "dev-1", "dev-1", KEY));
+    let mark = register_then_mark(&mut n);
+    let (from, update) = update_record(&mut n, mark);
     let before = n.server.stats().clone();
     n.inject(from, &update);
     n.run_for(5_000);
@@ -191,17 +170,7 @@ fn replayed_record_is_dropped_and_counted() {
 fn truncated_and_forged_records_are_dropped_and_counted() {
     let mut n = net(6, client(6, "dev-1", "dev-1", KEY));
     let mark = register_then_mark(&mut n);
-    let now = n.now;
-    n.clients[0].inner_mut().update(now).unwrap();
-    n.wait_server(10_000, |e| {
-        matches!(e, Ev::Inner(ServerEvent::Updated { .. })).then_some(())
-    })
-    .expect("update");
-    let (from, record) = n.to_server[mark..]
-        .iter()
-        .find(|(_, d)| d[0] == 23)
-        .cloned()
-        .unwrap();
+    let (from, record) = update_record(&mut n, mark);
     let before = n.server.stats().clone();
     n.inject(from, &record[..record.len() - 3]);
     // A well-framed record with a fresh sequence number and a broken tag.

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use lwm2m_core::object::Object;
 use lwm2m_core::{Node, Path, Value};
 use lwm2m_objects::device;
-use lwm2m_runtime::client::{Client, ClientConfig};
-use lwm2m_runtime::coap::{Config, Endpoint, SeededRandom};
+use lwm2m_runtime::client::{Client, ClientConfig, ClientEvent};
+use lwm2m_runtime::coap::{Code, Config, Endpoint, SeededRandom};
 use lwm2m_runtime::dtls::{
-    DimplBackend, InMemorySecurityStore, PskKey, Secured, SecuredConfig, SecuredEvent,
+    DimplBackend, InMemorySecurityStore, PskKey, Secured, SecuredConfig, SecuredEvent, SessionError,
 };
-use lwm2m_runtime::server::{Reply, Server, ServerConfig, ServerEvent};
+use lwm2m_runtime::server::{RejectReason, Reply, Server, ServerConfig, ServerEvent};
 
 use super::Net;
 
@@ -35,15 +35,36 @@ pub(crate) fn store(bound: &str) -> Arc<InMemorySecurityStore> {
     Arc::new(InMemorySecurityStore::new().with_psk("dev-1", key(KEY), bound))
 }
 
-pub(crate) fn server(seed: u64, store: Arc<InMemorySecurityStore>, config: SecuredConfig) -> S {
+/// Our LwM2M server knowing the Device Object, before DTLS is added.
+pub(crate) fn lwm2m_server(seed: u64) -> Server {
     let mut server = Server::new(
         ServerConfig::default(),
         Endpoint::new(Config::default(), SeededRandom::new(seed ^ 0x5e)),
         SeededRandom::new(seed ^ 0x77),
     );
     server.add_objects(&[&device::META]);
+    server
+}
+
+pub(crate) fn server(seed: u64, store: Arc<InMemorySecurityStore>, config: SecuredConfig) -> S {
     let backend = DimplBackend::server_seeded(store.clone(), Some(seed ^ 0xd5)).unwrap();
-    Secured::server(server, backend, store, config)
+    Secured::server(lwm2m_server(seed), backend, store, config)
+}
+
+/// Our LwM2M client named `endpoint`, hosting a Device whose manufacturer is `ACME`, before DTLS
+/// is added.
+pub(crate) fn lwm2m_client(seed: u64, endpoint: &str) -> Client {
+    let mut dev = device::Instance::default();
+    dev.set_manufacturer("ACME".into());
+    let mut devices = Object::<device::Instance>::new();
+    devices.insert(0, dev);
+    let mut client = Client::new(
+        ClientConfig::new(endpoint),
+        Endpoint::new(Config::default(), SeededRandom::new(seed ^ 0xc1)),
+        server_addr(),
+    );
+    client.add_object(devices);
+    client
 }
 
 pub(crate) fn client(seed: u64, endpoint: &str, identity: &str, hex: &str) -> C {
@@ -57,20 +78,10 @@ pub(crate) fn client_with(
     hex: &str,
     config: SecuredConfig,
 ) -> C {
-    let mut dev = device::Instance::default();
-    dev.set_manufacturer("ACME".into());
-    let mut devices = Object::<device::Instance>::new();
-    devices.insert(0, dev);
-    let mut client = Client::new(
-        ClientConfig::new(endpoint),
-        Endpoint::new(Config::default(), SeededRandom::new(seed ^ 0xc1)),
-        server_addr(),
-    );
-    client.add_object(devices);
     let backend =
         DimplBackend::client_seeded(identity.as_bytes().to_vec(), key(hex), Some(seed ^ 0xdc))
             .unwrap();
-    Secured::client(client, backend, config)
+    Secured::client(lwm2m_client(seed, endpoint), backend, config)
 }
 
 pub(crate) fn net(seed: u64, client: C) -> Net<C, S> {
@@ -122,4 +133,58 @@ pub(crate) fn register_then_mark(n: &mut Net<C, S>) -> usize {
     assert_eq!(registered(n, 10_000).as_deref(), Some("dev-1"));
     n.run_for(1_000);
     n.to_server.len()
+}
+
+/// With a quarter of the datagrams lost and up to 80 ms of jitter, client 0 still registers as
+/// `endpoint` and its manufacturer can be read (`seed` names the run in failures).
+pub(crate) fn assert_registers_despite_loss(n: &mut Net<C, S>, seed: u64, endpoint: &str) {
+    n.loss = 0.25;
+    n.jitter_ms = 80;
+    start(n, 0);
+    assert_eq!(
+        registered(n, 600_000).as_deref(),
+        Some(endpoint),
+        "seed {seed}: stats {:?} / {:?}",
+        n.server.stats(),
+        n.clients[0].stats()
+    );
+    assert_eq!(
+        read_manufacturer(n, endpoint),
+        Some(Value::String("ACME".into())),
+        "seed {seed}"
+    );
+}
+
+/// The handshake failure the server reports within 60 s.
+pub(crate) fn server_failure(n: &mut Net<C, S>) -> Option<SessionError> {
+    n.wait_server(60_000, |e| match e {
+        Ev::Failed { error, .. } => Some(error.clone()),
+        _ => None,
+    })
+}
+
+/// The handshake failure client 0 reports within 60 s.
+pub(crate) fn client_failure(n: &mut Net<C, S>) -> Option<SessionError> {
+    n.wait_client(0, 60_000, |e| match e {
+        Ev::Failed { error, .. } => Some(error.clone()),
+        _ => None,
+    })
+}
+
+/// The registration the server rejects within 10 s: the endpoint name and why.
+pub(crate) fn rejected(n: &mut Net<C, S>) -> Option<(String, RejectReason)> {
+    n.wait_server(10_000, |e| match e {
+        Ev::Inner(ServerEvent::Rejected {
+            endpoint, reason, ..
+        }) => Some((endpoint.clone(), reason.clone())),
+        _ => None,
+    })
+}
+
+/// The code of the registration failure client 0 reports within 10 s.
+pub(crate) fn registration_failure(n: &mut Net<C, S>) -> Option<Option<Code>> {
+    n.wait_client(0, 10_000, |e| match e {
+        Ev::Inner(ClientEvent::RegistrationFailed { code, .. }) => Some(*code),
+        _ => None,
+    })
 }
