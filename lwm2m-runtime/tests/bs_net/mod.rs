@@ -14,6 +14,11 @@ use lwm2m_runtime::coap::tokio::Machine;
 use lwm2m_runtime::coap::{Config, Endpoint, SeededRandom, Timestamp};
 use lwm2m_runtime::server::{Server, ServerConfig, ServerEvent};
 
+#[path = "../in_flight/mod.rs"]
+mod in_flight;
+
+use in_flight::{InFlight, advance, drive};
+
 pub(crate) const CLIENT: usize = 0;
 pub(crate) const BS: usize = 1;
 pub(crate) const SERVER: usize = 2;
@@ -28,9 +33,8 @@ pub(crate) struct Net {
     /// Probability that a datagram is lost.
     pub(crate) loss: f64,
     pub(crate) latency_ms: u64,
-    rng: SeededRandom,
-    seq: u64,
-    in_flight: Vec<(Timestamp, u64, usize, SocketAddr, Vec<u8>)>,
+    /// Datagrams on their way: (receiver, sender's address, bytes).
+    in_flight: InFlight<(usize, SocketAddr, Vec<u8>)>,
     pub(crate) client_events: Vec<ClientEvent>,
     pub(crate) bs_events: Vec<BootstrapEvent>,
     pub(crate) server_events: Vec<ServerEvent>,
@@ -85,9 +89,7 @@ impl Net {
             down: [false; 3],
             loss: 0.0,
             latency_ms: 10,
-            rng: SeededRandom::new(seed),
-            seq: 0,
-            in_flight: Vec::new(),
+            in_flight: InFlight::new(seed),
             client_events: Vec::new(),
             bs_events: Vec::new(),
             server_events: Vec::new(),
@@ -110,15 +112,12 @@ impl Net {
                     continue;
                 };
                 self.sent_to[to] += 1;
-                let lost =
-                    self.loss > 0.0 && (self.rng.next_u64() as f64 / u64::MAX as f64) < self.loss;
+                let lost = self.in_flight.chance(self.loss);
                 if lost || self.down[to] {
                     continue;
                 }
-                self.seq += 1;
                 let at = self.now + std::time::Duration::from_millis(self.latency_ms);
-                self.in_flight
-                    .push((at, self.seq, to, self.addrs[from], t.payload));
+                self.in_flight.push(at, (to, self.addrs[from], t.payload));
             }
         }
         self.client_events
@@ -143,28 +142,21 @@ impl Net {
     /// Delivers what is due or jumps to the next event; false when nothing happens before `limit`.
     pub(crate) fn step(&mut self, limit: Timestamp) -> bool {
         self.collect();
-        self.in_flight.sort_by_key(|d| (d.0, d.1));
-        if self.in_flight.first().is_some_and(|d| d.0 <= self.now) {
-            let (_, _, to, from, bytes) = self.in_flight.remove(0);
+        if let Some((to, from, bytes)) = self.in_flight.pop_due(self.now) {
             let now = self.now;
             self.machine(to).datagram(now, from, &bytes);
             self.collect();
             return true;
         }
-        let next = [
-            self.in_flight.first().map(|d| d.0),
+        let times = [
+            self.in_flight.next_arrival(),
             self.deadline(CLIENT),
             self.deadline(BS),
             self.deadline(SERVER),
-        ]
-        .into_iter()
-        .flatten()
-        .min();
-        let Some(next) = next.filter(|t| *t <= limit) else {
-            self.now = self.now.max(limit);
+        ];
+        if !advance(&mut self.now, times, limit) {
             return false;
-        };
-        self.now = self.now.max(next);
+        }
         for i in [CLIENT, BS, SERVER] {
             if self.deadline(i).is_some_and(|t| t <= self.now) {
                 let now = self.now;
@@ -178,14 +170,7 @@ impl Net {
     /// Steps until `done` (true) or `limit_ms` of virtual time pass (false).
     pub(crate) fn drive(&mut self, limit_ms: u64, mut done: impl FnMut(&Net) -> bool) -> bool {
         let limit = self.now + std::time::Duration::from_millis(limit_ms);
-        loop {
-            if done(self) {
-                return true;
-            }
-            if !self.step(limit) {
-                return done(self);
-            }
-        }
+        drive(self, limit, Net::step, |n| done(n))
     }
 
     pub(crate) fn registered(&self) -> bool {

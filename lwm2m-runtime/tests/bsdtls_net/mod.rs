@@ -18,6 +18,11 @@ use lwm2m_runtime::dtls::{
 };
 use lwm2m_runtime::server::{Server, ServerConfig, ServerEvent};
 
+#[path = "../in_flight/mod.rs"]
+mod in_flight;
+
+use in_flight::{InFlight, advance, drive};
+
 pub(crate) const CLIENT: usize = 0;
 pub(crate) const BS: usize = 1;
 pub(crate) const SERVER: usize = 2;
@@ -104,9 +109,8 @@ pub(crate) struct Net<B: Machine> {
     pub(crate) server: S,
     pub(crate) addrs: [SocketAddr; 3],
     pub(crate) loss: f64,
-    rng: SeededRandom,
-    seq: u64,
-    in_flight: Vec<(Timestamp, u64, usize, usize, Vec<u8>)>,
+    /// Datagrams on their way: (sender, receiver, bytes).
+    in_flight: InFlight<(usize, usize, Vec<u8>)>,
     pub(crate) client_events: Vec<SecuredEvent<ClientEvent>>,
     pub(crate) bs_events: Vec<B::Event>,
     pub(crate) server_events: Vec<SecuredEvent<ServerEvent>>,
@@ -123,9 +127,7 @@ impl<B: Machine> Net<B> {
             server,
             addrs: addrs(),
             loss: 0.0,
-            rng: SeededRandom::new(seed),
-            seq: 0,
-            in_flight: Vec::new(),
+            in_flight: InFlight::new(seed),
             client_events: Vec::new(),
             bs_events: Vec::new(),
             server_events: Vec::new(),
@@ -158,12 +160,8 @@ impl<B: Machine> Net<B> {
                     .position(|a| *a == t.destination)
                     .expect("datagram to a known node");
                 self.wire.push((from, to, t.payload.clone()));
-                if self.loss > 0.0 && (self.rng.next_u64() as f64 / u64::MAX as f64) < self.loss {
-                    continue;
-                }
-                self.seq += 1;
-                let at = self.now + Duration::from_millis(10);
-                self.in_flight.push((at, self.seq, from, to, t.payload));
+                self.in_flight
+                    .send(self.now, self.loss, 0.0, 10, 0, (from, to, t.payload));
             }
         }
         self.client_events
@@ -178,9 +176,7 @@ impl<B: Machine> Net<B> {
     /// `limit`.
     pub(crate) fn step(&mut self, limit: Timestamp) -> bool {
         self.collect();
-        self.in_flight.sort_by_key(|d| (d.0, d.1));
-        if self.in_flight.first().is_some_and(|d| d.0 <= self.now) {
-            let (_, _, from, to, bytes) = self.in_flight.remove(0);
+        if let Some((from, to, bytes)) = self.in_flight.pop_due(self.now) {
             let (now, src) = (self.now, self.addrs[from]);
             match to {
                 CLIENT => self.client.handle_datagram(now, src, &bytes),
@@ -190,20 +186,15 @@ impl<B: Machine> Net<B> {
             self.collect();
             return true;
         }
-        let next = [
-            self.in_flight.first().map(|d| d.0),
+        let times = [
+            self.in_flight.next_arrival(),
             self.deadline(CLIENT),
             self.deadline(BS),
             self.deadline(SERVER),
-        ]
-        .into_iter()
-        .flatten()
-        .min();
-        let Some(next) = next.filter(|t| *t <= limit) else {
-            self.now = self.now.max(limit);
+        ];
+        if !advance(&mut self.now, times, limit) {
             return false;
-        };
-        self.now = self.now.max(next);
+        }
         let now = self.now;
         if self.deadline(CLIENT).is_some_and(|t| t <= now) {
             self.client.handle_timeout(now);
@@ -221,14 +212,7 @@ impl<B: Machine> Net<B> {
     /// Steps until `done` (true) or `limit_ms` of virtual time pass (false).
     pub(crate) fn drive(&mut self, limit_ms: u64, mut done: impl FnMut(&Self) -> bool) -> bool {
         let limit = self.now + Duration::from_millis(limit_ms);
-        loop {
-            if done(self) {
-                return true;
-            }
-            if !self.step(limit) {
-                return done(self);
-            }
-        }
+        drive(self, limit, Self::step, |n| done(n))
     }
 
     pub(crate) fn start(&mut self) {

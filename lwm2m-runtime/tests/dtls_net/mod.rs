@@ -8,7 +8,12 @@ pub(crate) mod lwm2m;
 
 use std::net::SocketAddr;
 
-use lwm2m_runtime::coap::{Machine, SeededRandom, Timestamp};
+use lwm2m_runtime::coap::{Machine, Timestamp};
+
+#[path = "../in_flight/mod.rs"]
+mod in_flight;
+
+use in_flight::{InFlight, advance, drive, take_first};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum To {
@@ -28,9 +33,7 @@ pub(crate) struct Net<C: Machine, S: Machine> {
     pub(crate) latency_ms: u64,
     /// Extra random delay in ms; above 0 it reorders datagrams.
     pub(crate) jitter_ms: u64,
-    rng: SeededRandom,
-    seq: u64,
-    in_flight: Vec<(Timestamp, u64, To, Vec<u8>)>,
+    in_flight: InFlight<(To, Vec<u8>)>,
     pub(crate) client_events: Vec<Vec<C::Event>>,
     pub(crate) server_events: Vec<S::Event>,
     /// Every datagram a client sent toward the server (sender, bytes), lost or not.
@@ -50,9 +53,7 @@ impl<C: Machine, S: Machine> Net<C, S> {
             loss: 0.0,
             latency_ms: 10,
             jitter_ms: 0,
-            rng: SeededRandom::new(seed),
-            seq: 0,
-            in_flight: Vec::new(),
+            in_flight: InFlight::new(seed),
             client_events: Vec::new(),
             server_events: Vec::new(),
             to_server: Vec::new(),
@@ -66,10 +67,6 @@ impl<C: Machine, S: Machine> Net<C, S> {
         self.client_addrs.push(addr);
         self.client_events.push(Vec::new());
         self.clients.len() - 1
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        p > 0.0 && (self.rng.next_u64() as f64 / u64::MAX as f64) < p
     }
 
     /// Moves transmits into the network and events into the logs.
@@ -91,16 +88,14 @@ impl<C: Machine, S: Machine> Net<C, S> {
             if let To::Server(from) = to {
                 self.to_server.push((from, bytes.clone()));
             }
-            if self.chance(self.loss) {
-                continue;
-            }
-            let jitter = match self.jitter_ms {
+            // Jitter up to and including `jitter_ms`.
+            let jitter_below = match self.jitter_ms {
                 0 => 0,
-                j => self.rng.next_u64() % (j + 1),
+                j => j + 1,
             };
-            self.seq += 1;
-            let at = Timestamp::from_millis(self.now.as_millis() + self.latency_ms + jitter);
-            self.in_flight.push((at, self.seq, to, bytes));
+            let (loss, latency) = (self.loss, self.latency_ms);
+            self.in_flight
+                .send(self.now, loss, 0.0, latency, jitter_below, (to, bytes));
         }
         for (i, c) in self.clients.iter_mut().enumerate() {
             while let Some(e) = c.poll_event() {
@@ -121,9 +116,7 @@ impl<C: Machine, S: Machine> Net<C, S> {
     /// One delivery or timer step; false when nothing happens before `limit`.
     pub(crate) fn step(&mut self, limit: Timestamp) -> bool {
         self.collect();
-        self.in_flight.sort_by_key(|d| (d.0, d.1));
-        if self.in_flight.first().is_some_and(|d| d.0 <= self.now) {
-            let (_, _, to, bytes) = self.in_flight.remove(0);
+        if let Some((to, bytes)) = self.in_flight.pop_due(self.now) {
             match to {
                 To::Server(from) => self.server.handle_datagram(self.now, from, &bytes),
                 To::Client(i) => {
@@ -133,22 +126,11 @@ impl<C: Machine, S: Machine> Net<C, S> {
             self.collect();
             return true;
         }
-        let next = self
-            .clients
-            .iter()
-            .map(|c| c.poll_timeout())
-            .chain([
-                self.in_flight.first().map(|d| d.0),
-                self.server.poll_timeout(),
-            ])
-            .flatten()
-            .min();
-        match next {
-            Some(next) if next <= limit => self.now = self.now.max(next),
-            _ => {
-                self.now = self.now.max(limit);
-                return false;
-            }
+        let arrival = self.in_flight.next_arrival();
+        let times = (self.clients.iter().map(|c| c.poll_timeout()))
+            .chain([arrival, self.server.poll_timeout()]);
+        if !advance(&mut self.now, times, limit) {
+            return false;
         }
         for c in &mut self.clients {
             if c.poll_timeout().is_some_and(|t| t <= self.now) {
@@ -163,16 +145,9 @@ impl<C: Machine, S: Machine> Net<C, S> {
     }
 
     /// Steps until `done` (true) or until `limit_ms` of virtual time passed (false).
-    pub(crate) fn drive(&mut self, limit_ms: u64, mut done: impl FnMut(&mut Self) -> bool) -> bool {
+    pub(crate) fn drive(&mut self, limit_ms: u64, done: impl FnMut(&mut Self) -> bool) -> bool {
         let limit = Timestamp::from_millis(self.now.as_millis() + limit_ms);
-        loop {
-            if done(self) {
-                return true;
-            }
-            if !self.step(limit) {
-                return done(self);
-            }
-        }
+        drive(self, limit, Self::step, done)
     }
 
     /// Lets `ms` of virtual time pass.
@@ -188,9 +163,7 @@ impl<C: Machine, S: Machine> Net<C, S> {
     ) -> Option<T> {
         let mut found = None;
         self.drive(limit_ms, |n| {
-            if let Some(at) = n.server_events.iter().position(|e| f(e).is_some()) {
-                found = f(&n.server_events.remove(at));
-            }
+            found = take_first(&mut n.server_events, &f);
             found.is_some()
         });
         found
@@ -205,9 +178,7 @@ impl<C: Machine, S: Machine> Net<C, S> {
     ) -> Option<T> {
         let mut found = None;
         self.drive(limit_ms, |n| {
-            if let Some(at) = n.client_events[i].iter().position(|e| f(e).is_some()) {
-                found = f(&n.client_events[i].remove(at));
-            }
+            found = take_first(&mut n.client_events[i], &f);
             found.is_some()
         });
         found

@@ -12,6 +12,11 @@ use lwm2m_runtime::client::{Client, ClientConfig, ClientEvent};
 use lwm2m_runtime::coap::{Config, Endpoint, SeededRandom, Timestamp};
 use lwm2m_runtime::server::{Server, ServerConfig, ServerEvent};
 
+#[path = "../in_flight/mod.rs"]
+mod in_flight;
+
+use in_flight::{InFlight, advance, drive, take_first};
+
 pub(crate) mod device;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,10 +26,8 @@ enum To {
 }
 
 /// A datagram on its way.
+#[derive(Clone)]
 struct Datagram {
-    arrival: Timestamp,
-    /// Order of sending, to break ties in arrival.
-    seq: u64,
     to: To,
     from: SocketAddr,
     dest: SocketAddr,
@@ -51,9 +54,7 @@ pub(crate) struct Net {
     pub(crate) client_frozen: bool,
     /// A frozen server receives nothing and runs no timers.
     pub(crate) server_frozen: bool,
-    rng: SeededRandom,
-    seq: u64,
-    in_flight: Vec<Datagram>,
+    in_flight: InFlight<Datagram>,
     pub(crate) client_events: Vec<ClientEvent>,
     pub(crate) server_events: Vec<ServerEvent>,
     /// Datagrams sent, by direction (to client, to server).
@@ -94,17 +95,11 @@ impl Net {
             misaddressed: 0,
             client_frozen: false,
             server_frozen: false,
-            rng: SeededRandom::new(seed),
-            seq: 0,
-            in_flight: Vec::new(),
+            in_flight: InFlight::new(seed),
             client_events: Vec::new(),
             server_events: Vec::new(),
             sent: (0, 0),
         }
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        p > 0.0 && (self.rng.next_u64() as f64 / u64::MAX as f64) < p
     }
 
     /// Moves transmits into the network and events into the logs.
@@ -121,26 +116,16 @@ impl Net {
                 To::Client => self.sent.0 += 1,
                 To::Server => self.sent.1 += 1,
             }
-            if self.chance(self.loss) {
-                continue;
-            }
-            let copies = if self.chance(self.duplicate) { 2 } else { 1 };
-            for _ in 0..copies {
-                let jitter = match self.jitter_ms {
-                    0 => 0,
-                    j => self.rng.next_u64() % j,
-                };
-                self.seq += 1;
-                let at = Timestamp::from_millis(self.now.as_millis() + self.latency_ms + jitter);
-                self.in_flight.push(Datagram {
-                    arrival: at,
-                    seq: self.seq,
-                    to,
-                    from: addrs.0,
-                    dest: addrs.1,
-                    bytes: bytes.clone(),
-                });
-            }
+            let datagram = Datagram {
+                to,
+                from: addrs.0,
+                dest: addrs.1,
+                bytes,
+            };
+            let (loss, duplicate) = (self.loss, self.duplicate);
+            let (latency, jitter) = (self.latency_ms, self.jitter_ms);
+            self.in_flight
+                .send(self.now, loss, duplicate, latency, jitter, datagram);
         }
         while let Some(e) = self.client.poll_event() {
             self.client_events.push(e);
@@ -165,19 +150,13 @@ impl Net {
     /// One delivery or timer step; false when nothing happens before `limit`.
     pub(crate) fn step(&mut self, limit: Timestamp) -> bool {
         self.collect();
-        self.in_flight.sort_by_key(|d| (d.arrival, d.seq));
-        if self
-            .in_flight
-            .first()
-            .is_some_and(|d| d.arrival <= self.now)
-        {
+        if let Some(datagram) = self.in_flight.pop_due(self.now) {
             let Datagram {
                 to,
                 from,
                 dest,
                 bytes,
-                ..
-            } = self.in_flight.remove(0);
+            } = datagram;
             let here = match to {
                 To::Server => self.server_addr,
                 To::Client => self.client_addr,
@@ -195,23 +174,14 @@ impl Net {
             self.collect();
             return true;
         }
-        let next = [
-            self.in_flight.first().map(|d| d.arrival),
+        let times = [
+            self.in_flight.next_arrival(),
             self.client_deadline(),
             self.server_deadline(),
-        ]
-        .into_iter()
-        .flatten()
-        .min();
-        let Some(next) = next else {
-            self.now = self.now.max(limit);
-            return false;
-        };
-        if next > limit {
-            self.now = self.now.max(limit);
+        ];
+        if !advance(&mut self.now, times, limit) {
             return false;
         }
-        self.now = self.now.max(next);
         if self.client_deadline().is_some_and(|t| t <= self.now) {
             self.client.handle_timeout(self.now);
         }
@@ -223,16 +193,9 @@ impl Net {
     }
 
     /// Steps until `done` (true) or until `limit_ms` of virtual time passed (false).
-    pub(crate) fn drive(&mut self, limit_ms: u64, mut done: impl FnMut(&mut Net) -> bool) -> bool {
+    pub(crate) fn drive(&mut self, limit_ms: u64, done: impl FnMut(&mut Net) -> bool) -> bool {
         let limit = Timestamp::from_millis(self.now.as_millis() + limit_ms);
-        loop {
-            if done(self) {
-                return true;
-            }
-            if !self.step(limit) {
-                return done(self);
-            }
-        }
+        drive(self, limit, Net::step, done)
     }
 
     /// Lets `ms` of virtual time pass.
@@ -245,8 +208,7 @@ impl Net {
         &mut self,
         f: impl Fn(&ServerEvent) -> Option<T>,
     ) -> Option<T> {
-        let at = self.server_events.iter().position(|e| f(e).is_some())?;
-        f(&self.server_events.remove(at))
+        take_first(&mut self.server_events, f)
     }
 
     /// Drives until a server event matches `f`, and returns what `f` extracted.
@@ -271,9 +233,7 @@ impl Net {
     ) -> Option<T> {
         let mut found = None;
         self.drive(limit_ms, |n| {
-            if let Some(at) = n.client_events.iter().position(|e| f(e).is_some()) {
-                found = f(&n.client_events.remove(at));
-            }
+            found = take_first(&mut n.client_events, &f);
             found.is_some()
         });
         found

@@ -11,16 +11,20 @@ use lwm2m_runtime::coap::{
     SeededRandom, Timestamp,
 };
 
+#[path = "../in_flight/mod.rs"]
+mod in_flight;
+
+use in_flight::{InFlight, drive};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Side {
     Client,
     Server,
 }
 
-#[derive(Debug)]
-struct InFlight {
-    at: Timestamp,
-    seq: u64,
+/// A datagram on its way.
+#[derive(Debug, Clone)]
+struct Datagram {
     to: Side,
     bytes: Vec<u8>,
 }
@@ -39,9 +43,7 @@ pub(crate) struct Pair {
     pub(crate) latency_ms: u64,
     /// Extra random delay in ms; anything above 0 reorders datagrams.
     pub(crate) jitter_ms: u64,
-    rng: SeededRandom,
-    seq: u64,
-    in_flight: Vec<InFlight>,
+    in_flight: InFlight<Datagram>,
     pub(crate) client_events: Vec<Event>,
     pub(crate) server_events: Vec<Event>,
     /// Every datagram sent, with its sender.
@@ -64,17 +66,11 @@ impl Pair {
             duplicate: 0.0,
             latency_ms: 10,
             jitter_ms: 0,
-            rng: SeededRandom::new(seed),
-            seq: 0,
-            in_flight: Vec::new(),
+            in_flight: InFlight::new(seed),
             client_events: Vec::new(),
             server_events: Vec::new(),
             log: Vec::new(),
         }
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        p > 0.0 && (self.rng.next_u64() as f64 / u64::MAX as f64) < p
     }
 
     fn collect(&mut self) {
@@ -91,26 +87,14 @@ impl Pair {
                     Side::Client
                 };
                 self.log.push((side, t.payload.clone()));
-                if self.chance(self.loss) {
-                    continue;
-                }
-                let copies = if self.chance(self.duplicate) { 2 } else { 1 };
-                for _ in 0..copies {
-                    let jitter = if self.jitter_ms > 0 {
-                        self.rng.next_u64() % self.jitter_ms
-                    } else {
-                        0
-                    };
-                    let at =
-                        Timestamp::from_millis(self.now.as_millis() + self.latency_ms + jitter);
-                    self.seq += 1;
-                    self.in_flight.push(InFlight {
-                        at,
-                        seq: self.seq,
-                        to,
-                        bytes: t.payload.clone(),
-                    });
-                }
+                let datagram = Datagram {
+                    to,
+                    bytes: t.payload,
+                };
+                let (loss, duplicate) = (self.loss, self.duplicate);
+                let (latency, jitter) = (self.latency_ms, self.jitter_ms);
+                self.in_flight
+                    .send(self.now, loss, duplicate, latency, jitter, datagram);
             }
         }
         while let Some(e) = self.client.poll_event() {
@@ -125,9 +109,7 @@ impl Pair {
     /// false when nothing is left to happen before `limit` (the clock then stands at `limit`).
     pub(crate) fn step(&mut self, limit: Timestamp) -> bool {
         self.collect();
-        self.in_flight.sort_by_key(|d| (d.at, d.seq));
-        if self.in_flight.first().is_some_and(|d| d.at <= self.now) {
-            let d = self.in_flight.remove(0);
+        if let Some(d) = self.in_flight.pop_due(self.now) {
             match d.to {
                 Side::Server => self
                     .server
@@ -140,7 +122,7 @@ impl Pair {
             return true;
         }
         let next = [
-            self.in_flight.first().map(|d| d.at),
+            self.in_flight.next_arrival(),
             self.client.poll_timeout(),
             self.server.poll_timeout(),
         ]
@@ -165,16 +147,9 @@ impl Pair {
 
     /// Steps until `done` returns true (true) or virtual time passes `limit_ms` from now (false).
     /// `done` may act on the endpoints, e.g. answer requests from `server_events`.
-    pub(crate) fn drive(&mut self, limit_ms: u64, mut done: impl FnMut(&mut Pair) -> bool) -> bool {
+    pub(crate) fn drive(&mut self, limit_ms: u64, done: impl FnMut(&mut Pair) -> bool) -> bool {
         let limit = Timestamp::from_millis(self.now.as_millis() + limit_ms);
-        loop {
-            if done(self) {
-                return true;
-            }
-            if !self.step(limit) {
-                return done(self);
-            }
-        }
+        drive(self, limit, Pair::step, done)
     }
 
     /// Datagrams in the log that decode, with their sender.
