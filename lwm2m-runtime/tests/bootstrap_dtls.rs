@@ -10,34 +10,48 @@
 mod bsdtls_net;
 
 use bsdtls_net::{
-    BS, BS_KEY, CLIENT, DM_KEY, Net, SERVER, addrs, bootstrap_server, dm_server, is_coap,
-    psk_account, secured_bs, secured_client,
+    BS, BS_KEY, CLIENT, DM_KEY, Net, SERVER, addrs, bootstrap_server, dm_server, factory_client,
+    factory_objects, is_coap, plain_bootstrapping_client, psk_account, secured_bs, secured_client,
 };
-use lwm2m_runtime::bootstrap::{BootstrapError, BootstrapEvent, Credentials};
+use lwm2m_runtime::bootstrap::{BootstrapError, BootstrapEvent, BootstrapServer, Credentials};
 use lwm2m_runtime::client::{
     BootstrapAccount, BootstrapFailure, Client, ClientEvent, ConsistencyError, SecurityObject,
-    ServerObject, security, server,
+    security,
 };
 use lwm2m_runtime::coap::Code;
-use lwm2m_runtime::dtls::{SecuredEvent, SessionError};
+use lwm2m_runtime::dtls::{Secured, SecuredEvent, SessionError};
 use lwm2m_runtime::security::{CredentialsError, Identity};
 use lwm2m_runtime::server::{RejectReason, ServerEvent};
 
 const MINUTE: u64 = 60_000;
 
-fn plain_bootstrap_net(
-    seed: u64,
-    identity: &str,
-    bound: &str,
-) -> Net<lwm2m_runtime::bootstrap::BootstrapServer> {
-    let [_, bs, server] = addrs();
+/// `dev-1` bootstrapping from the plain Bootstrap-Server, which provisions PSK identity
+/// `dev-1-id`; the server knows `identity`, bound to endpoint `bound`.
+fn plain_bootstrap_net(seed: u64, identity: &str, bound: &str) -> Net<BootstrapServer> {
+    let server = addrs()[SERVER];
     Net::new(
         seed,
-        secured_client(seed, |c, e| {
-            Client::bootstrapping(c, e, BootstrapAccount::new(bs))
-        }),
+        plain_bootstrapping_client(seed),
         bootstrap_server(seed, psk_account(server, "dev-1-id")),
         dm_server(seed, identity, bound),
+    )
+}
+
+/// `dev-1` bootstrapping over PSK (identity `bs-id`, which the Bootstrap-Server binds to
+/// endpoint `bs_bound`); the Bootstrap-Server provisions a PSK account for the server.
+fn psk_bootstrap_net(seed: u64, bs_bound: &str) -> Net<Secured<BootstrapServer>> {
+    let [_, bs, server] = addrs();
+    let account = BootstrapAccount::psk(bs, "bs-id", BS_KEY);
+    Net::new(
+        seed,
+        secured_client(seed, |c, e| Client::bootstrapping(c, e, account)),
+        secured_bs(
+            seed,
+            bootstrap_server(seed, psk_account(server, "dev-1-id")),
+            "bs-id",
+            bs_bound,
+        ),
+        dm_server(seed, "dev-1-id", "dev-1"),
     )
 }
 
@@ -73,34 +87,14 @@ fn plain_bootstrap_provisions_psk_then_client_registers_over_dtls() {
 #[test]
 fn provisioned_psk_registration_survives_loss() {
     for seed in 10..16 {
-        let mut net = plain_bootstrap_net(seed, "dev-1-id", "dev-1");
-        net.loss = 0.2;
-        net.start();
-        assert!(
-            net.drive(60 * MINUTE, Net::registered),
-            "seed {seed}: {:?} / {:?}",
-            net.client_events,
-            net.client.stats()
-        );
+        plain_bootstrap_net(seed, "dev-1-id", "dev-1").assert_registers_despite_loss(seed);
     }
 }
 
 #[test]
 fn bootstrap_over_psk_then_registration_over_psk() {
-    let seed = 2;
-    let [_, bs, server] = addrs();
-    let account = BootstrapAccount::psk(bs, "bs-id", BS_KEY);
-    let mut net = Net::new(
-        seed,
-        secured_client(seed, |c, e| Client::bootstrapping(c, e, account)),
-        secured_bs(
-            seed,
-            bootstrap_server(seed, psk_account(server, "dev-1-id")),
-            "bs-id",
-            "dev-1",
-        ),
-        dm_server(seed, "dev-1-id", "dev-1"),
-    );
+    let bs = addrs()[BS];
+    let mut net = psk_bootstrap_net(2, "dev-1");
     net.start();
     assert!(
         net.drive(MINUTE, Net::registered),
@@ -138,45 +132,13 @@ fn bootstrap_over_psk_then_registration_over_psk() {
 
 #[test]
 fn provisioned_identity_bound_to_another_endpoint_is_forbidden_at_registration() {
-    let mut net = plain_bootstrap_net(3, "dev-1-id", "dev-2");
-    net.start();
-    let refused = |n: &Net<_>| {
-        n.client_events.iter().any(|e| {
-            matches!(
-                e,
-                SecuredEvent::Inner(ClientEvent::RegistrationFailed {
-                    code: Some(Code::FORBIDDEN),
-                    ..
-                })
-            )
-        })
-    };
-    assert!(net.drive(MINUTE, refused), "{:?}", net.client_events);
-    assert!(!net.registered());
-    assert!(net.server_events.iter().any(|e| matches!(e,
-        SecuredEvent::Inner(ServerEvent::Rejected {
-            endpoint,
-            reason: RejectReason::EndpointMismatch { bound, .. },
-            ..
-        }) if endpoint == "dev-1" && bound == "dev-2")));
+    plain_bootstrap_net(3, "dev-1-id", "dev-2").assert_registration_forbidden("dev-2");
 }
 
 #[test]
 fn bootstrap_identity_bound_to_another_endpoint_is_forbidden() {
-    let seed = 4;
-    let [client, bs, server] = addrs();
-    let account = BootstrapAccount::psk(bs, "bs-id", BS_KEY);
-    let mut net = Net::new(
-        seed,
-        secured_client(seed, |c, e| Client::bootstrapping(c, e, account)),
-        secured_bs(
-            seed,
-            bootstrap_server(seed, psk_account(server, "dev-1-id")),
-            "bs-id",
-            "dev-9",
-        ),
-        dm_server(seed, "dev-1-id", "dev-1"),
-    );
+    let client = addrs()[CLIENT];
+    let mut net = psk_bootstrap_net(4, "dev-9");
     net.start();
     let refused = |n: &Net<_>| {
         n.client_events.iter().any(|e| {
@@ -213,7 +175,7 @@ fn bootstrap_identity_bound_to_another_endpoint_is_forbidden() {
 
 #[test]
 fn unsupported_security_modes_are_rejected_at_finish_with_the_reason() {
-    let [_, bs, server] = addrs();
+    let server = addrs()[SERVER];
     let keys = |a: &[u8]| (a.to_vec(), b"server-key".to_vec(), b"secret".to_vec());
     let (public, server_key, secret) = keys(b"public");
     let cases = [
@@ -242,9 +204,7 @@ fn unsupported_security_modes_are_rejected_at_finish_with_the_reason() {
         account.credentials = credentials;
         let mut net = Net::new(
             seed,
-            secured_client(seed, |c, e| {
-                Client::bootstrapping(c, e, BootstrapAccount::new(bs))
-            }),
+            plain_bootstrapping_client(seed),
             bootstrap_server(seed, account),
             dm_server(seed, "dev-1-id", "dev-1"),
         );
@@ -281,38 +241,11 @@ fn unsupported_security_modes_are_rejected_at_finish_with_the_reason() {
     }
 }
 
-/// Security instance 0 and Server instance 0 as a factory writes them: no bootstrap.
-fn factory_account(mode: security::SecurityMode, key: &[u8]) -> (SecurityObject, ServerObject) {
+/// `dev-1` with a factory-written Security instance in `mode` (identity `dev-1-id`, the
+/// server's key), no bootstrap.
+fn factory_net(seed: u64, mode: security::SecurityMode) -> Net<BootstrapServer> {
     let server = addrs()[SERVER];
-    let mut sec = security::Instance::default();
-    sec.set_lwm2m_server_uri(format!("coaps://{server}"))
-        .unwrap();
-    sec.set_security_mode(mode);
-    sec.set_public_key_or_identity(b"dev-1-id".to_vec());
-    sec.set_secret_key(key.to_vec());
-    sec.set_short_server_id(101).unwrap();
-    let mut srv = server::Instance::default();
-    srv.set_short_server_id(101).unwrap();
-    srv.set_lifetime(300);
-    srv.set_binding("U".into());
-    let (mut secs, mut srvs) = (SecurityObject::new(), ServerObject::new());
-    secs.insert(0, sec);
-    srvs.insert(0, srv);
-    (secs, srvs)
-}
-
-fn factory_net(
-    seed: u64,
-    mode: security::SecurityMode,
-) -> Net<lwm2m_runtime::bootstrap::BootstrapServer> {
-    let [_, _, server] = addrs();
-    let client = secured_client(seed, |c, e| {
-        let mut client = Client::new(c, e, server);
-        let (secs, srvs) = factory_account(mode, &DM_KEY);
-        client.add_object(secs);
-        client.add_object(srvs);
-        client
-    });
+    let client = factory_client(seed, factory_objects(mode, b"dev-1-id", None, &DM_KEY));
     Net::new(
         seed,
         client,

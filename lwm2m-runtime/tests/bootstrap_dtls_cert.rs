@@ -12,28 +12,21 @@ mod cert_pki;
 use std::time::Duration;
 
 use bsdtls_net::{
-    BS, CLIENT, Net, S, SERVER, addrs, bootstrap_server, endpoint, is_coap, secured_client,
+    BS, CLIENT, Net, S, SERVER, addrs, bootstrap_server, factory_client, is_coap, lwm2m_server,
+    plain_bootstrapping_client,
 };
 use cert_pki::{Ca, Leaf};
 use lwm2m_runtime::bootstrap::{BootstrapServer, Credentials, ServerAccount};
-use lwm2m_runtime::client::{
-    BootstrapAccount, Client, ClientEvent, SecurityObject, ServerObject, security, server,
-};
-use lwm2m_runtime::coap::{Code, SeededRandom};
+use lwm2m_runtime::client::{SecurityObject, ServerObject, security};
 use lwm2m_runtime::dtls::{Secured, SecuredEvent, SessionError};
 use lwm2m_runtime::security::{CredentialsError, Identity};
-use lwm2m_runtime::server::{RejectReason, Server, ServerConfig, ServerEvent};
+use lwm2m_runtime::server::ServerEvent;
 
 const MINUTE: u64 = 60_000;
 
 /// A certificate LwM2M Server (leaf for 10.0.0.2) requiring client certificates under `ca`.
 fn cert_server(seed: u64, ca: &Ca) -> S {
-    let server = Server::new(
-        ServerConfig::default(),
-        endpoint(seed ^ 0x5e),
-        SeededRandom::new(seed ^ 0x77),
-    );
-    Secured::cert_server(server, ca.creds(&ca.server())).unwrap()
+    Secured::cert_server(lwm2m_server(seed), ca.creds(&ca.server())).unwrap()
 }
 
 /// The account a Bootstrap-Server writes: `leaf` and its key, the CA as resource 4, all DER.
@@ -49,12 +42,9 @@ fn cert_account(ca: &Ca, leaf: &Leaf) -> ServerAccount {
 }
 
 fn bootstrap_net(seed: u64, ca: &Ca, leaf: &Leaf) -> Net<BootstrapServer> {
-    let bs = addrs()[BS];
     Net::new(
         seed,
-        secured_client(seed, |c, e| {
-            Client::bootstrapping(c, e, BootstrapAccount::new(bs))
-        }),
+        plain_bootstrapping_client(seed),
         bootstrap_server(seed, cert_account(ca, leaf)),
         cert_server(seed, ca),
     )
@@ -98,62 +88,20 @@ fn provisioned_certificate_registration_survives_loss() {
     let ca = Ca::new("provisioning CA");
     let leaf = ca.client("dev-1");
     for seed in 10..13 {
-        let mut net = bootstrap_net(seed, &ca, &leaf);
-        net.loss = 0.2;
-        net.start();
-        assert!(
-            net.drive(60 * MINUTE, Net::registered),
-            "seed {seed}: {:?} / {:?}",
-            net.client_events,
-            net.client.stats()
-        );
+        bootstrap_net(seed, &ca, &leaf).assert_registers_despite_loss(seed);
     }
 }
 
 #[test]
 fn provisioned_certificate_of_another_endpoint_is_forbidden() {
     let ca = Ca::new("provisioning CA");
-    let mut net = bootstrap_net(3, &ca, &ca.client("dev-2"));
-    net.start();
-    let refused = |n: &Net<_>| {
-        n.client_events.iter().any(|e| {
-            matches!(
-                e,
-                SecuredEvent::Inner(ClientEvent::RegistrationFailed {
-                    code: Some(Code::FORBIDDEN),
-                    ..
-                })
-            )
-        })
-    };
-    assert!(net.drive(MINUTE, refused), "{:?}", net.client_events);
-    assert!(!net.registered());
-    assert!(net.server_events.iter().any(|e| matches!(e,
-        SecuredEvent::Inner(ServerEvent::Rejected {
-            endpoint,
-            reason: RejectReason::EndpointMismatch { bound, .. },
-            ..
-        }) if endpoint == "dev-1" && bound == "dev-2")));
+    bootstrap_net(3, &ca, &ca.client("dev-2")).assert_registration_forbidden("dev-2");
 }
 
 /// Security and Server instance 0 as a factory writes them, in Certificate mode.
 fn factory_objects(certificate: &[u8], key: &[u8], ca: &[u8]) -> (SecurityObject, ServerObject) {
-    let mut sec = security::Instance::default();
-    sec.set_lwm2m_server_uri(format!("coaps://{}", addrs()[SERVER]))
-        .unwrap();
-    sec.set_security_mode(security::SecurityMode::CertificateMode);
-    sec.set_public_key_or_identity(certificate.to_vec());
-    sec.set_server_public_key(ca.to_vec());
-    sec.set_secret_key(key.to_vec());
-    sec.set_short_server_id(101).unwrap();
-    let mut srv = server::Instance::default();
-    srv.set_short_server_id(101).unwrap();
-    srv.set_lifetime(300);
-    srv.set_binding("U".into());
-    let (mut secs, mut srvs) = (SecurityObject::new(), ServerObject::new());
-    secs.insert(0, sec);
-    srvs.insert(0, srv);
-    (secs, srvs)
+    let mode = security::SecurityMode::CertificateMode;
+    bsdtls_net::factory_objects(mode, certificate, Some(ca), key)
 }
 
 fn factory_net(
@@ -161,13 +109,7 @@ fn factory_net(
     ca: &Ca,
     objects: (SecurityObject, ServerObject),
 ) -> Net<BootstrapServer> {
-    let server = addrs()[SERVER];
-    let client = secured_client(seed, |c, e| {
-        let mut client = Client::new(c, e, server);
-        client.add_object(objects.0);
-        client.add_object(objects.1);
-        client
-    });
+    let client = factory_client(seed, objects);
     let unused = cert_account(ca, &ca.client("unused"));
     Net::new(
         seed,
@@ -247,12 +189,7 @@ fn provisioned_self_signed_server_certificate_is_the_trust_anchor() {
     )
     .unwrap();
     let make = |anchor: &[u8]| {
-        let server = Server::new(
-            ServerConfig::default(),
-            endpoint(22 ^ 0x5e),
-            SeededRandom::new(22 ^ 0x77),
-        );
-        let server = Secured::cert_server(server, creds.clone()).unwrap();
+        let server = Secured::cert_server(lwm2m_server(22), creds.clone()).unwrap();
         let mut net = factory_net(
             22,
             &ca,

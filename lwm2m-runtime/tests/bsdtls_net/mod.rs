@@ -11,12 +11,15 @@ use std::time::Duration;
 use lwm2m_core::object::Object;
 use lwm2m_objects::device;
 use lwm2m_runtime::bootstrap::{BootstrapServer, Credentials, Provision, ServerAccount};
-use lwm2m_runtime::client::{Client, ClientConfig, ClientEvent};
-use lwm2m_runtime::coap::{Config, Endpoint, Machine, SeededRandom, Timestamp};
+use lwm2m_runtime::client::{
+    BootstrapAccount, Client, ClientConfig, ClientEvent, SecurityObject, ServerObject, security,
+    server,
+};
+use lwm2m_runtime::coap::{Code, Config, Endpoint, Machine, SeededRandom, Timestamp};
 use lwm2m_runtime::dtls::{
     DimplBackend, InMemorySecurityStore, PskKey, Secured, SecuredConfig, SecuredEvent,
 };
-use lwm2m_runtime::server::{Server, ServerConfig, ServerEvent};
+use lwm2m_runtime::server::{RejectReason, Server, ServerConfig, ServerEvent};
 
 #[path = "../in_flight/mod.rs"]
 mod in_flight;
@@ -76,17 +79,68 @@ pub(crate) fn bootstrap_server(seed: u64, account: ServerAccount) -> BootstrapSe
     bs
 }
 
+/// `dev-1` bootstrapping from the plain (NoSec) Bootstrap-Server at `addrs()[BS]`.
+pub(crate) fn plain_bootstrapping_client(seed: u64) -> C {
+    let bs = addrs()[BS];
+    secured_client(seed, |c, e| {
+        Client::bootstrapping(c, e, BootstrapAccount::new(bs))
+    })
+}
+
+/// `dev-1` configured as a factory would: `objects` (Security and Server), no bootstrap.
+pub(crate) fn factory_client(seed: u64, objects: (SecurityObject, ServerObject)) -> C {
+    let server = addrs()[SERVER];
+    secured_client(seed, |c, e| {
+        let mut client = Client::new(c, e, server);
+        client.add_object(objects.0);
+        client.add_object(objects.1);
+        client
+    })
+}
+
+/// Security instance 0 (for the server at `addrs()[SERVER]`, in `mode`, with these keys) and
+/// Server instance 0 (ssid 101, lifetime 300 s, UDP) as a factory writes them.
+pub(crate) fn factory_objects(
+    mode: security::SecurityMode,
+    public_key_or_identity: &[u8],
+    server_public_key: Option<&[u8]>,
+    secret_key: &[u8],
+) -> (SecurityObject, ServerObject) {
+    let mut sec = security::Instance::default();
+    sec.set_lwm2m_server_uri(format!("coaps://{}", addrs()[SERVER]))
+        .unwrap();
+    sec.set_security_mode(mode);
+    sec.set_public_key_or_identity(public_key_or_identity.to_vec());
+    if let Some(key) = server_public_key {
+        sec.set_server_public_key(key.to_vec());
+    }
+    sec.set_secret_key(secret_key.to_vec());
+    sec.set_short_server_id(101).unwrap();
+    let mut srv = server::Instance::default();
+    srv.set_short_server_id(101).unwrap();
+    srv.set_lifetime(300);
+    srv.set_binding("U".into());
+    let (mut secs, mut srvs) = (SecurityObject::new(), ServerObject::new());
+    secs.insert(0, sec);
+    srvs.insert(0, srv);
+    (secs, srvs)
+}
+
+/// Our LwM2M Server, before DTLS is added.
+pub(crate) fn lwm2m_server(seed: u64) -> Server {
+    Server::new(
+        ServerConfig::default(),
+        endpoint(seed ^ 0x5e),
+        SeededRandom::new(seed ^ 0x77),
+    )
+}
+
 /// A PSK LwM2M Server whose store knows `identity` with [`DM_KEY`], bound to `bound`.
 pub(crate) fn dm_server(seed: u64, identity: &str, bound: &str) -> S {
     let store =
         Arc::new(InMemorySecurityStore::new().with_psk(identity, PskKey::new(DM_KEY), bound));
-    let server = Server::new(
-        ServerConfig::default(),
-        endpoint(seed ^ 0x5e),
-        SeededRandom::new(seed ^ 0x77),
-    );
     let backend = DimplBackend::server_seeded(store.clone(), Some(seed ^ 0xd5)).unwrap();
-    Secured::server(server, backend, store, SecuredConfig::default())
+    Secured::server(lwm2m_server(seed), backend, store, SecuredConfig::default())
 }
 
 /// `bs` inside a PSK `Secured` whose store binds `identity` ([`BS_KEY`]) to `bound`.
@@ -232,6 +286,46 @@ impl<B: Machine> Net<B> {
             .iter()
             .filter(move |(f, t, _)| *f == from && *t == to)
             .map(|(_, _, d)| d.as_slice())
+    }
+}
+
+impl<B: Machine> Net<B> {
+    /// With a fifth of the datagrams lost, the client still registers within an hour (`seed`
+    /// names the run in failures).
+    pub(crate) fn assert_registers_despite_loss(&mut self, seed: u64) {
+        self.loss = 0.2;
+        self.start();
+        assert!(
+            self.drive(60 * 60_000, Self::registered),
+            "seed {seed}: {:?} / {:?}",
+            self.client_events,
+            self.client.stats()
+        );
+    }
+
+    /// The server refuses the registration of `dev-1` with 4.03 because its credentials are
+    /// bound to endpoint `bound`.
+    pub(crate) fn assert_registration_forbidden(&mut self, bound: &str) {
+        self.start();
+        let refused = |n: &Self| {
+            n.client_events.iter().any(|e| {
+                matches!(
+                    e,
+                    SecuredEvent::Inner(ClientEvent::RegistrationFailed {
+                        code: Some(Code::FORBIDDEN),
+                        ..
+                    })
+                )
+            })
+        };
+        assert!(self.drive(60_000, refused), "{:?}", self.client_events);
+        assert!(!self.registered());
+        assert!(self.server_events.iter().any(|e| matches!(e,
+            SecuredEvent::Inner(ServerEvent::Rejected {
+                endpoint,
+                reason: RejectReason::EndpointMismatch { bound: b, .. },
+                ..
+            }) if endpoint == "dev-1" && b == bound)));
     }
 }
 
