@@ -66,12 +66,8 @@ fn plain_bootstrap_provisions_psk_then_client_registers_over_dtls() {
     );
     assert!(net.server_events.iter().any(|e| matches!(e,
         SecuredEvent::Inner(ServerEvent::Registered { endpoint, .. }) if endpoint == "dev-1")));
-    let client = net.addrs[CLIENT];
     assert_eq!(
-        net.server
-            .inner()
-            .peer_identity(client)
-            .map(|a| &a.identity),
+        net.client_identity(),
         Some(&Identity::Psk(b"dev-1-id".to_vec())),
         "registered with the identity the Bootstrap-Server wrote"
     );
@@ -117,10 +113,7 @@ fn bootstrap_over_psk_then_registration_over_psk() {
     );
     assert!(net.between(CLIENT, SERVER).all(|d| !is_coap(d)));
     assert_eq!(
-        net.server
-            .inner()
-            .peer_identity(net.addrs[CLIENT])
-            .map(|a| &a.identity),
+        net.client_identity(),
         Some(&Identity::Psk(b"dev-1-id".to_vec()))
     );
     // The Bootstrap-Server Account kept its own credentials through Delete /0.
@@ -264,10 +257,7 @@ fn factory_psk_security_instance_registers_over_dtls_without_bootstrap() {
         net.client_events
     );
     assert_eq!(
-        net.server
-            .inner()
-            .peer_identity(net.addrs[CLIENT])
-            .map(|a| &a.identity),
+        net.client_identity(),
         Some(&Identity::Psk(b"dev-1-id".to_vec()))
     );
     assert!(net.between(CLIENT, SERVER).all(|d| !is_coap(d)));

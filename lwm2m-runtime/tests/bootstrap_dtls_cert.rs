@@ -60,12 +60,7 @@ fn plain_bootstrap_provisions_a_certificate_then_client_registers_over_dtls() {
         "{:?}",
         net.client_events
     );
-    let client = net.addrs[CLIENT];
-    let identity = net
-        .server
-        .inner()
-        .peer_identity(client)
-        .map(|a| &a.identity);
+    let identity = net.client_identity();
     assert!(
         matches!(identity, Some(Identity::Certificate { common_name: Some(cn), .. }) if cn == "dev-1"),
         "{identity:?}"

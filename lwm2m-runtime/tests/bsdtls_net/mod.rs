@@ -19,6 +19,7 @@ use lwm2m_runtime::coap::{Code, Config, Endpoint, Machine, SeededRandom, Timesta
 use lwm2m_runtime::dtls::{
     DimplBackend, InMemorySecurityStore, PskKey, Secured, SecuredConfig, SecuredEvent,
 };
+use lwm2m_runtime::security::Identity;
 use lwm2m_runtime::server::{RejectReason, Server, ServerConfig, ServerEvent};
 
 #[path = "../in_flight/mod.rs"]
@@ -272,6 +273,15 @@ impl<B: Machine> Net<B> {
     pub(crate) fn start(&mut self) {
         let now = self.now;
         self.client.inner_mut().start(now).unwrap();
+    }
+
+    /// The identity the server authenticated the client with.
+    pub(crate) fn client_identity(&self) -> Option<&Identity> {
+        let client = self.addrs[CLIENT];
+        self.server
+            .inner()
+            .peer_identity(client)
+            .map(|a| &a.identity)
     }
 
     pub(crate) fn registered(&self) -> bool {
