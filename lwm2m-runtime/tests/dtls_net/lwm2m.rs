@@ -188,3 +188,19 @@ pub(crate) fn registration_failure(n: &mut Net<C, S>) -> Option<Option<Code>> {
         _ => None,
     })
 }
+
+/// No datagram to the server carries `query` (the start of the Register query) in clear, and
+/// the server completed exactly one handshake and failed none.
+pub(crate) fn assert_sealed_single_handshake(n: &Net<C, S>, query: &[u8]) {
+    assert!(
+        n.to_server
+            .iter()
+            .all(|(_, d)| !d.windows(query.len()).any(|w| w == query)),
+        "a datagram carried the Register query in clear"
+    );
+    let stats = n.server.stats();
+    assert_eq!(
+        (stats.handshakes_completed, stats.handshakes_failed),
+        (1, 0)
+    );
+}
