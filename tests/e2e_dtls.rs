@@ -7,7 +7,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{Proc, lwm2m, run_lwm2m};
+use support::{Proc, dtls, lwm2m, run_lwm2m};
 
 const WAIT: Duration = Duration::from_secs(15);
 const KEY: &str = "000102030405060708090a0b0c0d0e0f";
@@ -60,23 +60,13 @@ async fn psk_registration_wrong_key_and_endpoint_mismatch() {
             "60",
         ],
     );
-    let listening = server.expect_line("dtls listening on ", WAIT).await;
-    let addr = listening.split_whitespace().next().unwrap().to_string();
+    let (listening, coaps) = dtls::listening(&mut server, WAIT).await;
     assert!(listening.contains("2 identities"), "{listening}");
-    let coaps = format!("coaps://{addr}");
 
     // The right key: registers, and the server says which identity it used.
     let mut good = psk_client("good client", &coaps, "dev-id", KEY);
-    let reg = server
-        .expect_line("registered dtls-dev at /rd/", WAIT)
-        .await;
-    assert!(reg.ends_with("via DTLS (PSK identity dev-id)"), "{reg}");
-    let device = server.expect_line("response dtls-dev ", WAIT).await;
-    assert!(
-        device.contains("/3/0/2=\"dtls-dev\""),
-        "read over DTLS: {device}"
-    );
-    good.expect_line("dtls-dev: registered at /rd/", WAIT).await;
+    let via = "PSK identity dev-id";
+    dtls::expect_registered(&mut server, &mut good, "dtls-dev", via, WAIT).await;
 
     // A wrong key: the handshake fails, nothing registers.
     let wrong = psk_client(
@@ -99,20 +89,12 @@ async fn psk_registration_wrong_key_and_endpoint_mismatch() {
         "other-id",
         "00112233445566778899aabbccddeeff",
     );
-    let rejected = server.expect_line("rejected dtls-dev from ", WAIT).await;
-    assert!(
-        rejected.ends_with("PSK identity other-id is bound to endpoint \"other-dev\""),
-        "{rejected}"
-    );
-    mismatch
-        .expect_line("dtls-dev: registration failed (Some(Code(4.03)))", WAIT)
-        .await;
+    let (who, bound) = ("PSK identity other-id", "other-dev");
+    dtls::expect_rejected(&mut server, &mut mismatch, "dtls-dev", who, bound, WAIT).await;
     drop(mismatch);
 
     // The server kept serving the good device all along: it de-registers cleanly.
-    good.interrupt();
-    server.expect_line("deregistered dtls-dev", WAIT).await;
-    assert!(good.wait_exit(WAIT).await, "{}", good.transcript());
+    dtls::expect_deregistered(&mut server, &mut good, "dtls-dev", WAIT).await;
     let log = server.transcript();
     for secret in [KEY, "00112233445566778899aabbccddeeff", "ffffffff"] {
         assert!(!log.contains(secret), "a key in the server log:\n{log}");

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use cert_pki::Ca;
-use support::{lwm2m, run_lwm2m};
+use support::{dtls, lwm2m, run_lwm2m};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -77,23 +77,13 @@ async fn certificate_registration_cn_mismatch_and_foreign_ca() {
             "90",
         ],
     );
-    let listening = server.expect_line("dtls listening on ", WAIT).await;
+    let (listening, coaps) = dtls::listening(&mut server, WAIT).await;
     assert!(listening.contains("(certificate "), "{listening}");
-    let addr = listening.split_whitespace().next().unwrap().to_string();
-    let coaps = format!("coaps://{addr}");
 
     // CN = endpoint name: registers, and the server says which certificate it used.
     let mut good = client("good client", &client_args(d, &coaps, "cert-dev", "dev"));
-    let reg = server
-        .expect_line("registered cert-dev at /rd/", WAIT)
-        .await;
-    assert!(reg.ends_with("via DTLS (certificate CN=cert-dev)"), "{reg}");
-    let device = server.expect_line("response cert-dev ", WAIT).await;
-    assert!(
-        device.contains("/3/0/2=\"cert-dev\""),
-        "read over DTLS: {device}"
-    );
-    good.expect_line("cert-dev: registered at /rd/", WAIT).await;
+    let via = "certificate CN=cert-dev";
+    dtls::expect_registered(&mut server, &mut good, "cert-dev", via, WAIT).await;
 
     // A valid certificate for another endpoint: the session opens, the registration is refused.
     let mut mismatch = client(
@@ -105,14 +95,8 @@ async fn certificate_registration_cn_mismatch_and_foreign_ca() {
         warning.contains("other.pem has subject CN other-dev, not the endpoint name cert-dev"),
         "{warning}"
     );
-    let rejected = server.expect_line("rejected cert-dev from ", WAIT).await;
-    assert!(
-        rejected.ends_with("certificate CN=other-dev is bound to endpoint \"other-dev\""),
-        "{rejected}"
-    );
-    mismatch
-        .expect_line("cert-dev: registration failed (Some(Code(4.03)))", WAIT)
-        .await;
+    let (who, bound) = ("certificate CN=other-dev", "other-dev");
+    dtls::expect_rejected(&mut server, &mut mismatch, "cert-dev", who, bound, WAIT).await;
     drop(mismatch);
 
     // A certificate from a CA the server does not trust: the handshake fails.
@@ -141,9 +125,7 @@ async fn certificate_registration_cn_mismatch_and_foreign_ca() {
     drop(wrong_name);
 
     // The server kept serving the good device all along: it de-registers cleanly.
-    good.interrupt();
-    server.expect_line("deregistered cert-dev", WAIT).await;
-    assert!(good.wait_exit(WAIT).await, "{}", good.transcript());
+    dtls::expect_deregistered(&mut server, &mut good, "cert-dev", WAIT).await;
     let log = server.transcript();
     assert!(
         !log.contains("PRIVATE KEY"),

@@ -2,6 +2,7 @@
 //! whose output is matched with deadlines, and the independent peers they need.
 #![allow(dead_code)]
 
+pub(crate) mod dtls;
 pub(crate) mod server;
 
 use std::io::{Read, Write};
