@@ -48,7 +48,8 @@ fn creds(dir: &Path, name: &str) -> CertCredentials {
 async fn start_server(dir: &Path) -> (SocketAddr, UnboundedReceiver<Ev>) {
     let endpoint = Endpoint::new(Config::default(), os_seeded());
     let secured = Secured::cert_server(endpoint, creds(dir, "server")).unwrap();
-    serve_acme(secured).await
+    let (addr, events, _driver) = serve_acme(secured).await;
+    (addr, events)
 }
 
 async fn next_security_event(events: &mut UnboundedReceiver<Ev>) -> Ev {

@@ -10,7 +10,9 @@
 
 mod libcoap_peer;
 
-use libcoap_peer::{Ev, available, coap_client, coap_server, next_response, port_pair, serve_acme};
+use libcoap_peer::{
+    Acme, available, coap_client, coap_server, next_response, port_pair, serve_acme,
+};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,14 +22,13 @@ use lwm2m_runtime::coap::{Code, Config, Endpoint, Message};
 use lwm2m_runtime::dtls::{InMemorySecurityStore, PskKey, Secured, SecuredEvent, SessionError};
 use lwm2m_runtime::security::Identity;
 use tokio::net::UdpSocket;
-use tokio::sync::mpsc::UnboundedReceiver;
 
 const IDENTITY: &str = "dev-1";
 const KEY: &[u8] = b"secretPSK";
 
 /// A `Secured` CoAP server at a loopback port answering GET /3/0/0 with "ACME"; returns its
-/// address and its security events.
-async fn start_server() -> (SocketAddr, UnboundedReceiver<Ev>) {
+/// address, its security events and its driver.
+async fn start_server() -> Acme {
     let store = InMemorySecurityStore::new().with_psk(IDENTITY, PskKey::new(KEY), "dev-1");
     let endpoint = Endpoint::new(Config::default(), os_seeded());
     let secured = Secured::psk_server(endpoint, Arc::new(store)).unwrap();
@@ -38,7 +39,7 @@ async fn libcoap_client_reads_over_psk(program: &str) {
     if !available(program) {
         return;
     }
-    let (addr, mut events) = start_server().await;
+    let (addr, mut events, server) = start_server().await;
     let url = format!("coaps://{addr}/3/0/0");
     let key = std::str::from_utf8(KEY).unwrap();
     let (stdout, stderr) =
@@ -51,6 +52,9 @@ async fn libcoap_client_reads_over_psk(program: &str) {
         matches!(&connected, Some(SecuredEvent::Connected { identity: Identity::Psk(id), .. }) if id == IDENTITY.as_bytes()),
         "{connected:?}"
     );
+    // The request moved the session to our record layer: libcoap read an answer we sealed.
+    let stats = server.call(|s, _| s.stats().clone()).await.unwrap();
+    assert_eq!(stats.records_handed_over, 1, "{stats:?}");
 
     // A wrong key: no answer, and the server reports why.
     let (stdout, _) = coap_client(
@@ -155,6 +159,8 @@ async fn secured_client_against_libcoap_server(program: &str) {
         (1, 0),
         "{stats:?}"
     );
+    // After the first answer our record layer carried the exchanges both ways.
+    assert_eq!(stats.records_handed_over, 1, "{stats:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::process::Stdio;
 use std::time::Duration;
 
-use lwm2m_runtime::coap::tokio::spawn;
+use lwm2m_runtime::coap::tokio::{Handle, spawn};
 use lwm2m_runtime::coap::{Code, Endpoint, Event, Message, RequestId};
 use lwm2m_runtime::dtls::{Secured, SecuredEvent};
 use tokio::net::UdpSocket;
@@ -44,13 +44,17 @@ pub(crate) async fn coap_client(program: &str, args: &[&str]) -> (String, String
     )
 }
 
+/// A running ACME server: its address, its security events, and its driver (for statistics).
+pub(crate) type Acme = (SocketAddr, UnboundedReceiver<Ev>, Handle<Secured<Endpoint>>);
+
 /// Runs `secured` at a loopback port, answering GET /3/0/0 with "ACME" (4.04 elsewhere); returns
-/// its address and its security events (everything but the requests).
-pub(crate) async fn serve_acme(secured: Secured<Endpoint>) -> (SocketAddr, UnboundedReceiver<Ev>) {
+/// its address, its security events (everything but the requests) and its driver.
+pub(crate) async fn serve_acme(secured: Secured<Endpoint>) -> Acme {
     let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let addr = socket.local_addr().unwrap();
     let (handle, mut events, _task) = spawn(socket, secured);
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let driver = handle.clone();
     tokio::spawn(async move {
         while let Some(event) = events.recv().await {
             let SecuredEvent::Inner(Event::Request { id, message, .. }) = event else {
@@ -70,7 +74,7 @@ pub(crate) async fn serve_acme(secured: Secured<Endpoint>) -> (SocketAddr, Unbou
                 .unwrap();
         }
     });
-    (addr, rx)
+    (addr, rx, driver)
 }
 
 /// A port `p` with `p` and `p + 1` free (libcoap's DTLS port is the plain one plus one).
