@@ -148,3 +148,17 @@ fn bad_inputs_fail_with_the_file_named() {
     let message = CredentialError::NoKey { file: file(&cert) }.to_string();
     assert!(message.starts_with(&file(&cert)), "{message}");
 }
+
+/// The openssl-made credentials the `dtls_cert_server` fuzz target presents load, and make a
+/// server backend: a bad file there would make every fuzz run stop at its first input.
+#[test]
+fn the_fuzz_targets_credentials_load() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/certs");
+    let creds = CertCredentials::load(
+        dir.join("server.pem"),
+        dir.join("server.key"),
+        dir.join("ca.pem"),
+    )
+    .unwrap();
+    lwm2m_runtime::dtls::CertBackend::server(creds).unwrap();
+}

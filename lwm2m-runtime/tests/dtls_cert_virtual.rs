@@ -254,3 +254,22 @@ fn certificate_for_one_endpoint_cannot_register_as_another() {
     assert_eq!(registration_failure(&mut n), Some(Some(Code::FORBIDDEN)));
     assert!(n.server.inner().registration("urn:dev:B").is_none());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// The fuzz target's entry point: arbitrary datagrams from several peers into a certificate
+    /// server never panic it.
+    #[test]
+    fn arbitrary_datagrams_never_panic_a_certificate_server(
+        data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+    ) {
+        static CA: std::sync::OnceLock<(Ca, Leaf)> = std::sync::OnceLock::new();
+        let (ca, leaf) = CA.get_or_init(|| {
+            let ca = Ca::new("fuzz CA");
+            let leaf = ca.server();
+            (ca, leaf)
+        });
+        lwm2m_runtime::dtls::fuzz_secured_cert(ca.creds(leaf), &data);
+    }
+}

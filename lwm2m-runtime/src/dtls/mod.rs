@@ -74,13 +74,30 @@ pub fn fuzz_records(data: &[u8]) {
 /// passing between them. Each datagram is prefixed by its length (one byte). Must never panic.
 #[doc(hidden)]
 pub fn fuzz_secured(data: &[u8]) {
-    use crate::coap::{Config, Endpoint, Machine, SeededRandom, Timestamp};
     use std::sync::Arc;
 
     let store = InMemorySecurityStore::new().with_psk("id", PskKey::new(*b"key"), "ep");
     let Ok(backend) = DimplBackend::server_seeded(Arc::new(store), Some(1)) else {
         return;
     };
+    fuzz_server(backend, data);
+}
+
+/// Fuzzing entry point: [`fuzz_secured`] with a certificate server presenting `creds`.
+#[cfg(feature = "dtls-cert")]
+#[doc(hidden)]
+pub fn fuzz_secured_cert(creds: CertCredentials, data: &[u8]) {
+    let Ok(backend) = CertBackend::server(creds) else {
+        return;
+    };
+    fuzz_server(backend, data);
+}
+
+/// A server over `backend` fed `data` as length-prefixed datagrams (see [`fuzz_secured`]).
+fn fuzz_server(backend: impl DtlsBackend, data: &[u8]) {
+    use crate::coap::{Config, Endpoint, Machine, SeededRandom, Timestamp};
+    use std::sync::Arc;
+
     let store: Arc<dyn SecurityStore> = Arc::new(InMemorySecurityStore::new());
     let endpoint = Endpoint::new(Config::default(), SeededRandom::new(1));
     let mut secured = Secured::server(endpoint, backend, store, SecuredConfig::default());
