@@ -7,84 +7,20 @@
 #[path = "../tests/cert_pki/mod.rs"]
 mod cert_pki;
 
-use std::net::SocketAddr;
+mod secured_pair;
+
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lwm2m_runtime::coap::{
-    Code, Config, Endpoint, Event, Machine, Message, SeededRandom, Timestamp,
-};
-use lwm2m_runtime::dtls::{CertCredentials, Secured, SecuredEvent};
+use lwm2m_runtime::dtls::{CertCredentials, Secured};
 
-const CLIENT: SocketAddr = SocketAddr::new(
-    std::net::IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 1)),
-    4000,
-);
-const SERVER: SocketAddr = SocketAddr::new(
-    std::net::IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2)),
-    5684,
-);
-
-struct Pair {
-    client: Secured<Endpoint>,
-    server: Secured<Endpoint>,
-    now: Timestamp,
-}
+use secured_pair::{Pair, endpoint};
 
 fn pair(client: &CertCredentials, server: &CertCredentials) -> Pair {
-    let endpoint = |seed| Endpoint::new(Config::default(), SeededRandom::new(seed));
-    Pair {
-        client: Secured::cert_client(endpoint(1), client.clone(), None).unwrap(),
-        server: Secured::cert_server(endpoint(2), server.clone()).unwrap(),
-        now: Timestamp::from_millis(1),
-    }
-}
-
-impl Pair {
-    /// Sends one GET, moves datagrams both ways (no loss, no time passing) until both sides
-    /// are quiet, answering requests; the number of responses the client saw.
-    fn round_trip(&mut self) -> usize {
-        let now = self.now;
-        let get = Message::request(Code::GET).with_uri_path("/3/0/0");
-        self.client.inner_mut().request(now, SERVER, get).unwrap();
-        let mut responses = 0;
-        loop {
-            let mut moved = false;
-            // The contract: a deadline at or before now is handled at once.
-            if self.client.poll_timeout().is_some_and(|t| t <= now) {
-                self.client.handle_timeout(now);
-                moved = true;
-            }
-            if self.server.poll_timeout().is_some_and(|t| t <= now) {
-                self.server.handle_timeout(now);
-                moved = true;
-            }
-            while let Some(t) = self.client.poll_transmit() {
-                self.server.handle_datagram(now, CLIENT, &t.payload);
-                moved = true;
-            }
-            while let Some(t) = self.server.poll_transmit() {
-                self.client.handle_datagram(now, SERVER, &t.payload);
-                moved = true;
-            }
-            while let Some(e) = self.server.poll_event() {
-                if let SecuredEvent::Inner(Event::Request { id, .. }) = e {
-                    let ok = Message::response(Code::CONTENT).with_payload("ok");
-                    let _ = self.server.inner_mut().respond(now, id, ok);
-                    moved = true;
-                }
-            }
-            while let Some(e) = self.client.poll_event() {
-                if let SecuredEvent::Inner(Event::Response { .. }) = e {
-                    responses += 1;
-                }
-            }
-            // Pulling the client's datagram may start a handshake, due at once.
-            if !moved && self.client.poll_timeout().is_none_or(|t| t > now) {
-                return responses;
-            }
-        }
-    }
+    Pair::new(
+        Secured::cert_client(endpoint(1), client.clone(), None).unwrap(),
+        Secured::cert_server(endpoint(2), server.clone()).unwrap(),
+    )
 }
 
 fn bench(c: &mut Criterion) {
