@@ -5,34 +5,14 @@
 //! `cargo bench -p lwm2m-codegen --bench registry` (registry from `LWM2M_REGISTRY` or
 //! `../shared/registry`).
 
-use std::path::{Path, PathBuf};
+mod registry_floor;
+
+use std::path::Path;
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
-use lwm2m_codegen::load::{LoadOptions, SourceFile, parse_files, read_registry_files};
-use quick_xml::Reader;
-use quick_xml::events::Event;
+use lwm2m_codegen::load::{LoadOptions, SourceFile, parse_files};
 
-fn registry() -> PathBuf {
-    std::env::var_os("LWM2M_REGISTRY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/registry"))
-}
-
-fn files(dir: &Path) -> Vec<SourceFile> {
-    read_registry_files(dir).expect("a readable registry directory")
-}
-
-fn pull_parse(bytes: &[u8]) -> usize {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).unwrap();
-    let mut r = Reader::from_str(text);
-    let mut n = 0;
-    loop {
-        match r.read_event() {
-            Ok(Event::Eof) | Err(_) => return n,
-            Ok(_) => n += 1,
-        }
-    }
-}
+use registry_floor::{files, pull_parse, registry};
 
 fn bench(c: &mut Criterion) {
     let dir = registry();

@@ -13,32 +13,15 @@
 //! or a wall-clock loop; `ratio N` runs both interleaved N times and prints the fastest and
 //! median of each and their ratios. Registry from `LWM2M_REGISTRY` or `../shared/registry`.
 
-use std::path::{Path, PathBuf};
+#[path = "../benches/registry_floor/mod.rs"]
+mod registry_floor;
 
-use lwm2m_codegen::load::{LoadOptions, SourceFile, parse_files, read_registry_files};
-use quick_xml::Reader;
-use quick_xml::events::Event;
+use lwm2m_codegen::load::{LoadOptions, parse_files};
 
-fn files(dir: &Path) -> Vec<SourceFile> {
-    read_registry_files(dir).expect("a readable registry directory")
-}
-
-fn pull_parse(bytes: &[u8]) -> usize {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).unwrap();
-    let mut r = Reader::from_str(text);
-    let mut n = 0;
-    loop {
-        match r.read_event() {
-            Ok(Event::Eof) | Err(_) => return n,
-            Ok(_) => n += 1,
-        }
-    }
-}
+use registry_floor::{files, pull_parse, registry};
 
 fn main() {
-    let dir = std::env::var_os("LWM2M_REGISTRY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/registry"));
+    let dir = registry();
     let files = files(&dir);
     let mode = std::env::args().nth(1).unwrap_or_else(|| "ours".into());
     let repeat: usize = std::env::args()
