@@ -121,12 +121,12 @@ pub(crate) fn render(obj: &ObjectDef, versions: &[&ObjectDef]) -> String {
             }
             [
                 r.id.to_string(),
-                r.name.clone(),
+                r.name.to_string(),
                 r.kind.to_string(),
                 r.operations.as_str().to_string(),
                 if r.multiple { "multi" } else { "single" }.into(),
                 if r.mandatory { "M" } else { "O" }.into(),
-                r.units.clone(),
+                r.units.to_string(),
                 range,
             ]
         })

@@ -88,7 +88,7 @@ fn version_view(o: &ObjectDef) -> VersionView {
     let yes = |b: bool| if b { "yes" } else { "no" };
     VersionView {
         version: o.object_version.to_string(),
-        urn: o.urn.clone(),
+        urn: o.urn.to_string(),
         lwm2m: o.lwm2m_version.to_string(),
         multiple: o.multiple,
         mandatory: o.mandatory,

@@ -90,7 +90,7 @@ fn meta(plan: &ObjectPlan<'_>, marker: &proc_macro2::Ident) -> TokenStream {
     let o = plan.obj;
     let resources = o.resources.iter().map(|r| {
         let id = Literal::u16_unsuffixed(r.id);
-        let (name, units) = (&r.name, &r.units);
+        let (name, units) = (r.name.as_str(), r.units.as_str());
         let (kind, ops) = (kind(r.kind), operations(r.operations));
         let (multiple, mandatory) = (r.multiple, r.mandatory);
         quote! {
@@ -110,7 +110,7 @@ fn meta(plan: &ObjectPlan<'_>, marker: &proc_macro2::Ident) -> TokenStream {
         Literal::u8_unsuffixed(o.object_version.major),
         Literal::u8_unsuffixed(o.object_version.minor),
     );
-    let (name, urn) = (&o.name, &o.urn);
+    let (name, urn) = (o.name.as_str(), o.urn.as_str());
     let (multiple, mandatory) = (o.multiple, o.mandatory);
     let doc = format!(" Static metadata of [`{marker}`].");
     quote! {

@@ -27,7 +27,7 @@ pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<CommonResou
         check_children(ctx, it.order, &it.unknown, path);
         let name = match required(ctx, it.name.as_ref(), "Name", path, it.pos) {
             Some(f) => fields::name(ctx, f, path),
-            None => format!("Resource {id}"),
+            None => format!("Resource {id}").into(),
         };
         let parsed = parse_range(it.range_enumeration.as_ref().map_or("", |f| f.text));
         let resource = ResourceDef {
@@ -40,8 +40,8 @@ pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<CommonResou
             kind: fields::resource_type(ctx, it.kind.as_ref(), path, it.pos),
             range: parsed.range,
             enumeration: parsed.enumeration,
-            units: fields::text(it.units.as_ref()),
-            description: fields::text(it.description.as_ref()),
+            units: fields::text(ctx, it.units.as_ref()),
+            description: fields::text(ctx, it.description.as_ref()),
             loc: ctx.loc(it.pos),
         };
         out.push(CommonResource { resource });

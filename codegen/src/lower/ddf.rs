@@ -25,11 +25,11 @@ pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<IndexEntry>
         };
         out.push(IndexEntry {
             object_id,
-            urn: fields::text(item.urn.as_ref()),
-            name: fields::text(item.name.as_ref()),
-            owner: fields::text(item.owner.as_ref()),
+            urn: fields::text(ctx, item.urn.as_ref()),
+            name: fields::text(ctx, item.name.as_ref()),
+            owner: fields::text(ctx, item.owner.as_ref()),
             version: item.ver.as_ref().and_then(|f| Version::parse(f.text)),
-            ddf: fields::text(item.ddf.as_ref()),
+            ddf: fields::text(ctx, item.ddf.as_ref()),
             loc: ctx.loc(item.pos),
         });
     }

@@ -2,15 +2,15 @@
 
 use super::{Ctx, Path};
 use crate::diag::DiagnosticKind;
-use crate::model::{Operations, ResourceType, Version};
+use crate::model::{Operations, ResourceType, Text, Version};
 use crate::xml::{ChildName, Field, Order};
 
 /// A name: non-breaking spaces folded, whitespace runs collapsed, trimmed. Reports the
 /// oddities it repaired.
-pub(crate) fn name(ctx: &mut Ctx<'_, '_>, f: &Field<'_>, path: Path) -> String {
+pub(crate) fn name(ctx: &mut Ctx<'_, '_>, f: &Field<'_>, path: Path) -> Text {
     let raw = f.text;
     if tidy(raw) {
-        return raw.to_owned();
+        return ctx.text(raw);
     }
     let clean = raw
         .replace('\u{a0}', " ")
@@ -30,7 +30,7 @@ pub(crate) fn name(ctx: &mut Ctx<'_, '_>, f: &Field<'_>, path: Path) -> String {
             format!("{what} in name {raw:?}"),
         );
     }
-    clean
+    clean.into()
 }
 
 /// True when a name needs no repair: printable ASCII words separated by single spaces (one
@@ -52,9 +52,9 @@ fn tidy(raw: &str) -> bool {
         || (raw.trim() == raw && !raw.contains(['\u{a0}', '\n', '\t', '\r']) && !raw.contains("  "))
 }
 
-/// Free text (descriptions): trimmed.
-pub(crate) fn text(f: Option<&Field<'_>>) -> String {
-    f.map(|f| f.text.trim().to_owned()).unwrap_or_default()
+/// Free text (descriptions, units): trimmed.
+pub(crate) fn text(ctx: &Ctx<'_, '_>, f: Option<&Field<'_>>) -> Text {
+    f.map(|f| ctx.text(f.text.trim())).unwrap_or_default()
 }
 
 #[inline]

@@ -9,10 +9,12 @@ mod object;
 
 use std::sync::Arc;
 
+use bytes::Bytes;
+
 use crate::diag::{DiagnosticKind, Diagnostics};
 use crate::error::ParseError;
-use crate::model::{CommonResource, IndexEntry, LineMap, Loc, ObjectDef};
-use crate::xml::source::SourceText;
+use crate::model::{CommonResource, IndexEntry, LineMap, Loc, ObjectDef, Text};
+use crate::xml::source::{self, Decoded, SourceText};
 use crate::xml::tree::{self, Document, Element};
 
 /// The model path a diagnostic names (`/3303/5700`), formatted only when one is reported.
@@ -49,6 +51,11 @@ pub(crate) struct Ctx<'s, 'd> {
 impl Ctx<'_, '_> {
     pub(crate) fn loc(&self, pos: usize) -> Loc {
         Loc::offset(self.file.clone(), &self.lines, pos)
+    }
+
+    /// Text of the file as model text (shared, not copied, when it is a slice of the file).
+    pub(crate) fn text(&self, part: &str) -> Text {
+        self.src.share(part)
     }
 
     pub(crate) fn diag(
@@ -128,13 +135,23 @@ fn open<'s>(
     Ok(doc)
 }
 
-fn decode<'b>(file: &Arc<str>, bytes: &'b [u8]) -> Result<SourceText<'b>, ParseError> {
-    SourceText::new(bytes).map_err(|e| ParseError::NotUtf8 {
+fn decode(file: &Arc<str>, bytes: &Arc<Vec<u8>>) -> Result<Decoded, ParseError> {
+    let shared = Bytes::from_owner(SharedFile(bytes.clone()));
+    source::decode(shared).map_err(|e| ParseError::NotUtf8 {
         file: file.to_string(),
         line: e.line,
         col: e.col,
         byte: e.byte,
     })
+}
+
+/// A loaded file's bytes as the owner of the [`Bytes`] the model's text slices share.
+struct SharedFile(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedFile {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 /// The byte offset of the first double-encoded sequence (`Ã`, `Â` or `â` followed by a
@@ -162,7 +179,8 @@ fn lower_file<T>(
     diags: &mut Diagnostics,
     lower: impl FnOnce(&mut Ctx<'_, '_>, Element<'_>) -> Result<T, ParseError>,
 ) -> Result<T, ParseError> {
-    let src = decode(&file, &bytes)?;
+    let decoded = decode(&file, &bytes)?;
+    let src = SourceText::new(&decoded);
     let skip = bytes.len() - src.text.len();
     let lines = Arc::new(LineMap::new(bytes.clone(), skip));
     let doc = open(&file, &src, &lines, diags)?;

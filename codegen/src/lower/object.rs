@@ -4,7 +4,7 @@ use super::fields::{self, check_children, flag, required};
 use super::{Ctx, Path};
 use crate::diag::DiagnosticKind;
 use crate::error::ParseError;
-use crate::model::{ObjectDef, ResourceDef, ResourceType, Schema, Version};
+use crate::model::{ObjectDef, ResourceDef, ResourceType, Schema, Text, Version};
 use crate::range::{RangeNote, parse_description_enumeration, parse_range};
 use crate::xml::Order;
 use crate::xml::object::{RawItem, RawLwm2m, RawObject};
@@ -101,18 +101,13 @@ fn lower_object(
     }
     let name = match required(ctx, o.name.as_ref(), "Name", path, o.pos) {
         Some(f) => fields::name(ctx, f, path),
-        None => format!("Object {id}"),
+        None => format!("Object {id}").into(),
     };
     let urn = required(ctx, o.object_urn.as_ref(), "ObjectURN", path, o.pos)
-        .map(|f| f.text.trim().to_owned())
+        .map(|f| ctx.text(f.text.trim()))
         .unwrap_or_default();
     required(ctx, o.description1.as_ref(), "Description1", path, o.pos);
-    let mut description = fields::text(o.description1.as_ref());
-    let d2 = fields::text(o.description2.as_ref());
-    if !d2.is_empty() {
-        description.push_str("\n\n");
-        description.push_str(&d2);
-    }
+    let description = description(ctx, &o);
     let lwm2m_version = fields::version(ctx, o.lwm2m_version.as_ref(), "LWM2MVersion", path);
     let object_version = fields::version(ctx, o.object_version.as_ref(), "ObjectVersion", path);
     check_schema(ctx, schema, lwm2m_version, &o, path);
@@ -168,6 +163,16 @@ fn lower_object(
     })
 }
 
+/// `Description1`, then `Description2` after a blank line when there is one.
+fn description(ctx: &Ctx<'_, '_>, o: &RawObject<'_>) -> Text {
+    let d1 = fields::text(ctx, o.description1.as_ref());
+    let d2 = o.description2.as_ref().map_or("", |f| f.text.trim());
+    if d2.is_empty() {
+        return d1;
+    }
+    format!("{d1}\n\n{d2}").into()
+}
+
 /// The 1.0 schema has no `LWM2MVersion`; a 1.0 schema with a 1.1 object (or the reverse)
 /// is a mismatch.
 fn check_schema(
@@ -213,7 +218,7 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16) -> Option<Re
     check_children(ctx, it.order, &it.unknown, path);
     let name = match required(ctx, it.name.as_ref(), "Name", path, it.pos) {
         Some(f) => fields::name(ctx, f, path),
-        None => format!("Resource {id}"),
+        None => format!("Resource {id}").into(),
     };
     let operations = fields::operations(ctx, it.operations.as_ref(), path, it.pos);
     let multiple = flag(
@@ -235,7 +240,7 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16) -> Option<Re
         it.pos,
     );
     let kind = fields::resource_type(ctx, it.kind.as_ref(), path, it.pos);
-    let description = fields::text(it.description.as_ref());
+    let description = fields::text(ctx, it.description.as_ref());
     let range_field = required(
         ctx,
         it.range_enumeration.as_ref(),
@@ -268,7 +273,7 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16) -> Option<Re
         enumeration = parse_description_enumeration(&description);
     }
     let units = required(ctx, it.units.as_ref(), "Units", path, it.pos)
-        .map(|f| f.text.trim().to_owned())
+        .map(|f| ctx.text(f.text.trim()))
         .unwrap_or_default();
     Some(ResourceDef {
         id,

@@ -151,11 +151,13 @@ pub fn object_from_struct(
         id,
         name: args
             .name
-            .map_or_else(|| struct_name.to_title_case(), |n| n.value),
-        description: docs(&item.attrs),
+            .map_or_else(|| struct_name.to_title_case(), |n| n.value)
+            .into(),
+        description: docs(&item.attrs).into(),
         urn: args
             .urn
-            .map_or_else(|| default_urn(id, version), |u| u.value),
+            .map_or_else(|| default_urn(id, version), |u| u.value)
+            .into(),
         object_version: version,
         lwm2m_version,
         multiple: args.multiple,
@@ -302,15 +304,15 @@ fn resource(
     }
     let def = ResourceDef {
         id,
-        name,
+        name: name.into(),
         operations: ops,
         multiple: a.multiple.map_or(shape.multiple, |m| m.value),
         mandatory,
         kind,
         range,
         enumeration,
-        units: a.units.map(|u| u.value).unwrap_or_default(),
-        description,
+        units: a.units.map(|u| u.value).unwrap_or_default().into(),
+        description: description.into(),
         loc: Loc::synthetic(&format!("{}.{field_name} (/{object}/{id})", loc.file)),
     };
     let spans = FieldSpans {

@@ -178,13 +178,15 @@ impl Ord for Loc {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xml::source::SourceText;
+    use crate::xml::source::{SourceText, decode};
+    use bytes::Bytes;
 
     #[test]
     fn offsets_resolve_like_the_source_mapping() {
         let text = "<a>\n  <b>é</b>\n\n <c>ü</c>\r\n</a>";
         let map = Arc::new(LineMap::new(Arc::new(text.into()), 0));
-        let src = SourceText::new(text.as_bytes()).unwrap();
+        let d = decode(Bytes::copy_from_slice(text.as_bytes())).unwrap();
+        let src = SourceText::new(&d);
         for pos in 0..=text.len() + 2 {
             let loc = Loc::offset(Arc::from("f.xml"), &map, pos);
             assert_eq!(loc.line_col(), src.line_col(pos), "at {pos}");
@@ -194,7 +196,8 @@ mod tests {
     #[test]
     fn offsets_after_a_byte_order_mark_count_from_the_text() {
         let bytes = b"\xEF\xBB\xBF<a>\n  <b>\xC3\xA9</b>\n</a>".to_vec();
-        let src = SourceText::new(&bytes).unwrap();
+        let d = decode(Bytes::copy_from_slice(&bytes)).unwrap();
+        let src = SourceText::new(&d);
         let map = Arc::new(LineMap::new(Arc::new(bytes.clone()), 3));
         for pos in 0..=src.text.len() + 2 {
             let loc = Loc::offset(Arc::from("f.xml"), &map, pos);

@@ -5,11 +5,13 @@
 //! registry diff) reads only this module. Every node carries a [`Loc`].
 
 mod loc;
+mod text;
 
 use std::fmt;
 
 pub(crate) use loc::LineMap;
 pub use loc::Loc;
+pub use text::Text;
 
 pub use crate::range::{Bound, EnumSource, EnumVariant, Range, RangeItem};
 
@@ -153,9 +155,9 @@ impl fmt::Display for ResourceType {
 pub struct ObjectDef {
     pub id: u16,
     /// The name as written, trimmed (non-breaking spaces folded to spaces).
-    pub name: String,
-    pub description: String,
-    pub urn: String,
+    pub name: Text,
+    pub description: Text,
+    pub urn: Text,
     pub object_version: Version,
     pub lwm2m_version: Version,
     pub multiple: bool,
@@ -176,7 +178,7 @@ impl ObjectDef {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResourceDef {
     pub id: u16,
-    pub name: String,
+    pub name: Text,
     pub operations: Operations,
     pub multiple: bool,
     pub mandatory: bool,
@@ -186,8 +188,8 @@ pub struct ResourceDef {
     /// `N: label` pairs, from the range text or, failing that, the description.
     pub enumeration: Vec<EnumVariant>,
     /// `<Units>`, trimmed; empty when none.
-    pub units: String,
-    pub description: String,
+    pub units: Text,
+    pub description: Text,
     /// Position of the `<Item>` element.
     pub loc: Loc,
 }
@@ -202,11 +204,11 @@ pub struct CommonResource {
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexEntry {
     pub object_id: u16,
-    pub urn: String,
-    pub name: String,
-    pub owner: String,
+    pub urn: Text,
+    pub name: Text,
+    pub owner: Text,
     pub version: Option<Version>,
     /// The DDF file this row points at (`version_history/0-1_1.xml`), relative to the registry.
-    pub ddf: String,
+    pub ddf: Text,
     pub loc: Loc,
 }

@@ -2,11 +2,45 @@
 
 use std::cell::RefCell;
 
+use bytes::Bytes;
+use bytestring::ByteString;
+
+use crate::model::Text;
+
+/// A file's text after its byte order mark, checked to be UTF-8 once, and shared (not copied)
+/// by the model's [`Text`] slices.
+#[derive(Debug)]
+pub(crate) struct Decoded {
+    pub(crate) text: ByteString,
+    /// Whether a UTF-8 byte order mark was removed.
+    pub(crate) bom: bool,
+}
+
+/// Removes a byte order mark and checks the rest is UTF-8.
+pub(crate) fn decode(bytes: Bytes) -> Result<Decoded, NotUtf8> {
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    let body = if bom { bytes.slice(3..) } else { bytes };
+    match ByteString::try_from(body.clone()) {
+        Ok(text) => Ok(Decoded { text, bom }),
+        Err(e) => {
+            let good = e.valid_up_to();
+            let ok = std::str::from_utf8(&body[..good]).unwrap_or("");
+            let (line, col) = line_col_slow(ok, good);
+            Err(NotUtf8 {
+                line,
+                col,
+                byte: good + if bom { 3 } else { 0 },
+            })
+        }
+    }
+}
+
 /// The text of one file, with the facts about its bytes that become diagnostics.
 #[derive(Debug)]
 pub(crate) struct SourceText<'a> {
     pub(crate) text: &'a str,
-    /// Length of a removed UTF-8 byte order mark (0 or 3); offsets are into `text`.
+    shared: &'a ByteString,
+    /// Whether a UTF-8 byte order mark was removed; offsets are into `text`.
     pub(crate) bom: bool,
     pub(crate) crlf: bool,
     /// Positions already mapped, sorted: a lookup counts lines only from the nearest one
@@ -32,29 +66,22 @@ pub(crate) struct NotUtf8 {
 }
 
 impl<'a> SourceText<'a> {
-    pub(crate) fn new(bytes: &'a [u8]) -> Result<Self, NotUtf8> {
-        let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) => (true, rest),
-            None => (false, bytes),
-        };
-        let text = std::str::from_utf8(body).map_err(|e| {
-            let good = e.valid_up_to();
-            let ok = std::str::from_utf8(&body[..good]).unwrap_or("");
-            let (line, col) = line_col_slow(ok, good);
-            NotUtf8 {
-                line,
-                col,
-                byte: good + if bom { 3 } else { 0 },
-            }
-        })?;
+    pub(crate) fn new(decoded: &'a Decoded) -> Self {
+        let text: &str = &decoded.text;
         let crlf = memchr::memchr(b'\r', text.as_bytes()).is_some() && text.contains("\r\n");
-        Ok(SourceText {
+        SourceText {
             text,
-            bom,
+            shared: &decoded.text,
+            bom: decoded.bom,
             crlf,
             // The start of the text is added on the first lookup (most files have none).
             marks: RefCell::new(Vec::new()),
-        })
+        }
+    }
+
+    /// `part` of the text as model text: shared when it is a slice of the text, else copied.
+    pub(crate) fn share(&self, part: &str) -> Text {
+        Text::share(self.shared, part)
     }
 
     /// 1-based line and column (in characters) of a byte offset into `text`.
@@ -112,9 +139,14 @@ fn line_col_slow(text: &str, pos: usize) -> (u32, u32) {
 mod tests {
     use super::*;
 
+    fn decoded(bytes: &[u8]) -> Decoded {
+        decode(Bytes::copy_from_slice(bytes)).unwrap()
+    }
+
     #[test]
     fn bom_is_removed_and_offsets_map_to_lines() {
-        let s = SourceText::new(b"\xEF\xBB\xBF<a>\r\n  <b/>\n</a>").unwrap();
+        let d = decoded(b"\xEF\xBB\xBF<a>\r\n  <b/>\n</a>");
+        let s = SourceText::new(&d);
         assert!(s.bom);
         assert!(s.crlf);
         assert_eq!(s.line_col(0), (1, 1));
@@ -125,8 +157,9 @@ mod tests {
     #[test]
     fn lookups_in_any_order_agree_with_a_recount() {
         let text = "<a>\n  <b>é</b>\n\n <c>ü</c>\n</a>";
-        let s = SourceText::new(text.as_bytes()).unwrap();
-        let fresh = |pos| SourceText::new(text.as_bytes()).unwrap().line_col(pos);
+        let d = decoded(text.as_bytes());
+        let s = SourceText::new(&d);
+        let fresh = |pos| SourceText::new(&decoded(text.as_bytes())).line_col(pos);
         let order = [20, 3, 0, 9, 9, 28, 15, 4, 17, 11, 5, 27, 1, 32];
         for pos in order {
             assert_eq!(s.line_col(pos), fresh(pos), "at {pos}");
@@ -136,7 +169,7 @@ mod tests {
 
     #[test]
     fn invalid_utf8_names_line_and_column() {
-        let err = SourceText::new(b"<a>\n ok \xFF</a>").unwrap_err();
+        let err = decode(Bytes::from_static(b"<a>\n ok \xFF</a>")).unwrap_err();
         assert_eq!(
             err,
             NotUtf8 {

@@ -19,8 +19,8 @@ pub(super) fn object(o: &ObjectDef, n: &ObjectDef, out: &mut Vec<Change>) {
                 Impact::Breaking
             },
             ChangeKind::ObjectName {
-                old: o.name.clone(),
-                new: n.name.clone(),
+                old: o.name.to_string(),
+                new: n.name.to_string(),
             },
         );
     }
@@ -78,7 +78,7 @@ pub(super) fn object(o: &ObjectDef, n: &ObjectDef, out: &mut Vec<Change>) {
                     Impact::Additive
                 },
                 ChangeKind::ResourceAdded {
-                    name: b.name.clone(),
+                    name: b.name.to_string(),
                     mandatory: b.mandatory,
                 },
             )),
@@ -87,7 +87,7 @@ pub(super) fn object(o: &ObjectDef, n: &ObjectDef, out: &mut Vec<Change>) {
                 Some(rid),
                 Impact::Breaking,
                 ChangeKind::ResourceRemoved {
-                    name: a.name.clone(),
+                    name: a.name.to_string(),
                 },
             )),
             (None, None) => {}
@@ -107,8 +107,8 @@ fn resource(obj: u16, a: &ResourceDef, b: &ResourceDef, out: &mut Vec<Change>) {
                 Impact::Breaking
             },
             ChangeKind::ResourceName {
-                old: a.name.clone(),
-                new: b.name.clone(),
+                old: a.name.to_string(),
+                new: b.name.to_string(),
             },
         );
     }
@@ -169,8 +169,8 @@ fn resource(obj: u16, a: &ResourceDef, b: &ResourceDef, out: &mut Vec<Change>) {
         push(
             Impact::Cosmetic,
             ChangeKind::Units {
-                old: a.units.clone(),
-                new: b.units.clone(),
+                old: a.units.to_string(),
+                new: b.units.to_string(),
             },
         );
     }

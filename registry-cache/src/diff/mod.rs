@@ -298,7 +298,7 @@ pub(crate) fn change(
 }
 
 fn name_version(o: &ObjectDef) -> (String, String) {
-    (o.name.clone(), o.object_version.to_string())
+    (o.name.to_string(), o.object_version.to_string())
 }
 
 /// The first definition of each id (a duplicate is the loader's diagnostic, not a change).

@@ -2,7 +2,7 @@
 
 use lwm2m_codegen::model::{
     Bound, EnumSource, EnumVariant, Loc, ObjectDef, Operations, Range, ResourceDef, ResourceType,
-    Schema, Version,
+    Schema, Text, Version,
 };
 
 use super::*;
@@ -10,15 +10,15 @@ use super::*;
 fn res(id: u16, name: &str, kind: ResourceType, operations: Operations) -> ResourceDef {
     ResourceDef {
         id,
-        name: name.to_owned(),
+        name: name.into(),
         operations,
         multiple: false,
         mandatory: false,
         kind,
         range: Range::Any,
         enumeration: Vec::new(),
-        units: String::new(),
-        description: String::new(),
+        units: Text::new(),
+        description: Text::new(),
         loc: Loc::synthetic("test"),
     }
 }
@@ -26,9 +26,9 @@ fn res(id: u16, name: &str, kind: ResourceType, operations: Operations) -> Resou
 fn obj(id: u16, version: Version, resources: Vec<ResourceDef>) -> ObjectDef {
     ObjectDef {
         id,
-        name: format!("Object {id}"),
-        description: "An object.".to_owned(),
-        urn: format!("urn:oma:lwm2m:ext:{id}"),
+        name: format!("Object {id}").into(),
+        description: "An object.".into(),
+        urn: format!("urn:oma:lwm2m:ext:{id}").into(),
         object_version: version,
         lwm2m_version: Version::V1_0,
         multiple: true,
@@ -46,7 +46,7 @@ fn temp_v1() -> ObjectDef {
         min: Bound::Int(-40),
         max: Bound::Int(85),
     };
-    value.units = "Cel".to_owned();
+    value.units = "Cel".into();
     let reset = res(
         5605,
         "Reset Min and Max Measured Values",
@@ -122,7 +122,7 @@ fn resource_changes_are_classified() {
     let old = temp_v1();
     let mut new = temp_v1();
     new.resources[1].kind = ResourceType::Integer; // type change
-    new.resources[1].units = "°C".to_owned(); // units text
+    new.resources[1].units = "°C".into(); // units text
     new.resources.push(res(
         5701,
         "Sensor Units",
@@ -222,21 +222,21 @@ fn new_mandatory_resource_breaks_implementors() {
 #[test]
 fn renames_judged_by_identifier() {
     let mut respelled = temp_v1();
-    respelled.resources[1].name = "Sensor  value".to_owned(); // same `sensor_value`
+    respelled.resources[1].name = "Sensor  value".into(); // same `sensor_value`
     assert_eq!(
         only(&run(&[temp_v1()], &[respelled])).impact,
         Impact::Cosmetic
     );
     let mut renamed = temp_v1();
-    renamed.resources[1].name = "Measured Value".to_owned();
+    renamed.resources[1].name = "Measured Value".into();
     assert_eq!(
         only(&run(&[temp_v1()], &[renamed])).impact,
         Impact::Breaking
     );
     let mut described = temp_v1();
-    described.description = "An  object.\r\n".to_owned(); // whitespace only: no change
+    described.description = "An  object.\r\n".into(); // whitespace only: no change
     assert!(run(&[temp_v1()], &[described.clone()]).changes.is_empty());
-    described.description = "Another object.".to_owned();
+    described.description = "Another object.".into();
     let c = run(&[temp_v1()], &[described]);
     assert_eq!(only(&c).kind, ChangeKind::ObjectDescription);
     assert_eq!(only(&c).impact, Impact::Cosmetic);
