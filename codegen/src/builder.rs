@@ -204,16 +204,16 @@ impl Builder {
         }
         for g in &groups {
             for o in &g.versions {
-                let rel: PathBuf = Path::new(&*o.loc.file).components().skip(1).collect();
+                let rel: PathBuf = Path::new(o.loc.file()).components().skip(1).collect();
                 let path = dir.join(rel);
                 self.rerun(&path);
-                sources.push(source(&path, o.loc.file.to_string()));
+                sources.push(source(&path, o.loc.file().to_string()));
                 let path_str = format!("/{}", o.id);
                 diags.extend(
                     reg.diagnostics
                         .iter()
                         .filter(|d| {
-                            d.loc.file == o.loc.file
+                            d.loc.file() == o.loc.file()
                                 && d.path.as_deref().is_some_and(|p| p.starts_with(&path_str))
                         })
                         .cloned(),

@@ -23,7 +23,7 @@ fn current() -> Registry {
 fn find<'a>(reg: &'a Registry, kind: DiagnosticKind, file: &str) -> Vec<&'a Diagnostic> {
     reg.diagnostics
         .iter()
-        .filter(|d| d.kind == kind && d.loc.file.ends_with(file))
+        .filter(|d| d.kind == kind && d.loc.file().ends_with(file))
         .collect()
 }
 

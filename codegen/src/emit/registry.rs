@@ -163,7 +163,7 @@ fn render_group(
     opts: &EmitOptions,
 ) -> Result<(GeneratedFile, Vec<Vec<u8>>), EmitError> {
     let tokens = object_versions(&g.versions, opts)?;
-    let mut files: Vec<&str> = g.versions.iter().map(|o| &*o.loc.file).collect();
+    let mut files: Vec<&str> = g.versions.iter().map(|o| o.loc.file()).collect();
     files.dedup();
     let sources: Vec<Source> = files.iter().map(|f| source(&reg.root, f)).collect();
     let content = render(&g.module, tokens, &sources)?;

@@ -50,7 +50,7 @@ pub(crate) struct Ctx<'s, 'd> {
 
 impl Ctx<'_, '_> {
     pub(crate) fn loc(&self, pos: usize) -> Loc {
-        Loc::offset(self.file.clone(), &self.lines, pos)
+        Loc::offset(&self.lines, pos)
     }
 
     /// Text of the file as model text (shared, not copied, when it is a slice of the file).
@@ -182,7 +182,7 @@ fn lower_file<T>(
     let decoded = decode(&file, &bytes)?;
     let src = SourceText::new(&decoded);
     let skip = bytes.len() - src.text.len();
-    let lines = Arc::new(LineMap::new(bytes.clone(), skip));
+    let lines = Arc::new(LineMap::new(file.clone(), bytes.clone(), skip));
     let doc = open(&file, &src, &lines, diags)?;
     let mut ctx = Ctx {
         file,

@@ -313,7 +313,7 @@ fn resource(
         enumeration,
         units: a.units.map(|u| u.value).unwrap_or_default().into(),
         description: description.into(),
-        loc: Loc::synthetic(&format!("{}.{field_name} (/{object}/{id})", loc.file)),
+        loc: Loc::synthetic(&format!("{}.{field_name} (/{object}/{id})", loc.file())),
     };
     let spans = FieldSpans {
         id: a.id.as_ref().map_or(span, |s| s.span),

@@ -10,27 +10,29 @@ use std::sync::{Arc, OnceLock};
 /// A source position: file, 1-based line and column (in characters).
 #[derive(Clone)]
 pub struct Loc {
-    /// Path of the file as it was given to the loader (shared by all nodes of one file).
-    pub file: Arc<str>,
     at: At,
 }
 
 #[derive(Clone)]
 enum At {
     Known {
+        file: Arc<str>,
         line: u32,
         col: u32,
     },
-    /// A byte offset into a file's text, mapped when first asked.
+    /// A byte offset into a file's text, mapped when first asked (one shared reference per
+    /// position: the map knows the file's name).
     Offset {
         map: Arc<LineMap>,
         pos: u32,
     },
 }
 
-/// One file's text and, once a position is asked for, where its lines start.
+/// One file's name and text and, once a position is asked for, where its lines start.
 #[derive(Debug)]
 pub(crate) struct LineMap {
+    /// Path of the file as it was given to the loader.
+    file: Arc<str>,
     /// The file's bytes as read (shared with the loader's buffer, not copied).
     bytes: Arc<Vec<u8>>,
     /// Where the text starts in `bytes` (after a byte order mark); offsets are into the text.
@@ -41,8 +43,9 @@ pub(crate) struct LineMap {
 
 impl LineMap {
     /// The map of `bytes[skip..]`, which must be UTF-8 (lowering has checked it).
-    pub(crate) fn new(bytes: Arc<Vec<u8>>, skip: usize) -> Self {
+    pub(crate) fn new(file: Arc<str>, bytes: Arc<Vec<u8>>, skip: usize) -> Self {
         LineMap {
+            file,
             bytes,
             skip,
             starts: OnceLock::new(),
@@ -76,16 +79,14 @@ impl LineMap {
 impl Loc {
     pub fn new(file: Arc<str>, line: u32, col: u32) -> Self {
         Loc {
-            file,
-            at: At::Known { line, col },
+            at: At::Known { file, line, col },
         }
     }
 
     /// A position given as a byte offset into a file's text (resolved when asked).
-    pub(crate) fn offset(file: Arc<str>, map: &Arc<LineMap>, pos: usize) -> Self {
+    pub(crate) fn offset(map: &Arc<LineMap>, pos: usize) -> Self {
         match u32::try_from(pos) {
             Ok(pos) => Loc {
-                file,
                 at: At::Offset {
                     map: map.clone(),
                     pos,
@@ -93,8 +94,16 @@ impl Loc {
             },
             Err(_) => {
                 let (line, col) = map.line_col(pos);
-                Loc::new(file, line, col)
+                Loc::new(map.file.clone(), line, col)
             }
+        }
+    }
+
+    /// Path of the file as it was given to the loader (or what a synthetic location names).
+    pub fn file(&self) -> &str {
+        match &self.at {
+            At::Known { file, .. } => file,
+            At::Offset { map, .. } => &map.file,
         }
     }
 
@@ -106,7 +115,7 @@ impl Loc {
     /// 1-based line and column; `(0, 0)` for a synthetic location.
     pub fn line_col(&self) -> (u32, u32) {
         match &self.at {
-            At::Known { line, col } => (*line, *col),
+            At::Known { line, col, .. } => (*line, *col),
             At::Offset { map, pos } => map.line_col(*pos as usize),
         }
     }
@@ -123,7 +132,7 @@ impl Loc {
 
     fn key(&self) -> (&str, u32, u32) {
         let (line, col) = self.line_col();
-        (&self.file, line, col)
+        (self.file(), line, col)
     }
 }
 
@@ -131,7 +140,7 @@ impl fmt::Debug for Loc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (line, col) = self.line_col();
         f.debug_struct("Loc")
-            .field("file", &self.file)
+            .field("file", &self.file())
             .field("line", &line)
             .field("col", &col)
             .finish()
@@ -143,9 +152,9 @@ impl fmt::Display for Loc {
         let (line, col) = self.line_col();
         if line == 0 {
             // Synthetic locations (macro input, tests) have no line.
-            return f.write_str(&self.file);
+            return f.write_str(self.file());
         }
-        write!(f, "{}:{line}:{col}", self.file)
+        write!(f, "{}:{line}:{col}", self.file())
     }
 }
 
@@ -184,11 +193,11 @@ mod tests {
     #[test]
     fn offsets_resolve_like_the_source_mapping() {
         let text = "<a>\n  <b>é</b>\n\n <c>ü</c>\r\n</a>";
-        let map = Arc::new(LineMap::new(Arc::new(text.into()), 0));
+        let map = Arc::new(LineMap::new(Arc::from("f.xml"), Arc::new(text.into()), 0));
         let d = decode(Bytes::copy_from_slice(text.as_bytes())).unwrap();
         let src = SourceText::new(&d);
         for pos in 0..=text.len() + 2 {
-            let loc = Loc::offset(Arc::from("f.xml"), &map, pos);
+            let loc = Loc::offset(&map, pos);
             assert_eq!(loc.line_col(), src.line_col(pos), "at {pos}");
         }
     }
@@ -198,17 +207,21 @@ mod tests {
         let bytes = b"\xEF\xBB\xBF<a>\n  <b>\xC3\xA9</b>\n</a>".to_vec();
         let d = decode(Bytes::copy_from_slice(&bytes)).unwrap();
         let src = SourceText::new(&d);
-        let map = Arc::new(LineMap::new(Arc::new(bytes.clone()), 3));
+        let map = Arc::new(LineMap::new(Arc::from("f.xml"), Arc::new(bytes.clone()), 3));
         for pos in 0..=src.text.len() + 2 {
-            let loc = Loc::offset(Arc::from("f.xml"), &map, pos);
+            let loc = Loc::offset(&map, pos);
             assert_eq!(loc.line_col(), src.line_col(pos), "at {pos}");
         }
     }
 
     #[test]
     fn lazy_and_known_positions_compare_and_print_alike() {
-        let map = Arc::new(LineMap::new(Arc::new(b"<a>\n <b/>\n</a>".to_vec()), 0));
-        let lazy = Loc::offset(Arc::from("f.xml"), &map, 5);
+        let map = Arc::new(LineMap::new(
+            Arc::from("f.xml"),
+            Arc::new(b"<a>\n <b/>\n</a>".to_vec()),
+            0,
+        ));
+        let lazy = Loc::offset(&map, 5);
         let known = Loc::new(Arc::from("f.xml"), 2, 2);
         assert_eq!(lazy, known);
         assert_eq!(lazy.to_string(), "f.xml:2:2");
@@ -218,6 +231,6 @@ mod tests {
             "Loc { file: \"f.xml\", line: 2, col: 2 }"
         );
         assert_eq!(Loc::synthetic("macro").to_string(), "macro");
-        assert!(Loc::offset(Arc::from("f.xml"), &map, 0) < lazy);
+        assert!(Loc::offset(&map, 0) < lazy);
     }
 }
