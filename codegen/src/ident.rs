@@ -113,12 +113,16 @@ pub fn collision_hash(name: &str) -> u64 {
         spell(name, |piece| h = fed(h, piece.as_bytes()));
         return h;
     }
-    // ASCII: the same pieces as `spell`, a byte at a time (spaces carry nothing here).
+    // ASCII: the same pieces as `spell`, a byte at a time (spaces carry nothing here), each
+    // byte classified by one table lookup.
     let b = name.as_bytes();
     for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'+' => h = fed(h, b"plus"),
-            b'-' => {
+        match ASCII_CLASS[usize::from(c & 0x7f)] {
+            // The usual byte: an alphanumeric, already lowercased; one step of the hash.
+            lower if lower > NUMBER => h = step(h, lower),
+            SKIP => {}
+            PLUS => h = fed(h, b"plus"),
+            MINUS => {
                 let inside = i > 0
                     && b[i - 1].is_ascii_alphanumeric()
                     && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
@@ -126,16 +130,41 @@ pub fn collision_hash(name: &str) -> u64 {
                     h = fed(h, b"minus");
                 }
             }
-            b'&' => h = fed(h, b"and"),
-            b'%' => h = fed(h, b"percent"),
-            b'#' => h = fed(h, b"number"),
-            // The usual byte: one step of the hash, no piece to go through.
-            c if c.is_ascii_alphanumeric() => h = step(h, c),
-            _ => {}
+            AND => h = fed(h, b"and"),
+            PERCENT => h = fed(h, b"percent"),
+            _ => h = fed(h, b"number"),
         }
     }
     h
 }
+
+// Classes of ASCII bytes for `collision_hash`: bytes that carry nothing, bytes spelled as a
+// word, and (any value above these) an alphanumeric's lowercase form.
+const SKIP: u8 = 0;
+const PLUS: u8 = 1;
+const MINUS: u8 = 2;
+const AND: u8 = 3;
+const PERCENT: u8 = 4;
+const NUMBER: u8 = 5;
+
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [SKIP; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = match b {
+            b'+' => PLUS,
+            b'-' => MINUS,
+            b'&' => AND,
+            b'%' => PERCENT,
+            b'#' => NUMBER,
+            _ if b.is_ascii_alphanumeric() => b.to_ascii_lowercase(),
+            _ => SKIP,
+        };
+        c += 1;
+    }
+    t
+};
 
 fn finish(mut s: String, fallback: u16) -> String {
     if s.is_empty() {
