@@ -9,6 +9,7 @@ mod object;
 
 use std::sync::Arc;
 
+use bumpalo::Bump;
 use bytes::Bytes;
 
 use crate::diag::{DiagnosticKind, Diagnostics};
@@ -74,10 +75,11 @@ impl Ctx<'_, '_> {
 fn open<'s>(
     file: &Arc<str>,
     src: &'s SourceText<'s>,
+    arena: &'s Bump,
     lines: &Arc<LineMap>,
     diags: &mut Diagnostics,
 ) -> Result<Document<'s>, ParseError> {
-    let doc = tree::parse(src.text).map_err(|e| {
+    let doc = tree::parse(src.text, arena).map_err(|e| {
         let (line, col) = src.line_col(e.pos);
         ParseError::Xml {
             file: file.to_string(),
@@ -183,7 +185,8 @@ fn lower_file<T>(
     let src = SourceText::new(&decoded);
     let skip = bytes.len() - src.text.len();
     let lines = Arc::new(LineMap::new(file.clone(), bytes.clone(), skip));
-    let doc = open(&file, &src, &lines, diags)?;
+    let arena = Bump::new();
+    let doc = open(&file, &src, &arena, &lines, diags)?;
     let mut ctx = Ctx {
         file,
         src: &src,

@@ -200,7 +200,8 @@ mod tests {
     use crate::xml::tree;
 
     fn misplaced(xml: &str) -> Option<(&'static str, &'static str)> {
-        let doc = tree::parse(xml).unwrap();
+        let arena = bumpalo::Bump::new();
+        let doc = tree::parse(xml, &arena).unwrap();
         let item = RawItem::from_element(doc.root());
         item.order.misplaced.map(|(c, after)| {
             let name = ITEM_ORDER.iter().find(|n| **n == c.name).unwrap();
@@ -225,7 +226,8 @@ mod tests {
                 "<LWM2M><Object><{1}/><{0}/></Object></LWM2M>",
                 pair[0], pair[1]
             );
-            let doc = tree::parse(&xml).unwrap();
+            let arena = bumpalo::Bump::new();
+            let doc = tree::parse(&xml, &arena).unwrap();
             let raw = RawLwm2m::from_element(doc.root());
             let (child, after) = raw.objects[0].order.misplaced.unwrap();
             assert_eq!((child.name, after), (pair[0], pair[1]), "{xml}");
