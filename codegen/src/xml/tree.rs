@@ -166,21 +166,21 @@ pub(crate) fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Document<'a>, 
     let mut stack: Vec<u32> = Vec::with_capacity(8);
     loop {
         let pos = reader.buffer_position() as usize;
-        let event = reader
-            .read_event()
-            .map_err(|e| error(reader.error_position() as usize, e.to_string()))?;
-        match event {
-            Event::Start(e) => {
+        // Matched where it is returned: moving the event out first (through `map_err`)
+        // copied it whole right after quick-xml wrote it field by field, which stalled.
+        match reader.read_event() {
+            Err(e) => return Err(error(reader.error_position() as usize, e.to_string())),
+            Ok(Event::Start(e)) => {
                 let i = doc.open(text, &e, pos, &stack)?;
                 stack.push(i);
             }
-            Event::Empty(e) => {
+            Ok(Event::Empty(e)) => {
                 let i = doc.open(text, &e, pos, &stack)?;
                 if stack.is_empty() && i != 0 {
                     return Err(error(pos, "more than one root element"));
                 }
             }
-            Event::End(_) => {
+            Ok(Event::End(_)) => {
                 let i = stack
                     .pop()
                     .ok_or_else(|| error(pos, "closing tag without an open element"))?;
@@ -188,7 +188,7 @@ pub(crate) fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Document<'a>, 
                     return Err(error(pos, "more than one root element"));
                 }
             }
-            Event::Text(t) => {
+            Ok(Event::Text(t)) => {
                 let Some(&top) = stack.last() else {
                     if !blank(&t) {
                         return Err(error(pos, "text outside the root element"));
@@ -204,15 +204,15 @@ pub(crate) fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Document<'a>, 
                 let s = doc.unescape(doc.borrow(text, &t), pos, true);
                 doc.push_text(top, s);
             }
-            Event::CData(c) => {
+            Ok(Event::CData(c)) => {
                 if let Some(&top) = stack.last() {
                     let s = doc.borrow(text, &c);
                     doc.push_text(top, s);
                 }
             }
-            Event::Decl(_) => doc.has_declaration = true,
-            Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
-            Event::Eof => break,
+            Ok(Event::Decl(_)) => doc.has_declaration = true,
+            Ok(Event::Comment(_) | Event::PI(_) | Event::DocType(_)) => {}
+            Ok(Event::Eof) => break,
         }
     }
     if let Some(&open) = stack.last() {
