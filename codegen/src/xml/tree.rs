@@ -18,7 +18,7 @@ use bumpalo::Bump;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-/// No node (end of a child or sibling chain).
+/// No node (an index nodes never reach).
 const NONE: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy)]
@@ -28,9 +28,9 @@ struct Node<'a> {
     text: &'a str,
     /// Byte offset of the `<` that opens the element.
     pos: usize,
-    first_child: u32,
-    last_child: u32,
-    next_sibling: u32,
+    /// Index just past this element's descendants (nodes are in document order, so its
+    /// children start right after it, and each child's `end` is where the next one is).
+    end: u32,
     /// Range of this element's attributes in [`Document::attrs`].
     attrs: (u32, u32),
 }
@@ -62,6 +62,7 @@ pub(crate) struct Element<'t> {
 pub(crate) struct Children<'t> {
     doc: &'t Document<'t>,
     next: u32,
+    end: u32,
 }
 
 impl<'a> Document<'a> {
@@ -101,7 +102,8 @@ impl<'t> Element<'t> {
     pub(crate) fn children(self) -> Children<'t> {
         Children {
             doc: self.doc,
-            next: self.node().first_child,
+            next: self.index + 1,
+            end: self.node().end,
         }
     }
 }
@@ -110,14 +112,14 @@ impl<'t> Iterator for Children<'t> {
     type Item = Element<'t>;
 
     fn next(&mut self) -> Option<Element<'t>> {
-        if self.next == NONE {
+        if self.next >= self.end {
             return None;
         }
         let el = Element {
             doc: self.doc,
             index: self.next,
         };
-        self.next = el.node().next_sibling;
+        self.next = el.node().end;
         Some(el)
     }
 }
@@ -171,11 +173,12 @@ pub(crate) fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Document<'a>, 
         match reader.read_event() {
             Err(e) => return Err(error(reader.error_position() as usize, e.to_string())),
             Ok(Event::Start(e)) => {
-                let i = doc.open(text, &e, pos, &stack)?;
+                let i = doc.open(text, &e, pos)?;
                 stack.push(i);
             }
             Ok(Event::Empty(e)) => {
-                let i = doc.open(text, &e, pos, &stack)?;
+                let i = doc.open(text, &e, pos)?;
+                doc.nodes[i as usize].end = i + 1;
                 if stack.is_empty() && i != 0 {
                     return Err(error(pos, "more than one root element"));
                 }
@@ -184,6 +187,8 @@ pub(crate) fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Document<'a>, 
                 let i = stack
                     .pop()
                     .ok_or_else(|| error(pos, "closing tag without an open element"))?;
+                // Fits: `open` keeps the node count below `NONE`.
+                doc.nodes[i as usize].end = doc.nodes.len() as u32;
                 if stack.is_empty() && i != 0 {
                     return Err(error(pos, "more than one root element"));
                 }
@@ -198,7 +203,8 @@ pub(crate) fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Document<'a>, 
                 let node = &doc.nodes[top as usize];
                 // Whitespace before the first text or between child elements carries
                 // nothing (every value is trimmed when lowered): skip it.
-                if (node.text.is_empty() || node.first_child != NONE) && blank(&t) {
+                let has_child = doc.nodes.len() > top as usize + 1;
+                if (node.text.is_empty() || has_child) && blank(&t) {
                     continue;
                 }
                 let s = doc.unescape(doc.borrow(text, &t), pos, true);
@@ -227,14 +233,9 @@ pub(crate) fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Document<'a>, 
 }
 
 impl<'a> Document<'a> {
-    /// Adds an element as the last child of the innermost open one; returns its index.
-    fn open(
-        &mut self,
-        src: &'a str,
-        e: &BytesStart<'a>,
-        pos: usize,
-        stack: &[u32],
-    ) -> Result<u32, TreeError> {
+    /// Adds an element, next in document order (a child of the innermost open one, which
+    /// stays open until its end sets its `end`); returns its index.
+    fn open(&mut self, src: &'a str, e: &BytesStart<'a>, pos: usize) -> Result<u32, TreeError> {
         let index = u32::try_from(self.nodes.len())
             .ok()
             .filter(|&i| i != NONE)
@@ -244,20 +245,10 @@ impl<'a> Document<'a> {
             name: self.borrow(src, e.name().as_ref()),
             text: "",
             pos,
-            first_child: NONE,
-            last_child: NONE,
-            next_sibling: NONE,
+            // Set when the element ends.
+            end: NONE,
             attrs,
         });
-        if let Some(&parent) = stack.last() {
-            let parent = &mut self.nodes[parent as usize];
-            let prev = std::mem::replace(&mut parent.last_child, index);
-            if prev == NONE {
-                parent.first_child = index;
-            } else {
-                self.nodes[prev as usize].next_sibling = index;
-            }
-        }
         Ok(index)
     }
 
