@@ -153,7 +153,8 @@ pub fn parse_description_enumeration(text: &str) -> Vec<EnumVariant> {
 }
 
 fn clean(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains('\u{a0}') {
+    // U+00A0 is 0xC2 0xA0 in UTF-8: look for the rarer first byte before the character.
+    if memchr::memchr(0xC2, text.as_bytes()).is_some() && text.contains('\u{a0}') {
         std::borrow::Cow::Owned(text.replace('\u{a0}', " "))
     } else {
         std::borrow::Cow::Borrowed(text)

@@ -202,11 +202,21 @@ pub(crate) fn resource_type(
     let Some(f) = required(ctx, f, "Type", path, parent) else {
         return ResourceType::None;
     };
-    let t = f.text.trim();
-    // Fast path: the spelling the schema uses.
-    if let Some(kind) = ResourceType::ALL.into_iter().find(|k| k.as_str() == t) {
-        return kind;
+    // Fast path: the spellings the schema uses (one comparison, not one per type).
+    match f.text {
+        "String" => return ResourceType::String,
+        "Integer" => return ResourceType::Integer,
+        "Unsigned Integer" => return ResourceType::UnsignedInteger,
+        "Float" => return ResourceType::Float,
+        "Boolean" => return ResourceType::Boolean,
+        "Opaque" => return ResourceType::Opaque,
+        "Time" => return ResourceType::Time,
+        "Objlnk" => return ResourceType::Objlnk,
+        "Corelnk" => return ResourceType::Corelnk,
+        "" => return ResourceType::None,
+        _ => {}
     }
+    let t = f.text.trim();
     let folded: String = t
         .chars()
         .filter(|c| !c.is_whitespace())
