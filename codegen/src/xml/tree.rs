@@ -318,15 +318,17 @@ impl<'a> Document<'a> {
     /// copy in the arena.
     #[inline]
     fn borrow(&self, src: &'a str, part: &[u8]) -> &'a str {
+        // An offset computed from the two pointers: when `src` has the range, it is `part`.
         let start = (part.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
-        let slice = start
-            .checked_add(part.len())
-            .and_then(|end| src.get(start..end))
-            .filter(|s| s.as_ptr() == part.as_ptr());
-        match slice {
+        match src.get(start..start.wrapping_add(part.len())) {
             Some(s) => s,
-            None => self.arena.alloc_str(&String::from_utf8_lossy(part)),
+            None => self.copy(part),
         }
+    }
+
+    #[cold]
+    fn copy(&self, part: &[u8]) -> &'a str {
+        self.arena.alloc_str(&String::from_utf8_lossy(part))
     }
 
     /// Adds `t` to the text of node `i` (joined in the arena when there is text already).
