@@ -6,6 +6,10 @@
 //! directory; [`builder::Builder`] runs them all from a `build.rs`; [`macro_front`] is the
 //! `#[lwm2m_object]` front end into the same IR.
 
+/// Hidden entry point for the `registry_xml` target of the workspace's `fuzz/` crate. Not a
+/// stable API.
+#[doc(hidden)]
+pub mod __fuzz;
 pub mod builder;
 pub mod catalog;
 pub mod diag;

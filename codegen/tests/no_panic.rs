@@ -12,6 +12,8 @@ fn parse_all_ways(bytes: &[u8]) {
     let _ = object_file(Arc::from("p.xml"), bytes, &mut d);
     let _ = common_file(Arc::from("p.xml"), bytes, &mut d);
     let _ = index_file(Arc::from("p.xml"), bytes, &mut d);
+    // The fuzz target's entry point: the object path again, plus the validator.
+    lwm2m_codegen::__fuzz::registry_xml(bytes);
 }
 
 fn samples() -> Vec<Vec<u8>> {
