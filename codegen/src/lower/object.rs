@@ -132,10 +132,8 @@ fn lower_object(
     let resources = match o.resources {
         Some(r) => {
             check_children(ctx, Order::default(), &r.unknown, path);
-            let mut out = Vec::with_capacity(r.items.len());
-            for it in &r.items {
-                out.extend(lower_item(ctx, it, id));
-            }
+            let mut out = Vec::with_capacity(r.count);
+            r.each_item(|it| out.extend(lower_item(ctx, it, id)));
             out
         }
         None => {

@@ -32,10 +32,14 @@ pub(crate) struct RawObject<'a> {
     pub(crate) unknown: Vec<ChildName<'a>>,
 }
 
-/// `<Resources>`.
-#[derive(Debug, Default)]
+/// `<Resources>`. Its items are read one at a time ([`RawResources::items`]) rather than
+/// collected: an item read right before it is lowered is still in the cache (collecting them
+/// wrote and re-read ~330 bytes per item; issue #2).
+#[derive(Debug)]
 pub(crate) struct RawResources<'a> {
-    pub(crate) items: Vec<RawItem<'a>>,
+    element: Element<'a>,
+    /// How many `<Item>`s there are.
+    pub(crate) count: usize,
     pub(crate) unknown: Vec<ChildName<'a>>,
 }
 
@@ -139,24 +143,32 @@ impl<'a> RawObject<'a> {
 }
 
 impl<'a> RawResources<'a> {
-    fn from_element(el: Element<'a>) -> Self {
+    fn from_element(element: Element<'a>) -> Self {
         let mut r = RawResources {
-            // Sized up front: items are large, and regrowing copies them.
-            items: Vec::with_capacity(el.children().count()),
+            element,
+            count: 0,
             unknown: Vec::new(),
         };
-        for child in el.children() {
+        for child in element.children() {
             if child.name() == "Item" {
-                // Read in place: a raw item is large, and returning one copies it.
-                r.items.push(RawItem::default());
-                if let Some(it) = r.items.last_mut() {
-                    it.read(child);
-                }
+                r.count += 1;
             } else {
                 r.unknown.push(ChildName::of(child));
             }
         }
         r
+    }
+
+    /// Reads each `<Item>` into `item` and hands it to `f`, in document order.
+    pub(crate) fn each_item(&self, mut f: impl FnMut(&RawItem<'a>)) {
+        let mut item = RawItem::default();
+        for child in self.element.children() {
+            if child.name() == "Item" {
+                item.clear();
+                item.read(child);
+                f(&item);
+            }
+        }
     }
 }
 
@@ -165,6 +177,16 @@ impl<'a> RawItem<'a> {
         let mut it = RawItem::default();
         it.read(el);
         it
+    }
+
+    /// Back to a default item, keeping the allocation of `unknown`.
+    fn clear(&mut self) {
+        let mut unknown = std::mem::take(&mut self.unknown);
+        unknown.clear();
+        *self = RawItem {
+            unknown,
+            ..RawItem::default()
+        };
     }
 
     /// Fills a default item from `el`.
