@@ -12,7 +12,7 @@ use std::path::Path;
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use lwm2m_codegen::load::{LoadOptions, SourceFile, parse_files};
 
-use registry_floor::{files, pull_parse, registry};
+use registry_floor::{compare, files, floor_all, registry};
 
 fn bench(c: &mut Criterion) {
     let dir = registry();
@@ -23,12 +23,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("registry");
     g.sample_size(20);
     g.bench_function("quick-xml pull-parse (floor, 1 thread)", |b| {
-        b.iter(|| {
-            files
-                .iter()
-                .map(|f| pull_parse(black_box(&f.bytes)))
-                .sum::<usize>()
-        })
+        b.iter(|| floor_all(&files))
     });
     for threads in [1, cores] {
         let mut opts = LoadOptions::default();
@@ -44,34 +39,13 @@ fn bench(c: &mut Criterion) {
     ratio(&dir, &files);
 }
 
-/// The number issue #2 tracks: ours over the floor, both on one thread, from the fastest of
-/// several interleaved runs (the least disturbed by other load on the machine).
+/// The number issue #2 tracks: ours over the floor, both on one thread, in interleaved rounds
+/// (fastest of each, and the median of the rounds' own ratios).
 fn ratio(dir: &Path, files: &[SourceFile]) {
     let mut opts = LoadOptions::default();
     opts.threads = Some(1);
-    let fastest = |f: &dyn Fn()| {
-        let t = std::time::Instant::now();
-        f();
-        t.elapsed()
-    };
-    let (mut floor, mut ours) = (std::time::Duration::MAX, std::time::Duration::MAX);
-    for _ in 0..15 {
-        floor = floor.min(fastest(&|| {
-            black_box(
-                files
-                    .iter()
-                    .map(|f| pull_parse(black_box(&f.bytes)))
-                    .sum::<usize>(),
-            );
-        }));
-        ours = ours.min(fastest(&|| {
-            black_box(parse_files(dir, black_box(files), &opts).current.len());
-        }));
-    }
-    eprintln!(
-        "registry: floor {floor:.2?}, parse+lower+validate {ours:.2?} (1 thread, fastest of 15): {:.2}x",
-        ours.as_secs_f64() / floor.as_secs_f64()
-    );
+    let c = compare(files, 30, || parse_files(dir, black_box(files), &opts));
+    eprintln!("registry: {c}");
 }
 
 criterion_group!(benches, bench);

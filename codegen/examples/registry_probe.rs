@@ -10,15 +10,14 @@
 //!
 //! Subtract `read` from the others. `dump` prints the whole loaded registry (to compare builds).
 //! An optional count repeats `floor` or `ours` (`registry_probe ours 200`), for `perf stat`
-//! or a wall-clock loop; `ratio N` runs both interleaved N times and prints the fastest and
-//! median of each and their ratios. Registry from `LWM2M_REGISTRY` or `../shared/registry`.
+//! or a wall-clock loop; `ratio N` compares the two in N interleaved rounds, as the bench does. Registry from `LWM2M_REGISTRY` or `../shared/registry`.
 
 #[path = "../benches/registry_floor/mod.rs"]
 mod registry_floor;
 
 use lwm2m_codegen::load::{LoadOptions, parse_files};
 
-use registry_floor::{files, pull_parse, registry};
+use registry_floor::{compare, files, floor_all, registry};
 
 fn main() {
     let dir = registry();
@@ -32,10 +31,7 @@ fn main() {
         "read" => println!("{} files", files.len()),
         "floor" => {
             for _ in 0..repeat {
-                let n: usize = files
-                    .iter()
-                    .map(|f| pull_parse(std::hint::black_box(&f.bytes)))
-                    .sum();
+                let n = floor_all(&files);
                 println!("{} files, {n} events", files.len());
             }
         }
@@ -52,39 +48,12 @@ fn main() {
                 );
             }
         }
-        // Floor and ours interleaved, `repeat` rounds: fastest and median of each.
+        // Floor and ours interleaved, `repeat` rounds, compared as the bench does.
         "ratio" => {
             let mut opts = LoadOptions::default();
             opts.threads = Some(1);
-            let (mut floor, mut ours, mut kept) = (Vec::new(), Vec::new(), Vec::new());
-            for _ in 0..repeat {
-                let t = std::time::Instant::now();
-                std::hint::black_box(
-                    files
-                        .iter()
-                        .map(|f| pull_parse(std::hint::black_box(&f.bytes)))
-                        .sum::<usize>(),
-                );
-                floor.push(t.elapsed());
-                let t = std::time::Instant::now();
-                let reg = parse_files(&dir, std::hint::black_box(&files), &opts);
-                kept.push(t.elapsed());
-                drop(std::hint::black_box(reg));
-                ours.push(t.elapsed());
-            }
-            floor.sort();
-            ours.sort();
-            kept.sort();
-            let (f, o, k) = (floor[0], ours[0], kept[0]);
-            let (fm, om) = (floor[repeat / 2], ours[repeat / 2]);
-            let x =
-                |a: std::time::Duration, b: std::time::Duration| a.as_secs_f64() / b.as_secs_f64();
-            println!(
-                "floor {f:.2?} ours {o:.2?} fastest {:.2}x (without dropping the result {k:.2?}, {:.2}x); median floor {fm:.2?} ours {om:.2?} {:.2}x",
-                x(o, f),
-                x(k, f),
-                x(om, fm)
-            );
+            let c = compare(&files, repeat, || parse_files(&dir, &files, &opts));
+            println!("{c}");
             return;
         }
         // Everything the loader produced, to compare two builds' outputs.
