@@ -3,14 +3,15 @@
 //! Why not `quick-xml`'s serde support directly: serde cannot report where an element was
 //! (every model node needs `file:line:col`), cannot see element order (a schema check the
 //! validator makes), and measured ~2.3x slower than the pull parser on the whole registry
-//! (ARCHITECTURE.md). The tree is flat (one vector of nodes, children linked by index) and
-//! borrows names, text and attribute values from the input wherever no unescaping is needed,
-//! so building it costs a few vectors per file rather than allocations per element.
+//! (ARCHITECTURE.md). The tree is flat (one vector of nodes in document order, each knowing
+//! where its subtree ends, so children need no links) and borrows names, text and attribute
+//! values from the input wherever no unescaping is needed, so building it costs a few vectors
+//! per file rather than allocations per element.
 //!
 //! Nodes hold plain `&str`s: text that cannot borrow from the input (unescaped, or joined
 //! from several parts) is copied into an arena the caller owns, so a node has nothing to drop.
 //! With `Cow`s, dropping a document read every node again (on the registry, a fifth of all
-//! data cache misses of the parse, cachegrind), and nodes were 80 bytes instead of 64.
+//! data cache misses of the parse, cachegrind), and nodes were 80 bytes (now 56).
 //! A streaming reader that fills the raw structs without a tree was tried (issue #2) and was
 //! slower: 152.5M instructions over the registry against the tree's 141.2M.
 
