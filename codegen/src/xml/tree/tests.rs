@@ -1,0 +1,113 @@
+//! The tree's tests: positions, borrowing, escapes, text rules, errors.
+
+use super::*;
+
+/// Parses with an arena that lives as long as the test.
+fn parse(text: &str) -> Result<Document<'_>, TreeError> {
+    super::parse(text, Box::leak(Box::new(Bump::new())))
+}
+
+#[test]
+fn blank_agrees_with_a_byte_by_byte_check() {
+    let heads: [&[u8]; 5] = [b"", b"\n", b"\r\n", b"\r", b"x"];
+    let odd = [
+        None,
+        Some(b'\n'),
+        Some(b'x'),
+        Some(b' '),
+        Some(b'\t'),
+        Some(0x0B),
+    ];
+    for head in heads {
+        for c in [b' ', b'\t', 0x0B, 0x0C, b'x'] {
+            for n in 0..20 {
+                for at in 0..=n {
+                    for o in odd {
+                        let mut t = head.to_vec();
+                        t.extend(std::iter::repeat_n(c, n));
+                        if let Some(o) = o {
+                            t.insert(head.len() + at, o);
+                        }
+                        let want = t.iter().all(u8::is_ascii_whitespace);
+                        assert_eq!(blank(&t), want, "{t:?}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn nested_elements_with_positions() {
+    let doc = parse("<?xml version=\"1.0\"?>\n<a x=\"1\"><b>hi &amp; bye</b><c/></a>").unwrap();
+    assert!(doc.has_declaration);
+    let root = doc.root();
+    assert_eq!(root.name(), "a");
+    assert_eq!(root.attr("x"), Some("1"));
+    let kids: Vec<_> = root.children().collect();
+    assert_eq!(kids[0].text(), "hi & bye");
+    assert_eq!(kids[0].pos(), 31);
+    assert_eq!(kids[1].name(), "c");
+    assert_eq!(kids.len(), 2);
+}
+
+#[test]
+fn text_borrows_from_the_input_unless_unescaped() {
+    let input = "<a><b>plain</b><c>x &lt; y</c></a>";
+    let doc = parse(input).unwrap();
+    let kids: Vec<_> = doc.root().children().collect();
+    assert_eq!(kids[0].text().as_ptr(), input[6..].as_ptr());
+    assert_eq!(kids[1].text(), "x < y");
+    let joined = parse("<a>x<![CDATA[<y>]]>z</a>").unwrap();
+    assert_eq!(joined.root().text(), "x<y>z");
+}
+
+#[test]
+fn bad_escape_is_kept_as_written_and_reported() {
+    let doc = parse("<a>\n<b>x &bogus; y</b></a>").unwrap();
+    let b = doc.root().children().next().unwrap();
+    assert_eq!(b.text(), "x &bogus; y");
+    assert_eq!(doc.bad_escapes.len(), 1);
+    assert_eq!(doc.bad_escapes[0].0, 7);
+}
+
+#[test]
+fn repeated_and_malformed_attributes_are_errors_named_by_quick_xml() {
+    let err = parse("<a>\n<b x=\"1\" y='2' x=\"3\"/></a>").unwrap_err();
+    assert_eq!(err.pos, 4);
+    assert!(
+        err.message.contains("duplicated attribute"),
+        "{}",
+        err.message
+    );
+    let err = parse("<a><b x=1/></a>").unwrap_err();
+    assert_eq!(err.pos, 3);
+    let doc = parse("<a x=\"1\" y='&lt;'/>").unwrap();
+    assert_eq!(doc.root().attr("y"), Some("<"));
+    assert_eq!(doc.attrs.len(), 2);
+}
+
+#[test]
+fn cdata_is_text() {
+    let doc = parse("<a>x<![CDATA[<y>]]></a>").unwrap();
+    assert_eq!(doc.root().text(), "x<y>");
+}
+
+#[test]
+fn truncated_input_is_an_error_at_the_end() {
+    let err = parse("<a><b>text").unwrap_err();
+    assert_eq!(err.pos, 10);
+    assert!(err.message.contains("not closed"), "{}", err.message);
+}
+
+#[test]
+fn mismatched_end_is_an_error() {
+    let err = parse("<a><b></a>").unwrap_err();
+    assert!(err.message.contains("b"), "{}", err.message);
+}
+
+#[test]
+fn a_second_root_is_an_error_where_it_ends() {
+    assert_eq!(parse("<a/><b></b>").unwrap_err().pos, 7);
+    assert_eq!(parse("<a/>\n<b/>").unwrap_err().pos, 5);
+}
