@@ -193,7 +193,9 @@ fn lower_file<T>(
         lines,
         diags,
     };
-    lower(&mut ctx, doc.root())
+    let lowered = lower(&mut ctx, doc.root());
+    doc.recycle();
+    lowered
 }
 
 /// Parses and lowers an object definition file (one or more `<Object>`s).

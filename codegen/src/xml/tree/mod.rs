@@ -67,6 +67,12 @@ pub(crate) struct Children<'t> {
 }
 
 impl<'a> Document<'a> {
+    /// Drops the document, keeping its vectors' memory for the next document parsed on this
+    /// thread.
+    pub(crate) fn recycle(self) {
+        spare::keep(self.nodes, self.attrs);
+    }
+
     pub(crate) fn root(&self) -> Element<'_> {
         Element {
             doc: self,
@@ -156,11 +162,13 @@ fn error(pos: usize, message: impl Into<String>) -> TreeError {
 pub(crate) fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Document<'a>, TreeError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
+    let (mut nodes, mut attrs) = spare::take();
+    // The registry averages about one element per 50 bytes, one attribute per 700.
+    nodes.reserve(text.len() / 40 + 4);
+    attrs.reserve(text.len() / 512 + 4);
     let mut doc = Document {
-        // The registry averages about one element per 50 bytes.
-        nodes: Vec::with_capacity(text.len() / 40 + 4),
-        // Object files carry about one attribute (an item ID) per 700 bytes.
-        attrs: Vec::with_capacity(text.len() / 512 + 4),
+        nodes,
+        attrs,
         arena,
         has_declaration: false,
         escapes: memchr::memchr(b'&', text.as_bytes()).is_some(),
@@ -377,5 +385,6 @@ fn all_same(s: &[u8], c: u8) -> bool {
     }
 }
 
+mod spare;
 #[cfg(test)]
 mod tests;
