@@ -24,10 +24,12 @@ impl Text {
         Text(ByteString::new())
     }
 
+    /// A text that borrows a static string (no allocation, no reference count).
     pub const fn from_static(s: &'static str) -> Self {
         Text(ByteString::from_static(s))
     }
 
+    /// The text as a `str` (what deref gives too).
     pub fn as_str(&self) -> &str {
         &self.0
     }
