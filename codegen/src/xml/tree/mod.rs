@@ -244,12 +244,23 @@ pub(crate) fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Document<'a>, 
 impl<'a> Document<'a> {
     /// Adds an element, next in document order (a child of the innermost open one, which
     /// stays open until its end sets its `end`); returns its index.
+    ///
+    /// Inlined, with attributes (few elements have any) read out of line: as a call of its
+    /// own, every element paid for saving and restoring the registers the attribute loop
+    /// needs (issue #2).
+    #[inline(always)]
     fn open(&mut self, src: &'a str, e: &BytesStart<'a>, pos: usize) -> Result<u32, TreeError> {
-        let index = u32::try_from(self.nodes.len())
-            .ok()
-            .filter(|&i| i != NONE)
-            .ok_or_else(|| error(pos, "too many elements"))?;
-        let attrs = self.read_attrs(src, e, pos)?;
+        let index = match u32::try_from(self.nodes.len()) {
+            Ok(i) if i != NONE => i,
+            _ => return Err(error(pos, "too many elements")),
+        };
+        let start = self.attrs.len() as u32;
+        // Most elements have none: skip the iterator and its checks.
+        let attrs = if e.attributes_raw().iter().all(u8::is_ascii_whitespace) {
+            (start, start)
+        } else {
+            self.read_attrs(src, e, pos)?
+        };
         self.nodes.push(Node {
             name: self.borrow(src, e.name().as_ref()),
             text: "",
@@ -261,6 +272,7 @@ impl<'a> Document<'a> {
         Ok(index)
     }
 
+    #[inline(never)]
     fn read_attrs(
         &mut self,
         src: &'a str,
@@ -268,10 +280,10 @@ impl<'a> Document<'a> {
         pos: usize,
     ) -> Result<(u32, u32), TreeError> {
         let start = self.attrs.len() as u32;
-        // Most elements have none: skip the iterator and its checks.
-        if e.attributes_raw().iter().all(u8::is_ascii_whitespace) {
-            return Ok((start, start));
+        if self.read_plain_attrs(src, e.attributes_raw(), pos) {
+            return Ok((start, self.attrs.len() as u32));
         }
+        self.attrs.truncate(start as usize);
         // Without quick-xml's duplicate check (it allocates per element): names are compared
         // here. A malformed or repeated attribute goes to the checking iterator, which names
         // the problem.
@@ -297,6 +309,49 @@ impl<'a> Document<'a> {
             }
         }
         Ok((start, self.attrs.len() as u32))
+    }
+
+    /// Reads attributes written the plain way, each one as XML whitespace, a key, `=`, and a
+    /// value in double or single quotes, into pairs exactly as quick-xml's iterator would
+    /// give them. False for anything else or a repeated key (some pairs may have been pushed):
+    /// the general path then reads them and names what is wrong. Quick-xml's iterator took
+    /// ~480 instructions per element with attributes (`<Item ID="…">`, issue #2).
+    fn read_plain_attrs(&mut self, src: &'a str, raw: &[u8], pos: usize) -> bool {
+        let start = self.attrs.len();
+        let mut rest = raw;
+        loop {
+            let Some(at) = rest.iter().position(|&b| !xml_space(b)) else {
+                return true;
+            };
+            // Separated by whitespace (quick-xml does not need it; the general path reads
+            // those).
+            if at == 0 {
+                return false;
+            }
+            let body = &rest[at..];
+            let Some(eq) = memchr::memchr(b'=', body) else {
+                return false;
+            };
+            let key = &body[..eq];
+            if key.is_empty() || key.iter().any(|&b| xml_space(b)) {
+                return false;
+            }
+            let (quote, value_and_rest) = match body.get(eq + 1..) {
+                Some([q @ (b'"' | b'\''), tail @ ..]) => (*q, tail),
+                _ => return false,
+            };
+            let Some(end) = memchr::memchr(quote, value_and_rest) else {
+                return false;
+            };
+            let key = self.borrow(src, key);
+            if self.attrs[start..].iter().any(|(k, _)| *k == key) {
+                return false;
+            }
+            let value = self.borrow(src, &value_and_rest[..end]);
+            let value = self.unescape(value, pos, false);
+            self.attrs.push((key, value));
+            rest = &value_and_rest[end + 1..];
+        }
     }
 
     /// Expands entity references; one that cannot be expanded leaves the text as written
@@ -341,15 +396,26 @@ impl<'a> Document<'a> {
     }
 
     /// Adds `t` to the text of node `i` (joined in the arena when there is text already).
-    #[inline]
+    /// Inlined, joining out of line, for the reason [`Self::open`] is.
+    #[inline(always)]
     fn push_text(&mut self, i: u32, t: &'a str) {
-        let text = &mut self.nodes[i as usize].text;
-        if text.is_empty() {
-            *text = t;
+        let text = self.nodes[i as usize].text;
+        self.nodes[i as usize].text = if text.is_empty() {
+            t
         } else {
-            *text = self.arena.alloc_str(&[*text, t].concat());
-        }
+            self.join(text, t)
+        };
     }
+
+    #[inline(never)]
+    fn join(&self, a: &str, b: &str) -> &'a str {
+        self.arena.alloc_str(&[a, b].concat())
+    }
+}
+
+/// XML whitespace, as quick-xml splits attributes on it.
+fn xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// Whether `t` is all ASCII whitespace. Indentation (an optional line end, then a run of

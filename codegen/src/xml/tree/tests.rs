@@ -111,3 +111,53 @@ fn a_second_root_is_an_error_where_it_ends() {
     assert_eq!(parse("<a/><b></b>").unwrap_err().pos, 7);
     assert_eq!(parse("<a/>\n<b/>").unwrap_err().pos, 5);
 }
+
+proptest::proptest! {
+    /// Whatever the plain attribute reader accepts, it reads as quick-xml's checking iterator
+    /// does (keys, and values with entity references expanded).
+    #[test]
+    fn plain_attributes_read_as_quick_xml_reads_them(
+        raw in "([ \t\n\x0c]{0,2}[ab:]{0,2}[ \x0c]?=?[ ]?[\"']?(&amp;|&lt;|&bogus;|&#65;|[ab\"' ]){0,3}[\"']?){0,3}[ \t]{0,2}"
+    ) {
+        let arena = Bump::new();
+        // A document with an `&` somewhere, so that values are unescaped.
+        let mut doc = super::parse("<e a='&amp;'/>", &arena).unwrap();
+        doc.attrs.clear();
+        let expected: Result<Vec<(String, String)>, _> =
+            quick_xml::events::attributes::Attributes::new(&raw, 0)
+                .map(|a| {
+                    a.map(|a| {
+                        let value = std::str::from_utf8(&a.value).unwrap();
+                        let value = quick_xml::escape::unescape(value)
+                            .map_or(value.to_owned(), |v| v.into_owned());
+                        (std::str::from_utf8(a.key.as_ref()).unwrap().to_owned(), value)
+                    })
+                })
+                .collect();
+        if doc.read_plain_attrs(&raw, raw.as_bytes(), 0) {
+            let got: Vec<(String, String)> =
+                doc.attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            proptest::prop_assert_eq!(Ok(got), expected.map_err(|_| ()));
+        }
+    }
+}
+
+#[test]
+fn plain_attributes_cover_the_registry_forms() {
+    let arena = Bump::new();
+    let mut doc = super::parse("<e/>", &arena).unwrap();
+    let raw = " ID=\"5700\"\n xmlns:xsi='http://x' ";
+    assert!(doc.read_plain_attrs(raw, raw.as_bytes(), 0));
+    assert_eq!(doc.attrs, [("ID", "5700"), ("xmlns:xsi", "http://x")]);
+    for odd in [
+        " a = \"1\"",
+        " a=1",
+        " a=\"1\"b=\"2\"",
+        " a=\"1\" a=\"2\"",
+        " a",
+        " a=\"1",
+    ] {
+        doc.attrs.clear();
+        assert!(!doc.read_plain_attrs(odd, odd.as_bytes(), 0), "{odd:?}");
+    }
+}
