@@ -12,6 +12,15 @@ pub(crate) fn name(ctx: &mut Ctx<'_, '_>, f: &Field<'_>, path: Path) -> Text {
     if tidy(raw) {
         return ctx.text(raw);
     }
+    repaired_name(ctx, f, path)
+}
+
+/// [`name`] when the name needs a repair (or a closer look), kept out of line so that the
+/// usual call does not set up its frame.
+#[cold]
+#[inline(never)]
+fn repaired_name(ctx: &mut Ctx<'_, '_>, f: &Field<'_>, path: Path) -> Text {
+    let raw = f.text;
     let clean = raw
         .replace('\u{a0}', " ")
         .split_whitespace()
@@ -33,23 +42,51 @@ pub(crate) fn name(ctx: &mut Ctx<'_, '_>, f: &Field<'_>, path: Path) -> Text {
     clean.into()
 }
 
-/// True when a name needs no repair: printable ASCII words separated by single spaces (one
-/// pass over the bytes), or, with other characters, trimmed with no non-breaking space,
-/// line break, tab or double space.
+/// True when a name needs no repair: printable ASCII words separated by single spaces, or,
+/// with other characters, trimmed with no non-breaking space, line break, tab or double space.
 fn tidy(raw: &str) -> bool {
-    // After a space (or at the start): a space here would be leading or doubled.
-    let mut after_space = true;
-    let mut ascii_tidy = true;
-    for &c in raw.as_bytes() {
-        let space = c == b' ';
-        if (space && after_space) || !(b' '..=b'~').contains(&c) {
-            ascii_tidy = false;
-            break;
-        }
-        after_space = space;
-    }
-    (ascii_tidy && !after_space)
+    ascii_tidy(raw.as_bytes())
         || (raw.trim() == raw && !raw.contains(['\u{a0}', '\n', '\t', '\r']) && !raw.contains("  "))
+}
+
+/// Whether `b` is printable ASCII words separated by single spaces (not empty, no leading or
+/// trailing space), looked at eight bytes at a time: a byte loop cost ~12 instructions a
+/// byte; this saved 0.95M instructions per registry parse (issue #2).
+fn ascii_tidy(b: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    if first == b' ' || last == b' ' {
+        return false;
+    }
+    // Bit 7 of a byte is set in `bad` for a byte outside ' '..='~' or a space after a space.
+    let mut bad = 0;
+    // Bit 7 set when the previous word's last byte is a space.
+    let mut carry = 0;
+    let mut word = |x: u64| {
+        // Outside ' '..='~': bit 7 set, or set by +1 (0x7F), or not set by +0x60 (below
+        // 0x20). A byte with bit 7 set already fails, so carries out of it do not matter.
+        bad |= (x | x.wrapping_add(ONES) | !x.wrapping_add(ONES * 0x60)) & HIGH;
+        // Spaces: the zero bytes of `x ^ "        "`, found exactly (no carry between bytes).
+        let y = x ^ (ONES * 0x20);
+        let space = !(((y & !HIGH) + !HIGH) | y) & HIGH;
+        bad |= space & ((space << 8) | carry);
+        carry = space >> 56;
+    };
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        word(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Padded with a letter, which is neither outside the range nor a space.
+        let mut padded = [b'a'; 8];
+        padded[..rest.len()].copy_from_slice(rest);
+        word(u64::from_le_bytes(padded));
+    }
+    bad == 0
 }
 
 /// Free text (descriptions, units): trimmed.
@@ -280,5 +317,61 @@ pub(crate) fn check_children(
             c.pos,
             msg,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ascii_tidy;
+    use proptest::prelude::*;
+
+    /// The byte loop [`ascii_tidy`] replaced.
+    fn ascii_tidy_bytewise(b: &[u8]) -> bool {
+        let mut after_space = true;
+        for &c in b {
+            let space = c == b' ';
+            if (space && after_space) || !(b' '..=b'~').contains(&c) {
+                return false;
+            }
+            after_space = space;
+        }
+        !after_space
+    }
+
+    #[test]
+    fn ascii_tidy_takes_single_spaced_printable_ascii() {
+        for ok in [
+            "A",
+            "Sensor Value",
+            "Min Measured Value!",
+            "a b c d e f g h i j",
+        ] {
+            assert!(ascii_tidy(ok.as_bytes()), "{ok:?}");
+        }
+        for bad in [
+            "",
+            " ",
+            "A ",
+            " A",
+            "Sensor  Value",
+            "abcdefg  h",
+            "Tab\there",
+            "é",
+            "a\x7f",
+        ] {
+            assert!(!ascii_tidy(bad.as_bytes()), "{bad:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn ascii_tidy_agrees_with_a_byte_loop(
+            b in proptest::collection::vec(
+                prop::sample::select(vec![b' ', b'a', b'~', b'!', 0x1f, 0x7f, 0x80, 0xa0, 0xff, b'\t']),
+                0..40,
+            )
+        ) {
+            prop_assert_eq!(ascii_tidy(&b), ascii_tidy_bytewise(&b));
+        }
     }
 }
