@@ -119,7 +119,31 @@ fn missing(ctx: &mut Ctx<'_, '_>, element: &str, path: Path, parent_pos: usize) 
 }
 
 /// `Multiple`/`Single` → true/false; `Mandatory`/`Optional` likewise (`yes`/`no` pairs given).
+#[inline]
 pub(crate) fn flag(
+    ctx: &mut Ctx<'_, '_>,
+    f: Option<&Field<'_>>,
+    yes: &str,
+    no: &str,
+    element: &str,
+    path: Path,
+    parent: usize,
+) -> bool {
+    // Fast path, inlined where `yes` and `no` are constants (a compare with a constant
+    // rather than a call and two `memcmp`s; issue #2): the spellings the schema uses.
+    if let Some(f) = f {
+        if f.text == yes {
+            return true;
+        } else if f.text == no {
+            return false;
+        }
+    }
+    flag_slow(ctx, f, yes, no, element, path, parent)
+}
+
+/// [`flag`] for a missing element or another spelling.
+#[inline(never)]
+fn flag_slow(
     ctx: &mut Ctx<'_, '_>,
     f: Option<&Field<'_>>,
     yes: &str,
@@ -131,12 +155,6 @@ pub(crate) fn flag(
     let Some(f) = required(ctx, f, element, path, parent) else {
         return false;
     };
-    // Fast path: the spellings the schema uses.
-    if f.text == yes {
-        return true;
-    } else if f.text == no {
-        return false;
-    }
     let v = f.text.trim();
     if v.eq_ignore_ascii_case(yes) {
         if v != yes {
@@ -198,17 +216,29 @@ pub(crate) fn operations(
     path: Path,
     parent: usize,
 ) -> Operations {
+    // Fast path: the spellings the schema uses, in a small function with the rest out of line.
+    match f.map(|f| f.text) {
+        Some("R") => Operations::R,
+        Some("W") => Operations::W,
+        Some("RW") => Operations::RW,
+        Some("E") => Operations::E,
+        _ => operations_slow(ctx, f, path, parent),
+    }
+}
+
+/// [`operations`] for a missing element or another spelling. (Neither this split nor the
+/// one of `resource_type` is marked `#[inline]`: with that, the build stopped inlining
+/// quick-xml's `read_event_impl` into the tree loop, +7M instructions a registry parse.)
+#[inline(never)]
+fn operations_slow(
+    ctx: &mut Ctx<'_, '_>,
+    f: Option<&Field<'_>>,
+    path: Path,
+    parent: usize,
+) -> Operations {
     let Some(f) = required(ctx, f, "Operations", path, parent) else {
         return Operations::None;
     };
-    // Fast path: the spellings the schema uses.
-    match f.text {
-        "R" => return Operations::R,
-        "W" => return Operations::W,
-        "RW" => return Operations::RW,
-        "E" => return Operations::E,
-        _ => {}
-    }
     let t = f.text.trim();
     let is = |s: &str| t.eq_ignore_ascii_case(s);
     match t {
@@ -236,23 +266,33 @@ pub(crate) fn resource_type(
     path: Path,
     parent: usize,
 ) -> ResourceType {
+    // Fast path: the spellings the schema uses, in a small function with the rest out of line.
+    match f.map(|f| f.text) {
+        Some("String") => ResourceType::String,
+        Some("Integer") => ResourceType::Integer,
+        Some("Unsigned Integer") => ResourceType::UnsignedInteger,
+        Some("Float") => ResourceType::Float,
+        Some("Boolean") => ResourceType::Boolean,
+        Some("Opaque") => ResourceType::Opaque,
+        Some("Time") => ResourceType::Time,
+        Some("Objlnk") => ResourceType::Objlnk,
+        Some("Corelnk") => ResourceType::Corelnk,
+        Some("") => ResourceType::None,
+        _ => resource_type_slow(ctx, f, path, parent),
+    }
+}
+
+/// [`resource_type`] for a missing element or another spelling.
+#[inline(never)]
+fn resource_type_slow(
+    ctx: &mut Ctx<'_, '_>,
+    f: Option<&Field<'_>>,
+    path: Path,
+    parent: usize,
+) -> ResourceType {
     let Some(f) = required(ctx, f, "Type", path, parent) else {
         return ResourceType::None;
     };
-    // Fast path: the spellings the schema uses (one comparison, not one per type).
-    match f.text {
-        "String" => return ResourceType::String,
-        "Integer" => return ResourceType::Integer,
-        "Unsigned Integer" => return ResourceType::UnsignedInteger,
-        "Float" => return ResourceType::Float,
-        "Boolean" => return ResourceType::Boolean,
-        "Opaque" => return ResourceType::Opaque,
-        "Time" => return ResourceType::Time,
-        "Objlnk" => return ResourceType::Objlnk,
-        "Corelnk" => return ResourceType::Corelnk,
-        "" => return ResourceType::None,
-        _ => {}
-    }
     let t = f.text.trim();
     let folded: String = t
         .chars()
