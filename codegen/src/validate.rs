@@ -80,7 +80,13 @@ fn object_with(obj: &ObjectDef, diags: &mut Diagnostics, scratch: &mut Scratch) 
             .map(|(r, &h)| ident::identifier_hash(h, r.id)),
     );
     shared_hashes(hashes, by_name);
-    shared_hashes(idents, by_ident);
+    if idents == hashes {
+        // The usual case (every name has a letter or digit): the same hashes, the same shared
+        // ones, without sorting them again (0.4M instructions per registry parse; issue #2).
+        by_ident.clone_from(by_name);
+    } else {
+        shared_hashes(idents, by_ident);
+    }
     if by_name.is_empty() && by_ident.is_empty() {
         return;
     }
