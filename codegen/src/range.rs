@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::model::trim;
+
 /// One end of a numeric range, or one listed value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Bound {
@@ -130,7 +132,7 @@ pub fn parse_range(text: &str) -> ParsedRange {
     }
     let mut notes = Vec::new();
     let t = clean(text);
-    let t = t.trim();
+    let t = trim(&t);
     let range = if t.is_empty() {
         Range::Any
     } else if let Some(vars) = several_segments(t)
@@ -202,7 +204,7 @@ fn parse_enum_lines(text: &str, source: EnumSource) -> Option<Vec<EnumVariant>> 
         if !first.is_some_and(|c| c.is_ascii_digit() || c >= 0x80) {
             continue;
         }
-        let line = segment.trim();
+        let line = trim(segment);
         let digits = line.bytes().take_while(|b| b.is_ascii_digit()).count();
         if digits == 0 || digits > 18 {
             continue;
@@ -236,7 +238,7 @@ fn parse_enum_lines(text: &str, source: EnumSource) -> Option<Vec<EnumVariant>> 
 /// The first clause of a label: up to a sentence end, a parenthesis or a comma, at most ~48
 /// characters cut at a word boundary.
 fn short_label(s: &str) -> &str {
-    let s = s.trim().trim_start_matches(['-', ' ']);
+    let s = trim(s).trim_start_matches(['-', ' ']);
     // The first `. `, ` (`, `, ` or `;` (one pass rather than a search per pattern).
     let b = s.as_bytes();
     let end = (0..b.len())
@@ -262,7 +264,7 @@ fn short_label(s: &str) -> &str {
 }
 
 fn number(s: &str) -> Option<Bound> {
-    let s = s.trim();
+    let s = trim(s);
     if s.is_empty() {
         return None;
     }
@@ -299,7 +301,7 @@ fn power(s: &str) -> Option<i128> {
 
 /// `A..B`, `A...B`, `[A:B]`, `A-B` (both non-negative), or a single number.
 fn span(s: &str, notes: &mut Vec<RangeNote>) -> Option<RangeItem> {
-    let s = s.trim();
+    let s = trim(s);
     if let Some(at) = dots(s, 3) {
         notes.push(RangeNote::NonStandardSyntax("A...B"));
         return Some(RangeItem::Span(number(&s[..at])?, number(&s[at + 3..])?));
@@ -338,8 +340,8 @@ fn dots(s: &str, n: usize) -> Option<usize> {
 fn parse_numeric(t: &str, notes: &mut Vec<RangeNote>) -> Option<Range> {
     let mut local = Vec::new();
     // One part (the usual `A..B`): no lists to build.
-    if !t.contains([',', ';']) && !t.trim().is_empty() {
-        let item = span(t.trim(), &mut local)?;
+    if !t.contains([',', ';']) && !trim(t).is_empty() {
+        let item = span(trim(t), &mut local)?;
         notes.extend(local);
         return Some(match item {
             RangeItem::Span(min, max) => Range::Span { min, max },

@@ -3,7 +3,7 @@
 use super::fields::{self, check_children, required};
 use super::{Ctx, Path};
 use crate::diag::DiagnosticKind;
-use crate::model::{CommonResource, ResourceDef};
+use crate::model::{CommonResource, ResourceDef, trim};
 use crate::range::parse_range;
 use crate::xml::Order;
 use crate::xml::common::RawCommon;
@@ -14,7 +14,7 @@ pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<CommonResou
     check_children(ctx, Order::default(), &raw.unknown, Path::File);
     let mut out = Vec::with_capacity(raw.items.len());
     for it in raw.items {
-        let Some(id) = it.id.and_then(|s| s.trim().parse::<u16>().ok()) else {
+        let Some(id) = it.id.and_then(|s| trim(s).parse::<u16>().ok()) else {
             ctx.diag(
                 DiagnosticKind::InvalidValue,
                 None,

@@ -3,7 +3,7 @@
 use super::Ctx;
 use super::fields;
 use crate::diag::DiagnosticKind;
-use crate::model::{IndexEntry, Version};
+use crate::model::{IndexEntry, Version, trim};
 use crate::xml::ddf;
 use crate::xml::tree::Element;
 
@@ -13,7 +13,7 @@ pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<IndexEntry>
         let Some(object_id) = item
             .object_id
             .as_ref()
-            .and_then(|f| f.text.trim().parse::<u16>().ok())
+            .and_then(|f| trim(f.text).parse::<u16>().ok())
         else {
             ctx.diag(
                 DiagnosticKind::InvalidValue,

@@ -2,7 +2,7 @@
 
 use super::{Ctx, Path};
 use crate::diag::DiagnosticKind;
-use crate::model::{Operations, ResourceType, Text, Version};
+use crate::model::{Operations, ResourceType, Text, Version, trim};
 use crate::xml::{ChildName, Field, Order};
 
 /// A name: non-breaking spaces folded, whitespace runs collapsed, trimmed. Reports the
@@ -91,7 +91,7 @@ fn ascii_tidy(b: &[u8]) -> bool {
 
 /// Free text (descriptions, units): trimmed.
 pub(crate) fn text(ctx: &Ctx<'_, '_>, f: Option<&Field<'_>>) -> Text {
-    f.map(|f| ctx.text(f.text.trim())).unwrap_or_default()
+    f.map(|f| ctx.text(trim(f.text))).unwrap_or_default()
 }
 
 #[inline]
@@ -195,7 +195,7 @@ pub(crate) fn version(
     path: Path,
 ) -> Version {
     let Some(f) = f else { return Version::V1_0 };
-    let t = f.text.trim();
+    let t = trim(f.text);
     if t.is_empty() {
         return Version::V1_0;
     }

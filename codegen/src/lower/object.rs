@@ -4,7 +4,7 @@ use super::fields::{self, check_children, flag, required};
 use super::{Ctx, Path};
 use crate::diag::DiagnosticKind;
 use crate::error::ParseError;
-use crate::model::{ObjectDef, ResourceDef, ResourceType, Schema, Text, Version};
+use crate::model::{ObjectDef, ResourceDef, ResourceType, Schema, Text, Version, trim};
 use crate::range::{RangeNote, parse_description_enumeration, parse_range};
 use crate::xml::Order;
 use crate::xml::object::{RawItem, RawLwm2m, RawObject};
@@ -79,7 +79,7 @@ fn lower_object(
         .object_id
         .as_ref()
         .ok_or_else(|| unusable(ctx, o.pos, "<ObjectID> is missing".into()))?;
-    let id: u16 = id_field.text.trim().parse().map_err(|_| {
+    let id: u16 = trim(id_field.text).parse().map_err(|_| {
         unusable(
             ctx,
             id_field.pos,
@@ -104,7 +104,7 @@ fn lower_object(
         None => format!("Object {id}").into(),
     };
     let urn = required(ctx, o.object_urn.as_ref(), "ObjectURN", path, o.pos)
-        .map(|f| ctx.text(f.text.trim()))
+        .map(|f| ctx.text(trim(f.text)))
         .unwrap_or_default();
     required(ctx, o.description1.as_ref(), "Description1", path, o.pos);
     let description = description(ctx, &o);
@@ -164,7 +164,7 @@ fn lower_object(
 /// `Description1`, then `Description2` after a blank line when there is one.
 fn description(ctx: &Ctx<'_, '_>, o: &RawObject<'_>) -> Text {
     let d1 = fields::text(ctx, o.description1.as_ref());
-    let d2 = o.description2.as_ref().map_or("", |f| f.text.trim());
+    let d2 = o.description2.as_ref().map_or("", |f| trim(f.text));
     if d2.is_empty() {
         return d1;
     }
@@ -199,7 +199,7 @@ fn check_schema(
 }
 
 fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16) -> Option<ResourceDef> {
-    let Some(id) = it.id.and_then(|s| s.trim().parse::<u16>().ok()) else {
+    let Some(id) = it.id.and_then(|s| trim(s).parse::<u16>().ok()) else {
         let msg = format!(
             "<Item> has no valid ID attribute ({:?}); resource skipped",
             it.id
@@ -271,7 +271,7 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16) -> Option<Re
         enumeration = parse_description_enumeration(&description);
     }
     let units = required(ctx, it.units.as_ref(), "Units", path, it.pos)
-        .map(|f| ctx.text(f.text.trim()))
+        .map(|f| ctx.text(trim(f.text)))
         .unwrap_or_default();
     Some(ResourceDef {
         id,

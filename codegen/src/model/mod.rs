@@ -12,6 +12,7 @@ use std::fmt;
 pub(crate) use loc::LineMap;
 pub use loc::Loc;
 pub use text::Text;
+pub(crate) use text::trim;
 
 pub use crate::range::{Bound, EnumSource, EnumVariant, Range, RangeItem};
 

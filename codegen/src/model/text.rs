@@ -132,6 +132,21 @@ impl PartialEq<Text> for String {
     }
 }
 
+/// `s.trim()`, at once when `s` starts and ends with a printable ASCII character other than
+/// a space (then neither end is whitespace). Most text read from the registry does, and
+/// `str::trim`, a call that decodes a character at each end, cost ~40 instructions each time:
+/// this saved 1.4M instructions per registry parse (issue #2).
+#[inline]
+pub(crate) fn trim(s: &str) -> &str {
+    let printable = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
+    let b = s.as_bytes();
+    if printable(b.first()) && printable(b.last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +163,27 @@ mod tests {
         assert_eq!(copied, shared);
         assert_ne!(copied.as_ptr(), elsewhere.as_ptr());
         assert_eq!(Text::share(&whole, ""), "");
+    }
+
+    #[test]
+    fn trim_trims_like_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\n",
+            "a b",
+            "~x!",
+            "\u{a0}a",
+            "a\u{2003}",
+            "é",
+            " é ",
+            "\u{b}v\u{c}",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
     }
 
     #[test]
