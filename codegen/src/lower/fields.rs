@@ -199,6 +199,10 @@ pub(crate) fn version(
     if t.is_empty() {
         return Version::V1_0;
     }
+    // Fast path: the usual `1.0` without `Version::parse`'s split and two number parses.
+    if let &[major @ b'0'..=b'9', b'.', minor @ b'0'..=b'9'] = t.as_bytes() {
+        return Version::new(major - b'0', minor - b'0');
+    }
     Version::parse(t).unwrap_or_else(|| {
         ctx.diag(
             DiagnosticKind::InvalidValue,
@@ -338,6 +342,14 @@ pub(crate) fn check_children(
     unknown: &[ChildName<'_>],
     path: Path,
 ) {
+    // Almost always nothing to report: a small function to call, the reports out of line.
+    if !unknown.is_empty() || order.misplaced.is_some() {
+        report_children(ctx, order, unknown, path);
+    }
+}
+
+#[inline(never)]
+fn report_children(ctx: &mut Ctx<'_, '_>, order: Order<'_>, unknown: &[ChildName<'_>], path: Path) {
     for u in unknown {
         ctx.diag(
             DiagnosticKind::UnknownElement,
