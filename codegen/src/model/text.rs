@@ -40,6 +40,18 @@ impl Text {
         if at >= base && at + part.len() <= base + whole.len() {
             Text(whole.slice_ref(part))
         } else {
+            Text::copied(part)
+        }
+    }
+
+    /// A copy of `part`; none for empty text, the usual text found outside the file (most
+    /// `<Units>` are empty, and the tree gives a literal `""`): copying it went through
+    /// `Bytes::copy_from_slice`, 0.23M instructions more per registry parse (issue #2).
+    #[inline(never)]
+    fn copied(part: &str) -> Self {
+        if part.is_empty() {
+            Text::new()
+        } else {
             Text::from(part)
         }
     }
@@ -132,18 +144,17 @@ impl PartialEq<Text> for String {
     }
 }
 
-/// `s.trim()`, at once when `s` starts and ends with a printable ASCII character other than
-/// a space (then neither end is whitespace). Most text read from the registry does, and
-/// `str::trim`, a call that decodes a character at each end, cost ~40 instructions each time:
-/// this saved 1.4M instructions per registry parse (issue #2).
+/// `s.trim()`, at once when `s` is empty or starts and ends with a printable ASCII character
+/// other than a space (then neither end is whitespace). Most text read from the registry
+/// does, and `str::trim`, a call that decodes a character at each end, cost ~40 instructions
+/// each time: this saved 1.55M instructions per registry parse (issue #2).
 #[inline]
 pub(crate) fn trim(s: &str) -> &str {
-    let printable = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
-    let b = s.as_bytes();
-    if printable(b.first()) && printable(b.last()) {
-        s
-    } else {
-        s.trim()
+    let printable = |b: &u8| (b'!'..=b'~').contains(b);
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(first), Some(last)) if !(printable(first) && printable(last)) => s.trim(),
+        // Empty (most `<Units>`), or nothing to trim.
+        _ => s,
     }
 }
 
