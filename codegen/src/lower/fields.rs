@@ -114,7 +114,10 @@ fn missing(ctx: &mut Ctx<'_, '_>, element: &str, path: Path, parent_pos: usize) 
         DiagnosticKind::MissingElement,
         Some(path.to_string()),
         parent_pos,
-        format!("<{element}> is missing"),
+        // Joined rather than `format!`ted, here and for the element order below: the two
+        // most frequent diagnostics of the registry (~290 each per parse), 0.3M instructions
+        // less (issue #2).
+        ["<", element, "> is missing"].concat(),
     );
 }
 
@@ -359,10 +362,14 @@ fn report_children(ctx: &mut Ctx<'_, '_>, order: Order<'_>, unknown: &[ChildName
         );
     }
     if let Some((c, after)) = order.misplaced {
-        let msg = format!(
-            "<{}> comes after <{after}>; the schema puts it before",
-            c.name
-        );
+        let msg = [
+            "<",
+            c.name,
+            "> comes after <",
+            after,
+            ">; the schema puts it before",
+        ]
+        .concat();
         ctx.diag(
             DiagnosticKind::ElementOrder,
             Some(path.to_string()),
