@@ -198,3 +198,45 @@ fn one_enumeration_line_is_not_an_enumeration() {
     assert!(parse_description_enumeration("0: off, and nothing else").is_empty());
     assert!(parse_description_enumeration("0: off\n0: again").is_empty());
 }
+
+#[test]
+fn fast_paths_agree_with_the_general_path() {
+    for text in [
+        "",
+        " ",
+        "0..100",
+        "-40..85",
+        "007..9",
+        "-0..0",
+        "1...2",
+        "1..2..3",
+        "..5",
+        "5..",
+        "-..1",
+        "1..-",
+        "--1..2",
+        "+1..2",
+        "1 ..2",
+        "1..2 ",
+        "1.5..2",
+        "123456789012345678..1",
+        "1234567890123456789..1",
+        "-123456789012345678..-1",
+        "1..2\n3: x",
+        "0..255 bytes",
+    ] {
+        assert_eq!(parse_range(text), parse_range_general(text), "{text:?}");
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn fast_paths_agree_with_the_general_path_on_any_text(text in "[-0-9. +]{0,24}") {
+        proptest::prop_assert_eq!(parse_range(&text), parse_range_general(&text));
+    }
+
+    #[test]
+    fn fast_paths_agree_on_integer_spans(text in "-?[0-9]{0,20}[.]{1,3}-?[0-9]{0,20}") {
+        proptest::prop_assert_eq!(parse_range(&text), parse_range_general(&text));
+    }
+}
