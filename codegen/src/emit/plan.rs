@@ -260,7 +260,7 @@ fn kind(def: &ResourceDef, types: &mut Namespace) -> (Kind, Option<&'static str>
                     s => s.to_owned(),
                 };
                 let id = variants.claim_camel(&want, v.value).0;
-                (id, v.value, v.label.clone())
+                (id, v.value, v.label.to_string())
             })
             .collect();
         let plan = EnumPlan {

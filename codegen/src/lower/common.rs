@@ -4,7 +4,7 @@ use super::fields::{self, check_children, required};
 use super::{Ctx, Path};
 use crate::diag::DiagnosticKind;
 use crate::model::{CommonResource, ResourceDef, trim};
-use crate::range::parse_range;
+use crate::range::parse_range_with;
 use crate::xml::Order;
 use crate::xml::common::RawCommon;
 use crate::xml::tree::Element;
@@ -29,7 +29,8 @@ pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<CommonResou
             Some(f) => fields::name(ctx, f, path),
             None => format!("Resource {id}").into(),
         };
-        let parsed = parse_range(it.range_enumeration.as_ref().map_or("", |f| f.text));
+        let range_text = it.range_enumeration.as_ref().map_or("", |f| f.text);
+        let parsed = parse_range_with(range_text, &|l| ctx.text(l));
         let resource = ResourceDef {
             id,
             name,

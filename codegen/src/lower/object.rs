@@ -5,7 +5,7 @@ use super::{Ctx, Path};
 use crate::diag::DiagnosticKind;
 use crate::error::ParseError;
 use crate::model::{ObjectDef, ResourceDef, ResourceType, Schema, Text, Version, trim};
-use crate::range::{RangeNote, parse_description_enumeration, parse_range};
+use crate::range::{RangeNote, description_enumeration, parse_range_with};
 use crate::xml::Order;
 use crate::xml::object::{RawItem, RawLwm2m, RawObject};
 use crate::xml::tree::Element;
@@ -247,7 +247,7 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16) -> Option<Re
         it.pos,
     );
     let range_pos = range_field.map_or(it.pos, |f| f.pos);
-    let parsed = parse_range(range_field.map_or("", |f| f.text));
+    let parsed = parse_range_with(range_field.map_or("", |f| f.text), &|l| ctx.text(l));
     for note in &parsed.notes {
         let (kind, msg) = match note {
             RangeNote::NonStandardSyntax(form) => (
@@ -268,7 +268,7 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16) -> Option<Re
     if enumeration.is_empty()
         && matches!(kind, ResourceType::Integer | ResourceType::UnsignedInteger)
     {
-        enumeration = parse_description_enumeration(&description);
+        enumeration = description_enumeration(&description);
     }
     let units = required(ctx, it.units.as_ref(), "Units", path, it.pos)
         .map(|f| ctx.text(trim(f.text)))

@@ -44,6 +44,11 @@ impl Text {
         }
     }
 
+    /// `part` as a slice of this text when it lies inside it (no copy), else a copy of `part`.
+    pub(crate) fn share_part(&self, part: &str) -> Self {
+        Text::share(&self.0, part)
+    }
+
     /// A copy of `part`; none for empty text, the usual text found outside the file (most
     /// `<Units>` are empty, and the tree gives a literal `""`): copying it went through
     /// `Bytes::copy_from_slice`, 0.23M instructions more per registry parse (issue #2).

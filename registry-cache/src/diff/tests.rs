@@ -261,7 +261,7 @@ fn range_and_enumeration() {
 
     let variant = |value, label: &str| EnumVariant {
         value,
-        label: label.to_owned(),
+        label: label.into(),
         source: EnumSource::Range,
     };
     let mut a = temp_v1();
@@ -270,7 +270,7 @@ fn range_and_enumeration() {
     b.resources[1].enumeration.push(variant(2, "Blinking"));
     assert_eq!(only(&run(&[a.clone()], &[b])).impact, Impact::Additive);
     let mut c = a.clone();
-    c.resources[1].enumeration[1].label = "ON".to_owned(); // same identifier `On`
+    c.resources[1].enumeration[1].label = "ON".into(); // same identifier `On`
     let relabeled = run(&[a.clone()], &[c]);
     assert_eq!(only(&relabeled).impact, Impact::Cosmetic);
     let mut d = a.clone();
