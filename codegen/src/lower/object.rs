@@ -35,7 +35,7 @@ pub(super) fn lower_document(
         );
     }
     check_children(ctx, Order::default(), &raw.unknown, Path::File);
-    if raw.objects.is_empty() {
+    if raw.count == 0 {
         let (line, col) = ctx.src.line_col(root_pos);
         return Err(ParseError::Unusable {
             file: ctx.file.to_string(),
@@ -44,8 +44,8 @@ pub(super) fn lower_document(
             message: "no <Object> element".into(),
         });
     }
-    let mut out = Vec::with_capacity(raw.objects.len());
-    for o in raw.objects {
+    let mut out = Vec::with_capacity(raw.count);
+    for o in raw.objects() {
         out.push(lower_object(ctx, o, schema)?);
     }
     Ok(out)
