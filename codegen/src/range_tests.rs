@@ -225,7 +225,11 @@ fn fast_paths_agree_with_the_general_path() {
         "1..2\n3: x",
         "0..255 bytes",
     ] {
-        assert_eq!(parse_range(text), parse_range_general(text, &copied), "{text:?}");
+        assert_eq!(
+            parse_range(text),
+            parse_range_general(text, &copied),
+            "{text:?}"
+        );
     }
 }
 

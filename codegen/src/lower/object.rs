@@ -133,7 +133,7 @@ fn lower_object(
         Some(r) => {
             check_children(ctx, Order::default(), &r.unknown, path);
             let mut out = Vec::with_capacity(r.count);
-            r.each_item(|it| out.extend(lower_item(ctx, it, id)));
+            r.each_item(|it| lower_item(ctx, it, id, &mut out));
             out
         }
         None => {
@@ -198,7 +198,10 @@ fn check_schema(
     }
 }
 
-fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16) -> Option<ResourceDef> {
+/// Lowers one `<Item>` onto the end of `out` (pushed there rather than returned as an
+/// `Option` to extend `out` with, which moved the resource once more: 0.28M instructions per
+/// registry parse; issue #2).
+fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16, out: &mut Vec<ResourceDef>) {
     let Some(id) = it.id.and_then(|s| trim(s).parse::<u16>().ok()) else {
         let msg = format!(
             "<Item> has no valid ID attribute ({:?}); resource skipped",
@@ -210,7 +213,7 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16) -> Option<Re
             it.pos,
             msg,
         );
-        return None;
+        return;
     };
     let path = Path::Resource(object, id);
     check_children(ctx, it.order, &it.unknown, path);
@@ -273,7 +276,7 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16) -> Option<Re
     let units = required(ctx, it.units.as_ref(), "Units", path, it.pos)
         .map(|f| ctx.text(trim(f.text)))
         .unwrap_or_default();
-    Some(ResourceDef {
+    out.push(ResourceDef {
         id,
         name,
         operations,
@@ -285,5 +288,5 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16) -> Option<Re
         units,
         description,
         loc: ctx.loc(it.pos),
-    })
+    });
 }
