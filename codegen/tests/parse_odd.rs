@@ -242,3 +242,41 @@ fn missing_object_id_is_a_typed_error() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_repeated_object_version_names_the_closest_earlier_definition() {
+    use lwm2m_codegen::load::{FileKind, LoadOptions, SourceFile, parse_files};
+    let widget = doc(&[item(1, "A", "R", "Integer", "")]);
+    let other = widget.replace("32770", "32771");
+    let file = |label: &str, text: &str| SourceFile {
+        label: Arc::from(label),
+        kind: FileKind::Object,
+        bytes: Arc::new(text.as_bytes().to_vec()),
+    };
+    let files = [
+        file("a.xml", &widget),
+        file("b.xml", &other),
+        file("c.xml", &widget),
+        file("d.xml", &widget),
+    ];
+    let reg = parse_files(std::path::Path::new("reg"), &files, &LoadOptions::default());
+    let found: Vec<(String, String)> = reg
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::DuplicateObject)
+        .map(|d| (d.loc.to_string(), d.message.clone()))
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].0.starts_with("c.xml:"), "{found:?}");
+    assert!(
+        found[0]
+            .1
+            .starts_with("object 32770 version 1.0 is also defined at a.xml:")
+    );
+    assert!(found[1].0.starts_with("d.xml:"), "{found:?}");
+    assert!(
+        found[1]
+            .1
+            .starts_with("object 32770 version 1.0 is also defined at c.xml:")
+    );
+}
