@@ -267,7 +267,39 @@ fn out_of_type(kind: ResourceType, b: Bound) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::shared_hashes;
+    use super::{all_distinct, inverted, shared_hashes};
+    use crate::range::Bound;
+
+    #[test]
+    fn inverted_agrees_with_comparing_as_floats() {
+        let big = 1i128 << 53;
+        let ints = [
+            0,
+            1,
+            -1,
+            255,
+            big - 1,
+            big,
+            big + 1,
+            -big - 1,
+            i128::from(u64::MAX),
+        ];
+        let mut bounds: Vec<Bound> = ints.iter().map(|&i| Bound::Int(i)).collect();
+        bounds.extend([Bound::Float(0.5), Bound::Float(-1.0), Bound::Float(9.0e15)]);
+        for &lo in &bounds {
+            for &hi in &bounds {
+                assert_eq!(inverted(lo, hi), lo.as_f64() > hi.as_f64(), "{lo:?} {hi:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn all_distinct_finds_any_repeat() {
+        assert!(all_distinct(&[]));
+        assert!(all_distinct(&[1, 2, 3]));
+        assert!(!all_distinct(&[1, 2, 1]));
+        assert!(!all_distinct(&[4, 4]));
+    }
 
     #[test]
     fn shared_hashes_are_the_repeated_ones_once_each_sorted() {
