@@ -180,6 +180,11 @@ impl Diagnostics {
         });
     }
 
+    /// Room for `more` diagnostics.
+    pub(crate) fn reserve(&mut self, more: usize) {
+        self.items.reserve(more);
+    }
+
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
     }

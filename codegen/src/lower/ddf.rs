@@ -8,7 +8,8 @@ use crate::xml::ddf;
 use crate::xml::tree::Element;
 
 pub(super) fn lower(ctx: &mut Ctx<'_, '_>, root: Element<'_>) -> Vec<IndexEntry> {
-    let mut out = Vec::new();
+    let rows = root.children().filter(|c| c.name() == "Item").count();
+    let mut out = Vec::with_capacity(rows);
     for item in ddf::items(root) {
         let Some(object_id) = item
             .object_id
