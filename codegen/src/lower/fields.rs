@@ -34,7 +34,7 @@ fn repaired_name(ctx: &mut Ctx<'_, '_>, f: &Field<'_>, path: Path) -> Text {
         };
         ctx.diag(
             DiagnosticKind::StrayWhitespace,
-            Some(path.to_string()),
+            Some(path),
             f.pos,
             format!("{what} in name {raw:?}"),
         );
@@ -112,7 +112,7 @@ pub(crate) fn required<'f, 'a>(
 fn missing(ctx: &mut Ctx<'_, '_>, element: &str, path: Path, parent_pos: usize) {
     ctx.diag(
         DiagnosticKind::MissingElement,
-        Some(path.to_string()),
+        Some(path),
         parent_pos,
         // Joined rather than `format!`ted, here and for the element order below: the two
         // most frequent diagnostics of the registry (~290 each per parse), 0.3M instructions
@@ -163,7 +163,7 @@ fn flag_slow(
         if v != yes {
             ctx.diag(
                 DiagnosticKind::InvalidValue,
-                Some(path.to_string()),
+                Some(path),
                 f.pos,
                 format!("<{element}> {v:?} should be spelled {yes:?}"),
             );
@@ -173,7 +173,7 @@ fn flag_slow(
         if v != no {
             ctx.diag(
                 DiagnosticKind::InvalidValue,
-                Some(path.to_string()),
+                Some(path),
                 f.pos,
                 format!("<{element}> {v:?} should be spelled {no:?}"),
             );
@@ -182,7 +182,7 @@ fn flag_slow(
     } else {
         ctx.diag(
             DiagnosticKind::InvalidValue,
-            Some(path.to_string()),
+            Some(path),
             f.pos,
             format!("<{element}> is {v:?}; expected {yes} or {no} (taken as {no})"),
         );
@@ -209,7 +209,7 @@ pub(crate) fn version(
     Version::parse(t).unwrap_or_else(|| {
         ctx.diag(
             DiagnosticKind::InvalidValue,
-            Some(path.to_string()),
+            Some(path),
             f.pos,
             format!("<{element}> {t:?} is not a version (taken as 1.0)"),
         );
@@ -258,7 +258,7 @@ fn operations_slow(
             let other = t.to_ascii_uppercase();
             ctx.diag(
                 DiagnosticKind::InvalidValue,
-                Some(path.to_string()),
+                Some(path),
                 f.pos,
                 format!("<Operations> {other:?} is not R, W, RW, E or empty"),
             );
@@ -320,7 +320,7 @@ fn resource_type_slow(
         _ => {
             ctx.diag(
                 DiagnosticKind::InvalidValue,
-                Some(path.to_string()),
+                Some(path),
                 f.pos,
                 format!("<Type> {t:?} is not an LwM2M data type (taken as none)"),
             );
@@ -330,7 +330,7 @@ fn resource_type_slow(
     if !t.is_empty() && t != kind.as_str() {
         ctx.diag(
             DiagnosticKind::InvalidValue,
-            Some(path.to_string()),
+            Some(path),
             f.pos,
             format!("<Type> {t:?} should be spelled {:?}", kind.as_str()),
         );
@@ -356,7 +356,7 @@ fn report_children(ctx: &mut Ctx<'_, '_>, order: Order<'_>, unknown: &[ChildName
     for u in unknown {
         ctx.diag(
             DiagnosticKind::UnknownElement,
-            Some(path.to_string()),
+            Some(path),
             u.pos,
             format!("<{}> is not in the schema", u.name),
         );
@@ -370,12 +370,7 @@ fn report_children(ctx: &mut Ctx<'_, '_>, order: Order<'_>, unknown: &[ChildName
             ">; the schema puts it before",
         ]
         .concat();
-        ctx.diag(
-            DiagnosticKind::ElementOrder,
-            Some(path.to_string()),
-            c.pos,
-            msg,
-        );
+        ctx.diag(DiagnosticKind::ElementOrder, Some(path), c.pos, msg);
     }
 }
 

@@ -94,7 +94,7 @@ fn lower_object(
     if let Some(t) = o.object_type.filter(|t| *t != "MODefinition") {
         ctx.diag(
             DiagnosticKind::InvalidValue,
-            Some(path.to_string()),
+            Some(path),
             o.pos,
             format!("ObjectType {t:?}; expected \"MODefinition\""),
         );
@@ -139,7 +139,7 @@ fn lower_object(
         None => {
             ctx.diag(
                 DiagnosticKind::MissingElement,
-                Some(path.to_string()),
+                Some(path),
                 o.pos,
                 "<Resources> is missing".into(),
             );
@@ -189,12 +189,7 @@ fn check_schema(
     };
     if lwm2m > declared {
         let msg = format!("declares the LwM2M {declared} schema but uses LWM2MVersion {lwm2m}");
-        ctx.diag(
-            DiagnosticKind::SchemaMismatch,
-            Some(path.to_string()),
-            pos,
-            msg,
-        );
+        ctx.diag(DiagnosticKind::SchemaMismatch, Some(path), pos, msg);
     }
 }
 
@@ -209,7 +204,7 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16, out: &mut Ve
         );
         ctx.diag(
             DiagnosticKind::InvalidValue,
-            Some(Path::Object(object).to_string()),
+            Some(Path::Object(object)),
             it.pos,
             msg,
         );
@@ -265,7 +260,7 @@ fn lower_item(ctx: &mut Ctx<'_, '_>, it: &RawItem<'_>, object: u16, out: &mut Ve
                 ),
             ),
         };
-        ctx.diag(kind, Some(path.to_string()), range_pos, msg);
+        ctx.diag(kind, Some(path), range_pos, msg);
     }
     let mut enumeration = parsed.enumeration;
     if enumeration.is_empty()
