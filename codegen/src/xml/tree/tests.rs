@@ -161,3 +161,28 @@ fn plain_attributes_cover_the_registry_forms() {
         assert!(!doc.read_plain_attrs(odd, odd.as_bytes(), 0), "{odd:?}");
     }
 }
+
+#[test]
+fn a_number_id_reads_as_the_one_attribute_quick_xml_reads() {
+    for raw in [" ID=\"5700\"", " ID=\"0\" ", " ID=\"12\"\n\t"] {
+        let expected: Vec<_> = quick_xml::events::attributes::Attributes::new(raw, 0)
+            .map(|a| a.unwrap().value.into_owned())
+            .collect();
+        assert_eq!(
+            number_id(raw.as_bytes()).map(<[u8]>::to_vec),
+            Some(expected[0].clone())
+        );
+        assert_eq!(expected.len(), 1);
+    }
+    for raw in [
+        " ID=\"\"",
+        " ID=\"1a\"",
+        " ID=\"1\" x=\"2\"",
+        " ID='1'",
+        " id=\"1\"",
+        "  ID=\"1\"",
+        " ID=\"&#49;\"",
+    ] {
+        assert_eq!(number_id(raw.as_bytes()), None, "{raw:?}");
+    }
+}
