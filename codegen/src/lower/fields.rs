@@ -233,9 +233,7 @@ pub(crate) fn operations(
     }
 }
 
-/// [`operations`] for a missing element or another spelling. (Neither this split nor the
-/// one of `resource_type` is marked `#[inline]`: with that, the build stopped inlining
-/// quick-xml's `read_event_impl` into the tree loop, +7M instructions a registry parse.)
+/// [`operations`] for a missing element or another spelling.
 #[inline(never)]
 fn operations_slow(
     ctx: &mut Ctx<'_, '_>,
