@@ -277,3 +277,33 @@ fn versions_are_listed_oldest_first() {
     );
     assert!(reg.all_versions().len() >= 424);
 }
+
+#[test]
+fn the_thread_count_changes_nothing_in_the_result() {
+    let d = dir("LWM2M_REGISTRY", "registry");
+    let files = lwm2m_codegen::load::read_registry_files(&d).unwrap();
+    let load = |threads| {
+        let mut opts = LoadOptions::default();
+        opts.threads = Some(threads);
+        let r = lwm2m_codegen::load::parse_files(&d, &files, &opts);
+        format!(
+            "{:?}",
+            (
+                &r.current,
+                &r.history,
+                &r.common,
+                &r.index,
+                &r.diagnostics,
+                &r.failed
+            )
+        )
+    };
+    let one = load(1);
+    assert!(one.len() > 1_000_000, "the registry loaded");
+    for threads in [2, 3, 7] {
+        assert!(
+            load(threads) == one,
+            "{threads} threads give another result"
+        );
+    }
+}
